@@ -1,0 +1,166 @@
+//! Opening the SQLite file: pragmas, migrations and the per-process cache.
+//!
+//! PHP-FPM forks its workers after module startup, and an SQLite connection
+//! must never cross a `fork()`. So connections are opened lazily, on first use
+//! inside a request, and cached per process id and path: a worker reuses its
+//! connection across requests, and a child never touches its parent's.
+
+use std::{
+    collections::HashMap,
+    path::{Path, PathBuf},
+    sync::Arc,
+    time::Duration,
+};
+
+use once_cell::sync::Lazy;
+use parking_lot::Mutex;
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+
+use super::error::{LedgerError, Result};
+
+include!(concat!(env!("OUT_DIR"), "/migrations.rs"));
+
+/// Schema version this build writes and reads.
+pub fn schema_version() -> u32 {
+    MIGRATIONS.len() as u32
+}
+
+/// A connection shared by the ledger objects of one process.
+pub type SharedConnection = Arc<Mutex<Connection>>;
+
+type CacheKey = (u32, PathBuf);
+
+static CACHE: Lazy<Mutex<HashMap<CacheKey, SharedConnection>>> = Lazy::new(|| Mutex::new(HashMap::new()));
+
+/// Returns this process's connection to `path`, opening it on first use.
+///
+/// # Errors
+/// Storage faults while opening or migrating, or a schema that is too new.
+pub fn shared(path: &Path, busy_timeout: Duration) -> Result<SharedConnection> {
+    let pid = std::process::id();
+    let key = (pid, path.to_path_buf());
+    let mut cache = CACHE.lock();
+    forget_inherited(&mut cache, pid);
+    if let Some(connection) = cache.get(&key) {
+        return Ok(Arc::clone(connection));
+    }
+    let connection = Arc::new(Mutex::new(open(path, busy_timeout)?));
+    cache.insert(key, Arc::clone(&connection));
+    Ok(connection)
+}
+
+/// Drops a failed connection from the cache so the next call opens afresh.
+pub fn evict(path: &Path) {
+    CACHE.lock().remove(&(std::process::id(), path.to_path_buf()));
+}
+
+/// Leaks connections a forked child inherited: closing them would run SQLite
+/// cleanup on its parent's file handles, which is exactly what must not happen.
+fn forget_inherited(cache: &mut HashMap<CacheKey, SharedConnection>, pid: u32) {
+    let inherited: Vec<CacheKey> = cache.keys().filter(|(owner, _)| *owner != pid).cloned().collect();
+    for key in inherited {
+        if let Some(connection) = cache.remove(&key) {
+            std::mem::forget(connection);
+        }
+    }
+}
+
+/// Opens (creating if needed) and migrates a ledger database.
+///
+/// # Errors
+/// Storage faults, or [`LedgerError::SchemaTooNew`].
+pub fn open(path: &Path, busy_timeout: Duration) -> Result<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let mut connection = Connection::open_with_flags(path, flags)?;
+    connection.busy_timeout(busy_timeout)?;
+    configure(&connection)?;
+    migrate(&mut connection)?;
+    Ok(connection)
+}
+
+/// WAL lets readers run beside the single writer; FULL makes every commit
+/// durable (one fsync per commit, which is why batches commit once).
+fn configure(connection: &Connection) -> Result<()> {
+    let mode: String = connection.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(LedgerError::invalid("database_error", format!("cannot switch the database to WAL (got {mode})")));
+    }
+    connection.execute_batch(
+        "PRAGMA synchronous = FULL;
+         PRAGMA foreign_keys = OFF;
+         PRAGMA temp_store = MEMORY;
+         PRAGMA cache_size = -16000;",
+    )?;
+    connection.set_prepared_statement_cache_capacity(64);
+    Ok(())
+}
+
+/// Applies the embedded migrations the file does not have yet, under the write lock.
+fn migrate(connection: &mut Connection) -> Result<()> {
+    let latest = schema_version();
+    let current = user_version(connection)?;
+    if current == latest {
+        return Ok(());
+    }
+    if current > latest {
+        return Err(LedgerError::SchemaTooNew { found: current, supported: latest });
+    }
+    let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    // Another process may have migrated while we waited for the lock.
+    let current = user_version(&tx)?;
+    for (version, _name, sql) in MIGRATIONS.iter().filter(|(version, _, _)| *version > current) {
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", version)?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+/// The schema version recorded in the file.
+pub fn user_version(connection: &Connection) -> Result<u32> {
+    Ok(connection.query_row("PRAGMA user_version", [], |row| row.get(0))?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrates_a_new_file_and_refuses_a_newer_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ledger.db");
+        let connection = open(&path, Duration::from_millis(100)).unwrap();
+        assert_eq!(user_version(&connection).unwrap(), schema_version());
+        connection.pragma_update(None, "user_version", schema_version() + 1).unwrap();
+        drop(connection);
+        let error = open(&path, Duration::from_millis(100)).unwrap_err();
+        assert_eq!(error.code(), "schema_too_new");
+    }
+
+    #[test]
+    fn migrates_an_older_file_forward() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ledger.db");
+        let connection = Connection::open(&path).unwrap();
+        assert_eq!(user_version(&connection).unwrap(), 0);
+        drop(connection);
+        let connection = open(&path, Duration::from_millis(100)).unwrap();
+        assert_eq!(user_version(&connection).unwrap(), schema_version());
+        let tables: i64 = connection
+            .query_row("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'entries'", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(tables, 1);
+    }
+
+    #[test]
+    fn caches_one_connection_per_process_and_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ledger.db");
+        let first = shared(&path, Duration::from_millis(100)).unwrap();
+        let second = shared(&path, Duration::from_millis(100)).unwrap();
+        assert!(Arc::ptr_eq(&first, &second));
+        evict(&path);
+        let third = shared(&path, Duration::from_millis(100)).unwrap();
+        assert!(!Arc::ptr_eq(&first, &third));
+    }
+}

@@ -1,0 +1,373 @@
+//! [`Ledger`]: the one entry point of the core. The PHP class is a thin skin over it.
+
+use std::{
+    path::{Path, PathBuf},
+    time::{Duration, Instant},
+};
+
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use serde_json::{Value, json};
+
+use super::{
+    batch::{BatchState, Outcome},
+    db::{self, SharedConnection},
+    error::{LedgerError, Result, StorageFault},
+    keys, money, phones,
+    synclog::{self, LogEntry, LogFilter},
+    time::{self, Zone},
+    tx::{self, Kind},
+    verify,
+};
+
+/// Settings of a ledger instance.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Zone for offset-less timestamps and for rendering times.
+    pub zone: Zone,
+    /// How long a write waits for another writer before `database_busy`.
+    pub busy_timeout: Duration,
+    /// Largest batch accepted.
+    pub max_batch: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self { zone: Zone::moscow(), busy_timeout: Duration::from_millis(5000), max_batch: 10_000 }
+    }
+}
+
+/// Who sent a write, for the sync log written in the same commit.
+#[derive(Debug, Clone, Default)]
+pub struct RequestContext {
+    /// API client name.
+    pub client: Option<String>,
+    /// Store of the client; an item's own `store_id` takes precedence.
+    pub store_id: Option<String>,
+    /// Endpoint such as `transactions/batch`.
+    pub endpoint: String,
+}
+
+/// The cashback ledger on one SQLite file.
+pub struct Ledger {
+    path: PathBuf,
+    config: Config,
+    connection: SharedConnection,
+}
+
+impl Ledger {
+    /// Opens the ledger at `path` through the per-process connection cache.
+    ///
+    /// # Errors
+    /// Storage faults or a schema that is too new.
+    pub fn open(path: impl AsRef<Path>, config: Config) -> Result<Self> {
+        let path = path.as_ref().to_path_buf();
+        if path.as_os_str().is_empty() {
+            return Err(LedgerError::invalid("invalid_path", "database path is empty; set cashback.database or pass a path"));
+        }
+        let connection = db::shared(&path, config.busy_timeout)?;
+        Ok(Self { path, config, connection })
+    }
+
+    /// The settings in force.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Runs `work` on the connection; a fault that a fresh connection may cure evicts this one.
+    fn with<T>(&self, work: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
+        let result = work(&mut self.connection.lock());
+        if let Err(LedgerError::Storage { fault: StorageFault::Corrupt | StorageFault::CantOpen | StorageFault::ReadOnly, .. }) = &result {
+            db::evict(&self.path);
+        }
+        result
+    }
+
+    /// Applies one transaction. Same rules as a batch of one.
+    ///
+    /// # Errors
+    /// Storage faults only; business refusals are an [`Outcome::Rejected`].
+    pub fn apply(&self, item: &Value, context: Option<&RequestContext>) -> Result<Outcome> {
+        Ok(self.apply_batch(std::slice::from_ref(item), context)?.remove(0))
+    }
+
+    /// Applies a batch: each item independently, in order, all in one commit.
+    ///
+    /// # Errors
+    /// `batch_too_large`, or a storage fault (then nothing of the batch is written).
+    pub fn apply_batch(&self, items: &[Value], context: Option<&RequestContext>) -> Result<Vec<Outcome>> {
+        if items.len() > self.config.max_batch {
+            return Err(LedgerError::invalid(
+                "batch_too_large",
+                format!("batch has {} transactions; at most {} are accepted", items.len(), self.config.max_batch),
+            ));
+        }
+        let started = Instant::now();
+        let now_ms = time::now_millis();
+        let parsed: Vec<_> = items.iter().map(|item| tx::parse(item, &self.config.zone, now_ms.div_euclid(1000))).collect();
+        self.with(|connection| {
+            let db = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let mut state = BatchState::load(&db, parsed.iter().map(|p| p.as_ref().ok()).collect())?;
+            let outcomes: Vec<Outcome> = parsed
+                .iter()
+                .zip(items)
+                .enumerate()
+                .map(|(index, (result, raw))| state.decide(index, result, tx::raw_external_id(raw)))
+                .collect();
+            state.write(&db, now_ms)?;
+            if let Some(context) = context {
+                let duration_ms = started.elapsed().as_millis() as i64;
+                let log: Vec<LogEntry> = outcomes
+                    .iter()
+                    .zip(&parsed)
+                    .map(|(outcome, parsed)| LogEntry {
+                        at: now_ms,
+                        client: context.client.clone(),
+                        store_id: parsed.as_ref().ok().and_then(|tx| tx.store_id.clone()).or_else(|| context.store_id.clone()),
+                        endpoint: context.endpoint.clone(),
+                        external_id: outcome.external_id().map(str::to_owned),
+                        status: outcome.status().to_owned(),
+                        error: outcome.error_code().map(str::to_owned),
+                        duration_ms,
+                    })
+                    .collect();
+                synclog::append(&db, &log)?;
+            }
+            db.commit()?;
+            Ok(outcomes)
+        })
+    }
+
+    /// Balance of a user: `{user_id, balance, updated_at}`; 0 and null for a user without entries.
+    ///
+    /// # Errors
+    /// `invalid_user_id` or a storage fault.
+    pub fn balance(&self, user_id: i64) -> Result<Value> {
+        let user_id = phones::check_user_id(user_id)?;
+        self.with(|db| {
+            let row: Option<(i64, i64)> = db
+                .prepare_cached("SELECT balance, updated_at FROM accounts WHERE user_id = ?1")?
+                .query_row([user_id], |row| Ok((row.get(0)?, row.get(1)?)))
+                .optional()?;
+            let (balance, updated_at) = row.map_or((0, None), |(balance, at)| (balance, Some(at)));
+            Ok(json!({
+                "user_id": user_id,
+                "balance": money::minor_to_json(balance),
+                "updated_at": updated_at.map(|ms| time::format_millis(ms, &self.config.zone)),
+            }))
+        })
+    }
+
+    /// Balance of the owner of a phone: the balance fields plus the normalized `phone`.
+    ///
+    /// # Errors
+    /// `invalid_phone`, `user_not_found`, `phone_ambiguous`, or a storage fault.
+    pub fn balance_by_phone(&self, phone: &str) -> Result<Value> {
+        let (user_id, normalized) = self.find_user_by_phone(phone)?;
+        let mut balance = self.balance(user_id)?;
+        balance["phone"] = Value::String(normalized);
+        Ok(balance)
+    }
+
+    /// A page of a user's history, newest first: `{items, next_cursor}`.
+    ///
+    /// # Errors
+    /// `invalid_user_id` or a storage fault.
+    pub fn history(&self, user_id: i64, limit: usize, cursor: Option<i64>) -> Result<Value> {
+        let user_id = phones::check_user_id(user_id)?;
+        let limit = limit.clamp(1, 500);
+        let zone = &self.config.zone;
+        self.with(|db| {
+            let mut statement = db.prepare_cached(
+                "SELECT e.id, e.external_id, e.kind, e.amount, e.source, e.store_id, e.description, e.created_at,
+                        e.recorded_at, o.external_id
+                 FROM entries e LEFT JOIN entries o ON o.id = e.original_id
+                 WHERE e.user_id = ?1 AND (?2 IS NULL OR e.id < ?2) ORDER BY e.id DESC LIMIT ?3",
+            )?;
+            let rows = statement.query_map(params![user_id, cursor, limit as i64 + 1], |row| {
+                let kind = kind_column(row, 2)?;
+                let amount: i64 = row.get(3)?;
+                Ok(json!({
+                    "transaction_id": row.get::<_, i64>(0)?,
+                    "external_id": row.get::<_, String>(1)?,
+                    "type": kind.name(),
+                    "amount": money::minor_to_json(amount),
+                    "effect": money::minor_to_json(kind.effect(amount)),
+                    "source": row.get::<_, String>(4)?,
+                    "store_id": row.get::<_, Option<String>>(5)?,
+                    "description": row.get::<_, String>(6)?,
+                    "created_at": time::format_timestamp(row.get(7)?, zone),
+                    "recorded_at": time::format_millis(row.get(8)?, zone),
+                    "original_external_id": row.get::<_, Option<String>>(9)?,
+                }))
+            })?;
+            Ok(synclog::page(rows.collect::<rusqlite::Result<_>>()?, limit))
+        })
+    }
+
+    /// Checks every invariant of the ledger; see [`verify`].
+    ///
+    /// # Errors
+    /// Storage faults.
+    pub fn verify(&self) -> Result<Value> {
+        self.with(|db| verify::run(db))
+    }
+
+    /// Finds the owner of a phone: `(user_id, normalized phone)`.
+    ///
+    /// # Errors
+    /// `invalid_phone`, `user_not_found`, `phone_ambiguous`, or a storage fault.
+    pub fn find_user_by_phone(&self, phone: &str) -> Result<(i64, String)> {
+        self.with(|db| phones::find_user(db, phone))
+    }
+
+    /// Links a phone to a user; returns the normalized phone.
+    ///
+    /// # Errors
+    /// See [`phones::link`].
+    pub fn link_phone(&self, user_id: i64, phone: &str, verified: bool) -> Result<String> {
+        self.with(|db| phones::link(db, user_id, phone, verified))
+    }
+
+    /// Replaces all phones of a user.
+    ///
+    /// # Errors
+    /// See [`phones::replace`].
+    pub fn replace_user_phones(&self, user_id: i64, list: &[(String, bool)]) -> Result<Vec<String>> {
+        self.with(|db| phones::replace(db, user_id, list))
+    }
+
+    /// Removes all phones of a user.
+    ///
+    /// # Errors
+    /// See [`phones::unlink_user`].
+    pub fn unlink_user(&self, user_id: i64) -> Result<usize> {
+        self.with(|db| phones::unlink_user(db, user_id))
+    }
+
+    /// The phones of a user.
+    ///
+    /// # Errors
+    /// Storage faults.
+    pub fn user_phones(&self, user_id: i64) -> Result<Vec<(String, bool)>> {
+        self.with(|db| phones::of_user(db, user_id))
+    }
+
+    /// Links many phones at once.
+    ///
+    /// # Errors
+    /// See [`phones::import`].
+    pub fn import_phones(&self, rows: &[phones::ImportRow]) -> Result<phones::ImportReport> {
+        self.with(|db| phones::import(db, rows))
+    }
+
+    /// Appends one sync-log row (a request that wrote nothing, e.g. a balance query or a 401).
+    ///
+    /// # Errors
+    /// `invalid_log_entry` or a storage fault.
+    pub fn log(&self, mut entry: LogEntry) -> Result<()> {
+        entry.validate()?;
+        if entry.at == 0 {
+            entry.at = time::now_millis();
+        }
+        self.with(|db| synclog::append(db, std::slice::from_ref(&entry)))
+    }
+
+    /// A page of the sync log, newest first.
+    ///
+    /// # Errors
+    /// Storage faults.
+    pub fn sync_log(&self, filter: &LogFilter, limit: usize, cursor: Option<i64>) -> Result<Value> {
+        self.with(|db| synclog::query(db, filter, limit, cursor, &self.config.zone))
+    }
+
+    /// Deletes sync-log rows older than `days` days.
+    ///
+    /// # Errors
+    /// `invalid_days` or a storage fault.
+    pub fn prune_sync_log(&self, days: i64) -> Result<usize> {
+        self.with(|db| synclog::prune(db, days, time::now_millis()))
+    }
+
+    /// Registers a store to watch.
+    ///
+    /// # Errors
+    /// `invalid_store` or a storage fault.
+    pub fn register_store(&self, store_id: &str, name: Option<&str>, silence_hours: Option<i64>) -> Result<()> {
+        self.with(|db| synclog::register_store(db, store_id, name, silence_hours, time::now_millis()))
+    }
+
+    /// Every store with its last activity.
+    ///
+    /// # Errors
+    /// Storage faults.
+    pub fn store_activity(&self) -> Result<Value> {
+        self.with(|db| synclog::stores(db, None, time::now_millis(), &self.config.zone))
+    }
+
+    /// Stores silent for longer than their threshold (default `hours`).
+    ///
+    /// # Errors
+    /// `invalid_hours` or a storage fault.
+    pub fn silent_stores(&self, hours: i64) -> Result<Value> {
+        if hours <= 0 {
+            return Err(LedgerError::invalid("invalid_hours", "hours must be positive"));
+        }
+        self.with(|db| synclog::stores(db, Some(hours), time::now_millis(), &self.config.zone))
+    }
+
+    /// Creates an API key; the secret is in the result once.
+    ///
+    /// # Errors
+    /// See [`keys::create`].
+    pub fn create_api_key(&self, name: &str, store_id: Option<&str>) -> Result<Value> {
+        self.with(|db| keys::create(db, name, store_id, time::now_millis()))
+    }
+
+    /// Lists API keys without secrets.
+    ///
+    /// # Errors
+    /// Storage faults.
+    pub fn list_api_keys(&self) -> Result<Value> {
+        self.with(|db| keys::list(db, &self.config.zone))
+    }
+
+    /// Revokes an API key.
+    ///
+    /// # Errors
+    /// See [`keys::revoke`].
+    pub fn revoke_api_key(&self, id: i64) -> Result<bool> {
+        self.with(|db| keys::revoke(db, id, time::now_millis()))
+    }
+
+    /// The client of a valid key.
+    ///
+    /// # Errors
+    /// Storage faults.
+    pub fn verify_api_key(&self, key: &str) -> Result<Option<keys::Client>> {
+        self.with(|db| keys::verify(db, key))
+    }
+
+    /// Database status for health checks: schema version, sizes, and whether a write lock can be taken.
+    ///
+    /// # Errors
+    /// Storage faults (the database cannot be read or written).
+    pub fn health(&self) -> Result<Value> {
+        self.with(|db| {
+            let tx = db.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let entries: i64 = tx.query_row("SELECT coalesce(max(id), 0) FROM entries", [], |row| row.get(0))?;
+            tx.commit()?;
+            Ok(json!({
+                "schema_version": db::user_version(db)?,
+                "entries": entries,
+                "path": self.path.to_string_lossy(),
+                "writable": true,
+            }))
+        })
+    }
+}
+
+/// Reads an `entries.kind` column, refusing codes the schema cannot hold.
+pub fn kind_column(row: &rusqlite::Row<'_>, index: usize) -> rusqlite::Result<Kind> {
+    let code: i64 = row.get(index)?;
+    Kind::from_code(code).ok_or(rusqlite::Error::IntegralValueOutOfRange(index, code))
+}

@@ -1,0 +1,157 @@
+//! Exact money: amounts are integer minor units (kopecks) inside the ledger.
+//!
+//! Amounts arrive as JSON numbers or decimal strings. A number is read through
+//! its shortest decimal representation, which is exactly what its author wrote
+//! for any amount with at most 15 significant digits, so no float arithmetic
+//! ever happens: 150.5 is read as the text "150.5", then as 15050 kopecks.
+
+use serde_json::Value;
+
+/// Largest accepted magnitude: 1,000,000,000.00 rubles in kopecks.
+pub const MAX_MINOR: i64 = 100_000_000_000;
+
+/// Minor units per ruble.
+const MINOR_PER_UNIT: i64 = 100;
+
+/// Parses an amount given as a JSON value into signed minor units.
+///
+/// # Errors
+/// A message naming what is wrong: wrong type, empty, not a decimal, more than
+/// two fraction digits, or beyond [`MAX_MINOR`].
+pub fn parse_amount(value: &Value) -> Result<i64, String> {
+    match value {
+        Value::Number(number) => {
+            if let Some(int) = number.as_i64() {
+                return units_to_minor(int);
+            }
+            match number.as_f64() {
+                Some(float) => parse_float(float),
+                None => Err(format!("amount {number} is out of range")),
+            }
+        }
+        Value::String(text) => parse_decimal(text),
+        Value::Null => Err("amount must not be null".into()),
+        Value::Bool(_) => Err("amount must be a number or a decimal string, not a boolean".into()),
+        Value::Array(_) | Value::Object(_) => Err("amount must be a number or a decimal string".into()),
+    }
+}
+
+/// Reads a float through its shortest round-trip decimal text.
+pub fn parse_float(float: f64) -> Result<i64, String> {
+    if !float.is_finite() {
+        return Err("amount must be a finite number".into());
+    }
+    parse_decimal(&format!("{float}"))
+}
+
+fn units_to_minor(units: i64) -> Result<i64, String> {
+    units
+        .checked_mul(MINOR_PER_UNIT)
+        .filter(|minor| minor.abs() <= MAX_MINOR)
+        .ok_or_else(|| too_large())
+}
+
+fn too_large() -> String {
+    "amount exceeds 1000000000.00 in magnitude".into()
+}
+
+/// Parses `[-+]digits[.d[d]]` into minor units.
+///
+/// # Errors
+/// A message for empty text, anything that is not a plain decimal (exponents,
+/// commas, spaces, `NaN`), three or more fraction digits, or too large a value.
+pub fn parse_decimal(text: &str) -> Result<i64, String> {
+    if text.is_empty() {
+        return Err("amount must not be empty".into());
+    }
+    let (negative, unsigned) = match text.as_bytes()[0] {
+        b'-' => (true, &text[1..]),
+        b'+' => (false, &text[1..]),
+        _ => (false, text),
+    };
+    let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, ""));
+    let digits_only = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty() || !digits_only(whole) || !digits_only(fraction) || (unsigned.contains('.') && fraction.is_empty()) {
+        return Err(format!("amount {text:?} is not a decimal number like 150 or 150.50"));
+    }
+    if fraction.len() > 2 {
+        return Err(format!("amount {text:?} has more than 2 fraction digits"));
+    }
+    let whole = whole.trim_start_matches('0');
+    if whole.len() > 10 {
+        return Err(too_large());
+    }
+    let whole: i64 = if whole.is_empty() { 0 } else { whole.parse().map_err(|_| too_large())? };
+    let cents: i64 = format!("{fraction:0<2}").parse().expect("two ASCII digits");
+    let minor = whole * MINOR_PER_UNIT + cents;
+    if minor > MAX_MINOR {
+        return Err(too_large());
+    }
+    Ok(if negative { -minor } else { minor })
+}
+
+/// Formats minor units as a decimal with two fraction digits: `125050` → `"1250.50"`.
+pub fn format_minor(minor: i64) -> String {
+    let sign = if minor < 0 { "-" } else { "" };
+    let magnitude = minor.unsigned_abs();
+    format!("{sign}{}.{:02}", magnitude / 100, magnitude % 100)
+}
+
+/// Minor units as the JSON number a wire client expects (`1250.5`).
+///
+/// The float is parsed from the exact decimal text, so its shortest
+/// representation prints back as that decimal; no division on floats.
+pub fn minor_to_json(minor: i64) -> Value {
+    let float: f64 = format_minor(minor).parse().expect("formatted decimal parses");
+    serde_json::Number::from_f64(float).map_or(Value::Null, Value::Number)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn accepts_numbers_and_decimal_strings() {
+        assert_eq!(parse_amount(&json!(150)), Ok(15000));
+        assert_eq!(parse_amount(&json!(150.5)), Ok(15050));
+        assert_eq!(parse_amount(&json!(150.50)), Ok(15050));
+        assert_eq!(parse_amount(&json!("150")), Ok(15000));
+        assert_eq!(parse_amount(&json!("150.50")), Ok(15050));
+        assert_eq!(parse_amount(&json!("0.01")), Ok(1));
+        assert_eq!(parse_amount(&json!("-300")), Ok(-30000));
+        assert_eq!(parse_amount(&json!(0.1)), Ok(10));
+        assert_eq!(parse_amount(&json!(1_000_000_000)), Ok(MAX_MINOR));
+        assert_eq!(parse_amount(&json!("1000000000.00")), Ok(MAX_MINOR));
+        assert_eq!(parse_amount(&json!("000150.5")), Ok(15050));
+    }
+
+    #[test]
+    fn refuses_everything_else_without_rounding() {
+        for bad in [
+            json!("150.555"), json!(150.555), json!(""), json!("NaN"), json!("1e3"), json!("150,50"),
+            json!(" 150"), json!("150."), json!(".5"), json!("-"), json!(true), json!(null), json!([1]),
+            json!("1000000000.01"), json!(1e300), json!(1_000_000_001), json!("99999999999999999999999"),
+            json!(i64::MAX), json!(0.001),
+        ] {
+            assert!(parse_amount(&bad).is_err(), "{bad} must be refused");
+        }
+    }
+
+    #[test]
+    fn formats_exactly() {
+        assert_eq!(format_minor(125050), "1250.50");
+        assert_eq!(format_minor(-5), "-0.05");
+        assert_eq!(format_minor(0), "0.00");
+        assert_eq!(minor_to_json(125050), json!(1250.5));
+        assert_eq!(minor_to_json(1).to_string(), "0.01");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn text_round_trips(minor in -MAX_MINOR..=MAX_MINOR) {
+            proptest::prop_assert_eq!(parse_decimal(&format_minor(minor)), Ok(minor));
+            proptest::prop_assert_eq!(parse_amount(&minor_to_json(minor)), Ok(minor));
+        }
+    }
+}

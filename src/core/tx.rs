@@ -1,0 +1,344 @@
+//! Validation of incoming transactions: from loosely typed JSON to [`TxRequest`].
+//!
+//! Every refusal names the field and says what is wrong, so a 1C developer can
+//! fix the request from the error alone.
+
+use serde_json::{Map, Value};
+
+use super::{error::TxError, money, phone, time};
+
+/// What a transaction does to a balance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// Credits cashback; with a negative amount it reverses an earlier accrual.
+    Accrual = 1,
+    /// Spends cashback; never below zero.
+    Debit = 2,
+    /// Gives back all or part of an earlier debit.
+    Release = 3,
+}
+
+impl Kind {
+    /// The wire name (`accrual`, `debit`, `release`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Accrual => "accrual",
+            Self::Debit => "debit",
+            Self::Release => "release",
+        }
+    }
+
+    /// The code stored in `entries.kind`.
+    pub fn code(self) -> i64 {
+        self as i64
+    }
+
+    /// Reads the stored code back.
+    pub fn from_code(code: i64) -> Option<Self> {
+        match code {
+            1 => Some(Self::Accrual),
+            2 => Some(Self::Debit),
+            3 => Some(Self::Release),
+            _ => None,
+        }
+    }
+
+    fn parse(name: &str) -> Option<Self> {
+        match name {
+            "accrual" => Some(Self::Accrual),
+            "debit" => Some(Self::Debit),
+            "release" => Some(Self::Release),
+            _ => None,
+        }
+    }
+
+    /// Signed change of the balance for an entry of this kind and amount.
+    pub fn effect(self, amount: i64) -> i64 {
+        match self {
+            Self::Debit => -amount,
+            Self::Accrual | Self::Release => amount,
+        }
+    }
+}
+
+/// Whose balance a transaction changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UserRef {
+    /// A Bitrix user id.
+    Id(i64),
+    /// A normalized phone, resolved through the phone index.
+    Phone(String),
+}
+
+/// A validated transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TxRequest {
+    /// Idempotency key, unique forever.
+    pub external_id: String,
+    /// Accrual, debit or release.
+    pub kind: Kind,
+    /// Minor units as given; negative only for an accrual reversal.
+    pub amount: i64,
+    /// The customer.
+    pub user: UserRef,
+    /// Free text shown to the customer (store address, register number).
+    pub description: String,
+    /// Channel: `1c_retail` by default, `web` for the online shop.
+    pub source: String,
+    /// Store the operation came from.
+    pub store_id: Option<String>,
+    /// When it happened, Unix seconds.
+    pub created_at: i64,
+    /// The debit a release cancels, or the accrual a reversal corrects.
+    pub original_external_id: Option<String>,
+}
+
+impl TxRequest {
+    /// Whether this is a negative accrual, the brief's "accrual reversal".
+    pub fn is_reversal(&self) -> bool {
+        self.kind == Kind::Accrual && self.amount < 0
+    }
+}
+
+/// Default `source` when a request names none.
+pub const DEFAULT_SOURCE: &str = "1c_retail";
+/// Longest external_id, in characters.
+pub const MAX_EXTERNAL_ID: usize = 128;
+/// Longest description, in characters.
+pub const MAX_DESCRIPTION: usize = 1000;
+/// Longest store id, in characters.
+pub const MAX_STORE_ID: usize = 64;
+
+/// Fields the request may carry; others are refused so typos do not pass silently.
+const KNOWN_FIELDS: [&str; 10] = [
+    "external_id", "type", "amount", "user_id", "user_phone", "description", "source", "store_id", "created_at",
+    "original_external_id",
+];
+
+/// The external_id of a raw item, if it has a usable one (for reporting refusals).
+pub fn raw_external_id(value: &Value) -> Option<String> {
+    value.get("external_id").and_then(Value::as_str).map(str::to_owned)
+}
+
+/// Validates one raw transaction.
+///
+/// `now` (Unix seconds) is the default `created_at`; offset-less times are read in `zone`.
+///
+/// # Errors
+/// [`TxError::Validation`] naming the first bad field, or [`TxError::InvalidPhone`].
+pub fn parse(value: &Value, zone: &time::Zone, now: i64) -> Result<TxRequest, TxError> {
+    let Value::Object(object) = value else {
+        return Err(TxError::field("transaction", "must be a JSON object"));
+    };
+    if let Some(unknown) = object.keys().find(|key| !KNOWN_FIELDS.contains(&key.as_str())) {
+        return Err(TxError::field("transaction", format!("unknown field {unknown:?}")));
+    }
+    let external_id = required_text(object, "external_id", MAX_EXTERNAL_ID)?;
+    let kind = parse_kind(object)?;
+    let amount = parse_amount(object, kind)?;
+    let user = parse_user(object)?;
+    let original_external_id = optional_text(object, "original_external_id", MAX_EXTERNAL_ID, false)?;
+    check_original(kind, amount, original_external_id.is_some())?;
+    Ok(TxRequest {
+        external_id,
+        kind,
+        amount,
+        user,
+        description: optional_text(object, "description", MAX_DESCRIPTION, true)?.unwrap_or_default(),
+        source: parse_source(object)?,
+        store_id: optional_text(object, "store_id", MAX_STORE_ID, false)?,
+        created_at: parse_created_at(object, zone, now)?,
+        original_external_id,
+    })
+}
+
+fn present<'a>(object: &'a Map<String, Value>, field: &str) -> Option<&'a Value> {
+    object.get(field).filter(|value| !value.is_null())
+}
+
+fn required_text(object: &Map<String, Value>, field: &'static str, max: usize) -> Result<String, TxError> {
+    optional_text(object, field, max, false)?.ok_or_else(|| TxError::field(field, "is required"))
+}
+
+/// Text of 1..=max characters without control characters (line breaks allowed in free text).
+fn optional_text(
+    object: &Map<String, Value>,
+    field: &'static str,
+    max: usize,
+    free_text: bool,
+) -> Result<Option<String>, TxError> {
+    let Some(value) = present(object, field) else { return Ok(None) };
+    let Value::String(text) = value else {
+        return Err(TxError::field(field, "must be a string"));
+    };
+    if !free_text && text.is_empty() {
+        return Err(TxError::field(field, "must not be empty"));
+    }
+    let length = text.chars().count();
+    if length > max {
+        return Err(TxError::field(field, format!("is {length} characters long; at most {max} are allowed")));
+    }
+    let allowed_control = |c: char| free_text && matches!(c, '\n' | '\r' | '\t');
+    if text.chars().any(|c| c.is_control() && !allowed_control(c)) {
+        return Err(TxError::field(field, "must not contain control characters"));
+    }
+    if !free_text && text.trim() != text {
+        return Err(TxError::field(field, "must not start or end with whitespace"));
+    }
+    Ok(Some(text.clone()))
+}
+
+fn parse_kind(object: &Map<String, Value>) -> Result<Kind, TxError> {
+    match present(object, "type") {
+        None => Err(TxError::field("type", "is required: accrual, debit or release")),
+        Some(Value::String(name)) => {
+            Kind::parse(name).ok_or_else(|| TxError::field("type", format!("{name:?} is not accrual, debit or release")))
+        }
+        Some(_) => Err(TxError::field("type", "must be a string: accrual, debit or release")),
+    }
+}
+
+fn parse_amount(object: &Map<String, Value>, kind: Kind) -> Result<i64, TxError> {
+    let value = present(object, "amount").ok_or_else(|| TxError::field("amount", "is required"))?;
+    let amount = money::parse_amount(value).map_err(|message| TxError::field("amount", message))?;
+    if amount == 0 {
+        return Err(TxError::field("amount", "must not be zero"));
+    }
+    if amount < 0 && kind != Kind::Accrual {
+        return Err(TxError::field("amount", format!("must be positive for {}", kind.name())));
+    }
+    Ok(amount)
+}
+
+fn parse_user(object: &Map<String, Value>) -> Result<UserRef, TxError> {
+    match (present(object, "user_id"), present(object, "user_phone")) {
+        (Some(_), Some(_)) => Err(TxError::field("user_id", "give user_id or user_phone, not both")),
+        (None, None) => Err(TxError::field("user_phone", "is required (or user_id)")),
+        (Some(id), None) => parse_user_id(id).map(UserRef::Id),
+        (None, Some(Value::String(text))) => {
+            phone::normalize(text).map(UserRef::Phone).map_err(|_| TxError::InvalidPhone)
+        }
+        (None, Some(Value::Number(number))) => {
+            phone::normalize(&number.to_string()).map(UserRef::Phone).map_err(|_| TxError::InvalidPhone)
+        }
+        (None, Some(_)) => Err(TxError::field("user_phone", "must be a string")),
+    }
+}
+
+/// A positive integer, given as a number or a string of digits (Bitrix ids are often strings).
+pub fn parse_user_id(value: &Value) -> Result<i64, TxError> {
+    let id = match value {
+        Value::Number(number) => number.as_i64(),
+        Value::String(text) if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) => text.parse().ok(),
+        _ => None,
+    };
+    id.filter(|id| *id > 0).ok_or_else(|| TxError::field("user_id", "must be a positive integer"))
+}
+
+fn check_original(kind: Kind, amount: i64, has_original: bool) -> Result<(), TxError> {
+    match kind {
+        Kind::Release if !has_original => {
+            Err(TxError::field("original_external_id", "is required for a release: name the debit it cancels"))
+        }
+        Kind::Debit if has_original => Err(TxError::field("original_external_id", "is not allowed for a debit")),
+        Kind::Accrual if has_original && amount > 0 => Err(TxError::field(
+            "original_external_id",
+            "is only allowed on a negative accrual (a reversal) or a release",
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn parse_source(object: &Map<String, Value>) -> Result<String, TxError> {
+    let Some(value) = present(object, "source") else { return Ok(DEFAULT_SOURCE.to_owned()) };
+    match value {
+        Value::String(text)
+            if (1..=32).contains(&text.len())
+                && text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') =>
+        {
+            Ok(text.clone())
+        }
+        _ => Err(TxError::field("source", "must be 1 to 32 characters of a-z, 0-9 and _ (like 1c_retail or web)")),
+    }
+}
+
+fn parse_created_at(object: &Map<String, Value>, zone: &time::Zone, now: i64) -> Result<i64, TxError> {
+    match present(object, "created_at") {
+        None => Ok(now),
+        Some(Value::String(text)) => {
+            time::parse_timestamp(text, zone).map_err(|message| TxError::field("created_at", message))
+        }
+        Some(_) => Err(TxError::field("created_at", "must be an ISO 8601 string like 2026-11-27T10:15:00")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn check(value: Value) -> Result<TxRequest, TxError> {
+        parse(&value, &time::Zone::moscow(), 1_000)
+    }
+
+    fn field_of(value: Value) -> &'static str {
+        match check(value) {
+            Err(TxError::Validation { field, .. }) => field,
+            other => panic!("expected a validation error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn reads_the_briefs_request() {
+        let tx = check(json!({
+            "type": "accrual", "amount": 150.00, "external_id": "Accrual_0001_20261127",
+            "user_phone": "+7 (900) 123-45-67", "description": "Store 1", "created_at": "2026-11-27T10:15:00"
+        }))
+        .unwrap();
+        assert_eq!(tx.kind, Kind::Accrual);
+        assert_eq!(tx.amount, 15000);
+        assert_eq!(tx.user, UserRef::Phone("79001234567".into()));
+        assert_eq!(tx.source, DEFAULT_SOURCE);
+        assert_eq!(tx.created_at, time::parse_timestamp("2026-11-27T07:15:00Z", &time::Zone::moscow()).unwrap());
+    }
+
+    #[test]
+    fn names_the_bad_field() {
+        let base = json!({"type": "debit", "amount": "10", "external_id": "d1", "user_id": 5});
+        let with = |key: &str, value: Value| {
+            let mut object = base.clone();
+            object[key] = value;
+            object
+        };
+        assert_eq!(field_of(with("amount", json!("1.234"))), "amount");
+        assert_eq!(field_of(with("amount", json!(-5))), "amount");
+        assert_eq!(field_of(with("amount", json!(0))), "amount");
+        assert_eq!(field_of(with("type", json!("refund"))), "type");
+        assert_eq!(field_of(with("external_id", json!(""))), "external_id");
+        assert_eq!(field_of(with("external_id", json!("x".repeat(129)))), "external_id");
+        assert_eq!(field_of(with("external_id", json!("a\u{0}b"))), "external_id");
+        assert_eq!(field_of(with("user_id", json!(0))), "user_id");
+        assert_eq!(field_of(with("user_phone", json!("89001234567"))), "user_id");
+        assert_eq!(field_of(with("created_at", json!("yesterday"))), "created_at");
+        assert_eq!(field_of(with("source", json!("Web Shop"))), "source");
+        assert_eq!(field_of(with("original_external_id", json!("a1"))), "original_external_id");
+        assert_eq!(field_of(with("extra", json!(1))), "transaction");
+        assert_eq!(field_of(json!([1])), "transaction");
+        assert_eq!(field_of(json!({"type": "release", "amount": 1, "external_id": "r", "user_id": 1})), "original_external_id");
+        assert_eq!(check(with("user_id", json!(null)).as_object().map(|o| {
+            let mut o = o.clone();
+            o.insert("user_phone".into(), json!("12"));
+            Value::Object(o)
+        }).unwrap()), Err(TxError::InvalidPhone));
+    }
+
+    #[test]
+    fn a_negative_accrual_is_a_reversal() {
+        let tx = check(json!({"type": "accrual", "amount": -50, "external_id": "rv", "user_id": "7",
+                              "original_external_id": "a1"}))
+        .unwrap();
+        assert!(tx.is_reversal());
+        assert_eq!(tx.user, UserRef::Id(7));
+        assert_eq!(tx.created_at, 1_000);
+    }
+}
