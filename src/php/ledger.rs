@@ -1,0 +1,308 @@
+//! `CashbackLedger`: the PHP face of [`Ledger`]. Each method converts
+//! arguments, calls the core once, and converts the result back; nothing else.
+
+use std::time::Duration;
+
+use ext_php_rs::{boxed::ZBox, prelude::*, types::ZendHashTable};
+use serde_json::Value;
+
+use super::{
+    convert::{array_to_json, json_to_array},
+    errors::exception,
+    ini,
+};
+use crate::core::{
+    ledger::{Config, Ledger, RequestContext},
+    phone, phones,
+    synclog::{LogEntry, LogFilter},
+    time::Zone,
+};
+
+type PhpArray = ZBox<ZendHashTable>;
+
+/// The cashback ledger on one SQLite file.
+///
+/// Amounts in and out are rubles (numbers or decimal strings, at most 2
+/// decimals); the ledger keeps exact kopecks inside.
+#[php_class]
+#[php(name = "CashbackLedger")]
+pub struct CashbackLedger {
+    ledger: Ledger,
+}
+
+fn invalid(code: &str, message: &str) -> PhpException {
+    exception(code, message)
+}
+
+/// Reads `options` over the ini defaults.
+fn config(options: Option<&ZendHashTable>) -> PhpResult<Config> {
+    let mut config = Config {
+        zone: Zone::parse(&ini::timezone()).map_err(|message| invalid("invalid_option", &format!("cashback.timezone: {message}")))?,
+        busy_timeout: Duration::from_millis(ini::busy_timeout_ms()),
+        max_batch: ini::max_batch(),
+    };
+    let Some(options) = options else { return Ok(config) };
+    let Value::Object(options) = array_to_json(options)? else {
+        return Err(invalid("invalid_option", "options must be an array keyed by option name"));
+    };
+    for (name, value) in &options {
+        match (name.as_str(), value) {
+            ("timezone", Value::String(zone)) => {
+                config.zone = Zone::parse(zone).map_err(|message| invalid("invalid_option", &format!("timezone: {message}")))?;
+            }
+            ("busy_timeout_ms", Value::Number(ms)) if ms.as_u64().is_some() => {
+                config.busy_timeout = Duration::from_millis(ms.as_u64().unwrap_or_default());
+            }
+            ("max_batch", Value::Number(max)) if max.as_u64().is_some_and(|m| m > 0) => {
+                config.max_batch = max.as_u64().unwrap_or_default() as usize;
+            }
+            _ => {
+                return Err(invalid(
+                    "invalid_option",
+                    &format!("unknown or malformed option {name:?}; known: timezone (string), busy_timeout_ms (int >= 0), max_batch (int > 0)"),
+                ));
+            }
+        }
+    }
+    Ok(config)
+}
+
+fn context(context: Option<&ZendHashTable>) -> PhpResult<Option<RequestContext>> {
+    let Some(context) = context else { return Ok(None) };
+    let value = array_to_json(context)?;
+    let text = |key: &str| value.get(key).and_then(Value::as_str).map(str::to_owned);
+    Ok(Some(RequestContext {
+        client: text("client"),
+        store_id: text("store_id"),
+        endpoint: text("endpoint").ok_or_else(|| invalid("invalid_argument", "context needs an endpoint"))?,
+    }))
+}
+
+fn optional_ms(value: &Value, key: &str, zone: &Zone) -> PhpResult<Option<i64>> {
+    match value.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Number(number)) => Ok(number.as_i64().map(|seconds| seconds * 1000)),
+        Some(Value::String(text)) => crate::core::time::parse_timestamp(text, zone)
+            .map(|seconds| Some(seconds * 1000))
+            .map_err(|message| invalid("invalid_argument", &format!("{key}: {message}"))),
+        Some(_) => Err(invalid("invalid_argument", &format!("{key} must be an ISO 8601 string or Unix seconds"))),
+    }
+}
+
+fn array(value: &Value) -> PhpArray {
+    json_to_array(value)
+}
+
+#[php_impl]
+impl CashbackLedger {
+    /// Opens (creating and migrating if needed) the ledger database.
+    ///
+    /// `$path` defaults to the `cashback.database` ini setting. `$options`:
+    /// `timezone`, `busy_timeout_ms`, `max_batch` (defaults from ini).
+    pub fn __construct(path: Option<String>, options: Option<&ZendHashTable>) -> PhpResult<Self> {
+        let path = path.unwrap_or_else(ini::database);
+        Ok(Self { ledger: Ledger::open(path, config(options)?)? })
+    }
+
+    /// Normalizes a phone to E.164 digits without `+` (`8 (900) 123-45-67` → `79001234567`).
+    pub fn normalize_phone(phone: String) -> PhpResult<String> {
+        phone::normalize(&phone).map_err(|message| invalid("invalid_phone", &message))
+    }
+
+    /// Extension version, commit and schema version.
+    pub fn version() -> PhpArray {
+        array(&serde_json::json!({
+            "version": crate::core::VERSION,
+            "commit": crate::core::GIT_COMMIT,
+            "schema_version": crate::core::db::schema_version(),
+        }))
+    }
+
+    /// Applies one transaction; returns its result (`status`: success, duplicate or error).
+    pub fn apply(&self, transaction: &ZendHashTable, context: Option<&ZendHashTable>) -> PhpResult<PhpArray> {
+        let outcome = self.ledger.apply(&array_to_json(transaction)?, self::context(context)?.as_ref())?;
+        Ok(array(&outcome.to_json()))
+    }
+
+    /// Applies a list of transactions in order, in one commit; returns one result per item.
+    pub fn apply_batch(&self, transactions: &ZendHashTable, context: Option<&ZendHashTable>) -> PhpResult<PhpArray> {
+        let Value::Array(items) = array_to_json(transactions)? else {
+            return Err(invalid("invalid_argument", "transactions must be a list"));
+        };
+        let outcomes = self.ledger.apply_batch(&items, self::context(context)?.as_ref())?;
+        Ok(array(&Value::Array(outcomes.iter().map(|outcome| outcome.to_json()).collect())))
+    }
+
+    /// Balance of a user: `user_id`, `balance`, `updated_at`.
+    pub fn balance(&self, user_id: i64) -> PhpResult<PhpArray> {
+        Ok(array(&self.ledger.balance(user_id)?))
+    }
+
+    /// Balance of the owner of a phone: `user_id`, `phone`, `balance`, `updated_at`.
+    pub fn balance_by_phone(&self, phone: String) -> PhpResult<PhpArray> {
+        Ok(array(&self.ledger.balance_by_phone(&phone)?))
+    }
+
+    /// A page of a user's history, newest first: `items`, `next_cursor`.
+    #[php(defaults(limit = 50))]
+    pub fn history(&self, user_id: i64, limit: i64, cursor: Option<i64>) -> PhpResult<PhpArray> {
+        Ok(array(&self.ledger.history(user_id, limit.max(1) as usize, cursor)?))
+    }
+
+    /// Checks every invariant: `ok`, `accounts`, `entries`, `problems`.
+    pub fn verify(&self) -> PhpResult<PhpArray> {
+        Ok(array(&self.ledger.verify()?))
+    }
+
+    /// Database status: schema version, entries, writability. Throws on a database fault.
+    pub fn health(&self) -> PhpResult<PhpArray> {
+        Ok(array(&self.ledger.health()?))
+    }
+
+    /// The user id owning a phone.
+    pub fn find_user_by_phone(&self, phone: String) -> PhpResult<i64> {
+        Ok(self.ledger.find_user_by_phone(&phone)?.0)
+    }
+
+    /// Links a phone to a user; returns the normalized phone.
+    #[php(defaults(verified = false))]
+    pub fn link_phone(&self, user_id: i64, phone: String, verified: bool) -> PhpResult<String> {
+        Ok(self.ledger.link_phone(user_id, &phone, verified)?)
+    }
+
+    /// Replaces all phones of a user. Items: a phone string, or `['phone' => ..., 'verified' => bool]`.
+    pub fn replace_user_phones(&self, user_id: i64, phones: &ZendHashTable) -> PhpResult<Vec<String>> {
+        let Value::Array(items) = array_to_json(phones)? else {
+            return Err(invalid("invalid_argument", "phones must be a list"));
+        };
+        let list = items.iter().map(phone_item).collect::<PhpResult<Vec<_>>>()?;
+        Ok(self.ledger.replace_user_phones(user_id, &list)?)
+    }
+
+    /// Removes all phones of a user; returns how many links were removed.
+    pub fn unlink_user(&self, user_id: i64) -> PhpResult<i64> {
+        Ok(self.ledger.unlink_user(user_id)? as i64)
+    }
+
+    /// The phones of a user: list of `['phone' => ..., 'verified' => bool]`.
+    pub fn user_phones(&self, user_id: i64) -> PhpResult<PhpArray> {
+        let list: Vec<Value> = self
+            .ledger
+            .user_phones(phones::check_user_id(user_id)?)?
+            .into_iter()
+            .map(|(phone, verified)| serde_json::json!({"phone": phone, "verified": verified}))
+            .collect();
+        Ok(array(&Value::Array(list)))
+    }
+
+    /// Links many phones at once. Rows: `['user_id' => int, 'phone' => string, 'verified' => bool]`.
+    /// Returns `imported` and `rejected` (`[['row' => index, 'error' => message], ...]`).
+    pub fn import_phones(&self, rows: &ZendHashTable) -> PhpResult<PhpArray> {
+        let Value::Array(items) = array_to_json(rows)? else {
+            return Err(invalid("invalid_argument", "rows must be a list"));
+        };
+        let rows: Vec<phones::ImportRow> = items
+            .iter()
+            .map(|row| phones::ImportRow {
+                user_id: row.get("user_id").and_then(|id| crate::core::tx::parse_user_id(id).ok()).unwrap_or(0),
+                phone: row.get("phone").and_then(Value::as_str).unwrap_or_default().to_owned(),
+                verified: row.get("verified").and_then(Value::as_bool).unwrap_or(false),
+            })
+            .collect();
+        let report = self.ledger.import_phones(&rows)?;
+        let rejected: Vec<Value> =
+            report.rejected.iter().map(|(row, error)| serde_json::json!({"row": row, "error": error})).collect();
+        Ok(array(&serde_json::json!({"imported": report.imported, "rejected": rejected})))
+    }
+
+    /// Appends a sync-log row: `endpoint`, `status`, and optional `client`, `store_id`,
+    /// `external_id`, `error`, `duration_ms`.
+    pub fn log_sync(&self, entry: &ZendHashTable) -> PhpResult<()> {
+        let value = array_to_json(entry)?;
+        let text = |key: &str| value.get(key).and_then(Value::as_str).map(str::to_owned);
+        self.ledger.log(LogEntry {
+            at: 0,
+            client: text("client"),
+            store_id: text("store_id"),
+            endpoint: text("endpoint").unwrap_or_default(),
+            external_id: text("external_id"),
+            status: text("status").unwrap_or_default(),
+            error: text("error"),
+            duration_ms: value.get("duration_ms").and_then(Value::as_i64).unwrap_or(0),
+        })?;
+        Ok(())
+    }
+
+    /// A page of the sync log, newest first. Filter keys: `store_id`, `status`,
+    /// `external_id`, `from`, `to` (ISO 8601 or Unix seconds).
+    #[php(defaults(limit = 100))]
+    pub fn sync_log(&self, filter: Option<&ZendHashTable>, limit: i64, cursor: Option<i64>) -> PhpResult<PhpArray> {
+        let value = match filter {
+            Some(filter) => array_to_json(filter)?,
+            None => Value::Null,
+        };
+        let zone = &self.ledger.config().zone;
+        let text = |key: &str| value.get(key).and_then(Value::as_str).filter(|t| !t.is_empty()).map(str::to_owned);
+        let filter = LogFilter {
+            store_id: text("store_id"),
+            status: text("status"),
+            external_id: text("external_id"),
+            from: optional_ms(&value, "from", zone)?,
+            to: optional_ms(&value, "to", zone)?,
+        };
+        Ok(array(&self.ledger.sync_log(&filter, limit.max(1) as usize, cursor)?))
+    }
+
+    /// Deletes sync-log rows older than `$days` days; returns how many.
+    pub fn prune_sync_log(&self, days: i64) -> PhpResult<i64> {
+        Ok(self.ledger.prune_sync_log(days)? as i64)
+    }
+
+    /// Registers a store to watch, with its own silence threshold if given.
+    pub fn register_store(&self, store_id: String, name: Option<String>, silence_hours: Option<i64>) -> PhpResult<()> {
+        Ok(self.ledger.register_store(&store_id, name.as_deref(), silence_hours)?)
+    }
+
+    /// Every store with its last activity.
+    pub fn store_activity(&self) -> PhpResult<PhpArray> {
+        Ok(array(&self.ledger.store_activity()?))
+    }
+
+    /// Stores with no request for longer than their threshold (default `$hours`).
+    pub fn silent_stores(&self, hours: i64) -> PhpResult<PhpArray> {
+        Ok(array(&self.ledger.silent_stores(hours)?))
+    }
+
+    /// Creates an API key. The result's `key` is the secret, shown this once.
+    pub fn create_api_key(&self, name: String, store_id: Option<String>) -> PhpResult<PhpArray> {
+        Ok(array(&self.ledger.create_api_key(&name, store_id.as_deref())?))
+    }
+
+    /// Every API key, without secrets.
+    pub fn list_api_keys(&self) -> PhpResult<PhpArray> {
+        Ok(array(&self.ledger.list_api_keys()?))
+    }
+
+    /// Revokes a key at once; false if it was already revoked.
+    pub fn revoke_api_key(&self, id: i64) -> PhpResult<bool> {
+        Ok(self.ledger.revoke_api_key(id)?)
+    }
+
+    /// The client of a valid key (`id`, `name`, `store_id`), or null.
+    pub fn verify_api_key(&self, key: String) -> PhpResult<Option<PhpArray>> {
+        Ok(self.ledger.verify_api_key(&key)?.map(|client| {
+            array(&serde_json::json!({"id": client.id, "name": client.name, "store_id": client.store_id}))
+        }))
+    }
+}
+
+fn phone_item(item: &Value) -> PhpResult<(String, bool)> {
+    match item {
+        Value::String(phone) => Ok((phone.clone(), false)),
+        Value::Object(object) => match object.get("phone") {
+            Some(Value::String(phone)) => Ok((phone.clone(), object.get("verified").and_then(Value::as_bool).unwrap_or(false))),
+            _ => Err(invalid("invalid_argument", "each phone item needs a 'phone' string")),
+        },
+        _ => Err(invalid("invalid_argument", "each phone item is a string or ['phone' => ..., 'verified' => bool]")),
+    }
+}
