@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use ext_php_rs::{boxed::ZBox, prelude::*, types::ZendHashTable};
+use ext_php_rs::{boxed::ZBox, flags::ClassFlags, prelude::*, types::ZendHashTable};
 use serde_json::Value;
 
 use super::{
@@ -26,6 +26,7 @@ type PhpArray = ZBox<ZendHashTable>;
 /// decimals); the ledger keeps exact kopecks inside.
 #[php_class]
 #[php(name = "CashbackLedger")]
+#[php(flags = ClassFlags::Final)]
 pub struct CashbackLedger {
     ledger: Ledger,
 }

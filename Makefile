@@ -1,0 +1,69 @@
+# Cashback ledger: a PHP extension in Rust shared by 1C:Retail and 1C-Bitrix.
+# `make run` and `make test` are the whole setup on a fresh Debian/Ubuntu machine:
+# missing system packages are installed with apt-get.
+
+SHELL        := /bin/bash
+CARGO        ?= cargo
+PHP          ?= php
+EXTENSION    := $(CURDIR)/target/release/libcashback.so
+DATABASE     ?= $(CURDIR)/var/cashback.db
+APT_PACKAGES := php8.2-cli php8.2-dev libclang-dev sqlite3
+
+.PHONY: all deps build test test-rust test-php test-stubs run install uninstall clean help
+
+all: build
+
+help:
+	@echo "make run      build the extension and show a balance from the demo database (var/cashback.db)"
+	@echo "make test     build, then run the Rust, stub and .phpt tests"
+	@echo "make install  copy the extension into PHP's extension dir and enable it for the CLI and FPM"
+	@echo "make clean    remove build output and var/"
+
+# Installs the system packages that are missing (needs root or sudo).
+deps:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installing missing packages: $$missing"; \
+		SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+	@command -v $(CARGO) >/dev/null || { echo "cargo not found: install Rust from https://rustup.rs"; exit 1; }
+
+build: deps
+	$(CARGO) build --release
+
+$(EXTENSION): build
+
+test: build
+	@tests/run.sh $(EXTENSION)
+
+test-rust:
+	$(CARGO) test
+
+test-stubs: build
+	tests/stubs/check.sh $(EXTENSION)
+
+test-php: build
+	TEST_PHP_EXECUTABLE=$$(command -v $(PHP)) TEST_PHP_ARGS="-d extension=$(EXTENSION)" \
+		$(PHP) $$(php-config --extension-dir)/build/run-tests.php -q --show-diff tests/phpt
+
+run: build
+	@mkdir -p $(dir $(DATABASE))
+	$(PHP) -d extension=$(EXTENSION) php/bin/demo.php $(DATABASE)
+
+install: build
+	@dir=$$(php-config --extension-dir); \
+	install -m 0644 $(EXTENSION) $$dir/cashback.so && echo "installed $$dir/cashback.so"; \
+	for sapi in cli fpm; do \
+		conf=/etc/php/8.2/$$sapi/conf.d; \
+		[ -d $$conf ] || continue; \
+		printf 'extension=cashback.so\n; cashback.database = /var/lib/cashback/cashback.db\n; cashback.timezone = Europe/Moscow\n' > $$conf/20-cashback.ini; \
+		echo "enabled in $$conf/20-cashback.ini"; \
+	done
+
+uninstall:
+	rm -f $$(php-config --extension-dir)/cashback.so /etc/php/8.2/*/conf.d/20-cashback.ini
+
+clean:
+	$(CARGO) clean
+	rm -rf var

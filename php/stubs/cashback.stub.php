@@ -1,0 +1,177 @@
+<?php
+
+/**
+ * IDE stubs for the `cashback` extension (Rust, ext-php-rs).
+ *
+ * Never include this file at run time: the extension defines these classes.
+ * `make test` checks it against the loaded extension's reflection.
+ *
+ * Amounts are rubles as on the wire: a number or a decimal string with at
+ * most 2 decimals; results carry floats whose shortest form is exact (1250.5).
+ * Per-transaction outcomes are returned, not thrown: every result has
+ * `status` = success | duplicate | error, and `error` holds the code.
+ */
+
+/**
+ * Thrown when a call fails as a whole: a bad argument or a database fault.
+ * Nothing was written. getErrorCode() is stable: invalid_phone, invalid_user_id,
+ * user_not_found, phone_ambiguous, not_found, batch_too_large, invalid_option,
+ * invalid_argument, invalid_path, invalid_log_entry, invalid_store, invalid_days,
+ * invalid_hours, invalid_key_name, schema_too_new, database_busy,
+ * database_readonly, database_full, database_corrupt, database_unavailable,
+ * database_error.
+ */
+class CashbackException extends \RuntimeException
+{
+    protected string $errorCode = '';
+
+    /** The stable machine-readable code of the failure. */
+    public function getErrorCode(): string {}
+}
+
+/**
+ * The cashback ledger on one SQLite file, shared by 1C registers and the shop.
+ */
+final class CashbackLedger
+{
+    /**
+     * Opens (creating and migrating if needed) the ledger database.
+     *
+     * @param string|null $path Database file; defaults to the `cashback.database` ini setting.
+     * @param array{timezone?: string, busy_timeout_ms?: int, max_batch?: int}|null $options
+     * @throws CashbackException
+     */
+    public function __construct(?string $path = null, ?array $options = null) {}
+
+    /**
+     * Normalizes a phone to E.164 digits without `+` (`8 (900) 123-45-67` → `79001234567`).
+     * @throws CashbackException invalid_phone
+     */
+    public static function normalizePhone(string $phone): string {}
+
+    /**
+     * @return array{version: string, commit: string, schema_version: int}
+     */
+    public static function version(): array {}
+
+    /**
+     * Applies one transaction.
+     *
+     * @param array{external_id: string, type: 'accrual'|'debit'|'release', amount: int|float|string,
+     *     user_id?: int|string, user_phone?: string, description?: string, source?: string,
+     *     store_id?: string, created_at?: string, original_external_id?: string} $transaction
+     * @param array{endpoint: string, client?: string, store_id?: string}|null $context
+     *     When given, the result is written to the sync log in the same commit.
+     * @return array{external_id: ?string, status: 'success'|'duplicate'|'error', transaction_id?: int,
+     *     user_id?: int, balance?: float, negative_balance?: bool, error?: string, field?: string,
+     *     message?: string, fields?: list<string>, remaining?: float}
+     * @throws CashbackException on database faults
+     */
+    public function apply(array $transaction, ?array $context = null): array {}
+
+    /**
+     * Applies transactions in order, each independently, all in one commit.
+     *
+     * @param list<array> $transactions
+     * @param array{endpoint: string, client?: string, store_id?: string}|null $context
+     * @return list<array> One result per item, in request order (see apply()).
+     * @throws CashbackException batch_too_large, or a database fault (nothing applied)
+     */
+    public function applyBatch(array $transactions, ?array $context = null): array {}
+
+    /**
+     * @return array{user_id: int, balance: float, updated_at: ?string}
+     * @throws CashbackException
+     */
+    public function balance(int $user_id): array {}
+
+    /**
+     * @return array{user_id: int, balance: float, updated_at: ?string, phone: string}
+     * @throws CashbackException invalid_phone, user_not_found, phone_ambiguous
+     */
+    public function balanceByPhone(string $phone): array {}
+
+    /**
+     * A page of a user's history, newest first.
+     *
+     * @return array{items: list<array>, next_cursor: ?int}
+     */
+    public function history(int $user_id, int $limit = 50, ?int $cursor = null): array {}
+
+    /**
+     * Checks every invariant of the ledger.
+     *
+     * @return array{ok: bool, accounts: int, entries: int, problems: list<array>}
+     */
+    public function verify(): array {}
+
+    /**
+     * Database status; throws when the database cannot be read or written.
+     *
+     * @return array{schema_version: int, entries: int, path: string, writable: bool}
+     * @throws CashbackException
+     */
+    public function health(): array {}
+
+    /**
+     * @throws CashbackException invalid_phone, user_not_found, phone_ambiguous
+     */
+    public function findUserByPhone(string $phone): int {}
+
+    /** Links a phone to a user; returns the normalized phone. */
+    public function linkPhone(int $user_id, string $phone, bool $verified = false): string {}
+
+    /**
+     * Replaces all phones of a user.
+     *
+     * @param list<string|array{phone: string, verified?: bool}> $phones
+     * @return list<string> The normalized phones.
+     */
+    public function replaceUserPhones(int $user_id, array $phones): array {}
+
+    /** Removes all phones of a user; returns how many links were removed. */
+    public function unlinkUser(int $user_id): int {}
+
+    /** @return list<array{phone: string, verified: bool}> */
+    public function userPhones(int $user_id): array {}
+
+    /**
+     * @param list<array{user_id: int|string, phone: string, verified?: bool}> $rows
+     * @return array{imported: int, rejected: list<array{row: int, error: string}>}
+     */
+    public function importPhones(array $rows): array {}
+
+    /**
+     * @param array{endpoint: string, status: string, client?: string, store_id?: string,
+     *     external_id?: string, error?: string, duration_ms?: int} $entry
+     */
+    public function logSync(array $entry): void {}
+
+    /**
+     * @param array{store_id?: string, status?: string, external_id?: string, from?: string|int, to?: string|int}|null $filter
+     * @return array{items: list<array>, next_cursor: ?int}
+     */
+    public function syncLog(?array $filter = null, int $limit = 100, ?int $cursor = null): array {}
+
+    /** Deletes sync-log rows older than $days days; returns how many. */
+    public function pruneSyncLog(int $days): int {}
+
+    public function registerStore(string $store_id, ?string $name = null, ?int $silence_hours = null): void {}
+
+    /** @return list<array{store_id: string, name: ?string, silence_hours: ?int, last_seen_at: ?string, silent_for_seconds: int}> */
+    public function storeActivity(): array {}
+
+    /** @return list<array{store_id: string, name: ?string, silence_hours: ?int, last_seen_at: ?string, silent_for_seconds: int}> */
+    public function silentStores(int $hours): array {}
+
+    /** @return array{id: int, name: string, store_id: ?string, key: string} The key is shown only here. */
+    public function createApiKey(string $name, ?string $store_id = null): array {}
+
+    /** @return list<array{id: int, name: string, store_id: ?string, prefix: string, created_at: string, revoked_at: ?string, active: bool}> */
+    public function listApiKeys(): array {}
+
+    public function revokeApiKey(int $id): bool {}
+
+    /** @return array{id: int, name: string, store_id: ?string}|null */
+    public function verifyApiKey(string $key): ?array {}
+}
