@@ -136,13 +136,23 @@ enum Owner {
     OfOriginal { by_phone: bool },
 }
 
+/// How big a debit, release or reversal is.
+#[derive(Debug, Clone, Copy)]
+enum Amount {
+    /// This many kopecks.
+    Fixed(i64),
+    /// What is there (the balance for a debit, the original's remaining amount for a
+    /// release or reversal) plus -1, 0 or +1 kopeck: the edges of every limit.
+    Edge(i64),
+}
+
 #[derive(Debug, Clone)]
 enum Op {
     Accrual { ext: u8, who: Who, amount: i64 },
-    Debit { ext: u8, who: Who, amount: i64 },
-    Release { ext: u8, who: Owner, original: OrigSel, amount: i64 },
+    Debit { ext: u8, who: Who, amount: Amount },
+    Release { ext: u8, who: Owner, original: OrigSel, amount: Amount },
     /// `amount` is the positive size of the reversal; it is sent negative.
-    Reversal { ext: u8, who: Owner, original: Option<OrigSel>, amount: i64 },
+    Reversal { ext: u8, who: Owner, original: Option<OrigSel>, amount: Amount },
     /// A zero amount: refused by validation whatever else it says.
     ZeroAmount { ext: u8, who: Who },
     /// The n-th (modulo) earlier request again, as is or with another amount.
@@ -174,14 +184,21 @@ fn orig_strategy() -> impl Strategy<Value = OrigSel> {
     ]
 }
 
+fn amount_strategy(max: i64) -> impl Strategy<Value = Amount> {
+    prop_oneof![
+        2 => (1..=max).prop_map(Amount::Fixed),
+        1 => (-1i64..=1).prop_map(Amount::Edge),
+    ]
+}
+
 fn op_strategy() -> impl Strategy<Value = Op> {
     let ext = 0..EXT_POOL;
     prop_oneof![
         6 => (ext.clone(), who_strategy(), 1i64..=20_000).prop_map(|(ext, who, amount)| Op::Accrual { ext, who, amount }),
-        5 => (ext.clone(), who_strategy(), 1i64..=15_000).prop_map(|(ext, who, amount)| Op::Debit { ext, who, amount }),
-        3 => (ext.clone(), owner_strategy(), orig_strategy(), 1i64..=8_000)
+        5 => (ext.clone(), who_strategy(), amount_strategy(15_000)).prop_map(|(ext, who, amount)| Op::Debit { ext, who, amount }),
+        3 => (ext.clone(), owner_strategy(), orig_strategy(), amount_strategy(8_000))
             .prop_map(|(ext, who, original, amount)| Op::Release { ext, who, original, amount }),
-        3 => (ext.clone(), owner_strategy(), proptest::option::weighted(0.8, orig_strategy()), 1i64..=8_000)
+        3 => (ext.clone(), owner_strategy(), proptest::option::weighted(0.8, orig_strategy()), amount_strategy(8_000))
             .prop_map(|(ext, who, original, amount)| Op::Reversal { ext, who, original, amount }),
         1 => (ext, who_strategy()).prop_map(|(ext, who)| Op::ZeroAmount { ext, who }),
         4 => (any::<usize>(), proptest::option::weighted(0.35, 1i64..=10_000))
@@ -315,21 +332,41 @@ impl Model {
         }
     }
 
+    /// What remains of an accepted original, if it is one.
+    fn remaining(&self, original: Option<&String>) -> Option<i64> {
+        let entry = self.accepted.get(original?)?;
+        Some(entry.amount - self.consumed.get(original?).copied().unwrap_or(0))
+    }
+
+    /// Resolves an [`Amount`] against `available`; never below 1 kopeck.
+    fn amount(amount: Amount, available: Option<i64>) -> i64 {
+        match amount {
+            Amount::Fixed(amount) => amount,
+            Amount::Edge(delta) => (available.unwrap_or(100) + delta).max(1),
+        }
+    }
+
     /// Turns a generated operation into a request, given what was sent so far.
     fn request(&self, op: &Op, sent: &[Req], spelling: u8) -> Req {
         let ext = |n: u8| format!("E{n:02}");
         match *op {
             Op::Accrual { ext: e, who, amount } => Req { ext: ext(e), kind: Kind::Accrual, amount, who, original: None, spelling },
-            Op::Debit { ext: e, who, amount } => Req { ext: ext(e), kind: Kind::Debit, amount, who, original: None, spelling },
+            Op::Debit { ext: e, who, amount } => {
+                let amount = Self::amount(amount, who.resolve().ok().map(|user| self.balance(user)));
+                Req { ext: ext(e), kind: Kind::Debit, amount, who, original: None, spelling }
+            }
             Op::ZeroAmount { ext: e, who } => Req { ext: ext(e), kind: Kind::Debit, amount: 0, who, original: None, spelling },
             Op::Release { ext: e, who, original, amount } => {
                 let original = self.pick_original(original, Kind::Debit);
                 let who = self.owner(who, Some(&original));
+                let amount = Self::amount(amount, self.remaining(Some(&original)));
                 Req { ext: ext(e), kind: Kind::Release, amount, who, original: Some(original), spelling }
             }
             Op::Reversal { ext: e, who, original, amount } => {
                 let original = original.map(|sel| self.pick_original(sel, Kind::Accrual));
                 let who = self.owner(who, original.as_ref());
+                let available = self.remaining(original.as_ref()).or_else(|| who.resolve().ok().map(|user| self.balance(user)));
+                let amount = Self::amount(amount, available);
                 Req { ext: ext(e), kind: Kind::Accrual, amount: -amount, who, original, spelling }
             }
             Op::Resend { pick, new_amount } => {
@@ -524,12 +561,17 @@ proptest! {
 fn model_harness_on_a_known_sequence() {
     let ops = vec![
         (Op::Accrual { ext: 0, who: Who::Phone(2), amount: 10_000 }, 1),
-        (Op::Debit { ext: 1, who: Who::Id(2), amount: 4_000 }, 1),
-        (Op::Release { ext: 2, who: Owner::OfOriginal { by_phone: false }, original: OrigSel::Accepted(0), amount: 1_000 }, 5),
+        (Op::Debit { ext: 1, who: Who::Id(2), amount: Amount::Fixed(4_000) }, 1),
+        (Op::Release { ext: 2, who: Owner::OfOriginal { by_phone: false }, original: OrigSel::Accepted(0), amount: Amount::Fixed(1_000) }, 5),
         (Op::Resend { pick: 0, new_amount: None }, 10), // duplicate, spelled by id
         (Op::Resend { pick: 1, new_amount: Some(1) }, 1), // conflict on amount
-        (Op::Reversal { ext: 3, who: Owner::OfOriginal { by_phone: true }, original: Some(OrigSel::Accepted(0)), amount: 9_000 }, 1),
-        (Op::Debit { ext: 4, who: Who::Mix, amount: 1 }, 1),
+        (Op::Reversal { ext: 3, who: Owner::OfOriginal { by_phone: true }, original: Some(OrigSel::Accepted(0)), amount: Amount::Fixed(9_000) }, 1),
+        (Op::Debit { ext: 4, who: Who::Mix, amount: Amount::Fixed(1) }, 1),
+        (Op::Accrual { ext: 11, who: Who::Id(2), amount: 5_000 }, 1),
+        (Op::Debit { ext: 7, who: Who::Id(2), amount: Amount::Edge(1) }, 1), // one kopeck more than the balance
+        (Op::Debit { ext: 8, who: Who::Id(2), amount: Amount::Edge(0) }, 5), // exactly the balance
+        (Op::Release { ext: 9, who: Owner::OfOriginal { by_phone: false }, original: OrigSel::Accepted(0), amount: Amount::Edge(1) }, 1),
+        (Op::Release { ext: 10, who: Owner::OfOriginal { by_phone: false }, original: OrigSel::Accepted(0), amount: Amount::Edge(0) }, 1),
         (Op::Accrual { ext: 5, who: Who::Ambiguous, amount: 1 }, 15),
         (Op::ZeroAmount { ext: 6, who: Who::Invalid }, 20),
     ];
