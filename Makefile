@@ -6,7 +6,9 @@ SHELL        := /bin/bash
 CARGO        ?= cargo
 PHP          ?= php
 EXTENSION    := $(CURDIR)/target/release/libcashback.so
-DATABASE     ?= $(CURDIR)/var/cashback.db
+VAR          ?= $(CURDIR)/var
+PORT         ?= 8080
+WORKERS      ?= 4
 APT_PACKAGES := php8.2-cli php8.2-dev libclang-dev sqlite3
 
 .PHONY: all deps build test test-rust test-php test-stubs run install uninstall clean help
@@ -14,7 +16,7 @@ APT_PACKAGES := php8.2-cli php8.2-dev libclang-dev sqlite3
 all: build
 
 help:
-	@echo "make run      build the extension and show a balance from the demo database (var/cashback.db)"
+	@echo "make run      build and serve the API on 127.0.0.1:$(PORT) with a demo database (var/cashback.db)"
 	@echo "make test     build, then run the Rust, stub and .phpt tests"
 	@echo "make install  copy the extension into PHP's extension dir and enable it for the CLI and FPM"
 	@echo "make clean    remove build output and var/"
@@ -47,9 +49,11 @@ test-php: build
 	TEST_PHP_EXECUTABLE=$$(command -v $(PHP)) TEST_PHP_ARGS="-d extension=$(EXTENSION)" \
 		$(PHP) $$(php-config --extension-dir)/build/run-tests.php -q --show-diff tests/phpt
 
+# Serves the API on 127.0.0.1:$(PORT) with PHP's built-in server ($(WORKERS) workers) on var/cashback.db.
 run: build
-	@mkdir -p $(dir $(DATABASE))
-	$(PHP) -d extension=$(EXTENSION) php/bin/demo.php $(DATABASE)
+	@$(PHP) -d extension=$(EXTENSION) php/bin/setup-demo.php $(VAR) $(PORT)
+	PHP_CLI_SERVER_WORKERS=$(WORKERS) CASHBACK_CONFIG=$(VAR)/config.php \
+		$(PHP) -d extension=$(EXTENSION) -S 127.0.0.1:$(PORT) php/public/index.php
 
 install: build
 	@dir=$$(php-config --extension-dir); \

@@ -1,0 +1,58 @@
+<?php
+
+declare(strict_types=1);
+
+// Prepares the standalone host for `make run`: var/config.php, the demo
+// ledger with a few customers, a demo API key and an admin password. Runs on
+// every `make run` and changes nothing that exists already.
+
+$var = $argv[1] ?? dirname(__DIR__, 2) . '/var';
+$port = $argv[2] ?? '8080';
+@mkdir($var, 0700, true);
+$config = "$var/config.php";
+$keyFile = "$var/demo-api-key";
+$passwordFile = "$var/admin-password";
+
+if (!is_file($config)) {
+    $password = bin2hex(random_bytes(8));
+    file_put_contents($passwordFile, $password . "\n");
+    chmod($passwordFile, 0600);
+    $settings = [
+        'database' => "$var/cashback.db",
+        'admin_password_hash' => password_hash($password, PASSWORD_DEFAULT),
+    ];
+    file_put_contents($config, "<?php\n\n// Standalone host settings (see php/src/Settings.php for every key).\nreturn " . var_export($settings, true) . ";\n");
+}
+$settings = require $config;
+$ledger = new CashbackLedger($settings['database']);
+
+if (!is_file($keyFile)) {
+    foreach ([[42, '+7 (900) 123-45-67'], [43, '8 912 000-11-22'], [44, '+375 29 123-45-67']] as [$userId, $phone]) {
+        $ledger->linkPhone($userId, $phone, true);
+    }
+    $ledger->registerStore('store-1', 'Moscow, Tverskaya 1');
+    $ledger->registerStore('store-2', 'Kazan, Baumana 5');
+    $ledger->applyBatch([
+        ['type' => 'accrual', 'amount' => '1250.50', 'external_id' => 'Accrual_0001_20261127', 'user_phone' => '79001234567',
+         'store_id' => 'store-1', 'description' => 'Moscow, Tverskaya 1, register 2', 'created_at' => '2026-11-27T10:15:00'],
+        ['type' => 'accrual', 'amount' => 300, 'external_id' => 'Accrual_0002_20261127', 'user_phone' => '89120001122',
+         'store_id' => 'store-2', 'description' => 'Kazan, Baumana 5, register 1', 'created_at' => '2026-11-27T11:00:00'],
+    ], ['endpoint' => 'demo', 'client' => 'demo']);
+    $key = $ledger->createApiKey('demo', 'store-1')['key'];
+    file_put_contents($keyFile, $key . "\n");
+    chmod($keyFile, 0600);
+}
+
+$key = trim((string) file_get_contents($keyFile));
+$password = is_file($passwordFile) ? trim((string) file_get_contents($passwordFile)) : '(set in var/config.php)';
+echo <<<TEXT
+
+Cashback API on http://127.0.0.1:$port/local/api/cashback/v1/ (database {$settings['database']})
+
+  curl -s -H 'X-API-Key: $key' 'http://127.0.0.1:$port/local/api/cashback/v1/balance?user_phone=79001234567'
+
+Admin page: http://127.0.0.1:$port/admin/  (password: $password)
+Stop with Ctrl+C.
+
+
+TEXT;

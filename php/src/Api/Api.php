@@ -1,0 +1,196 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Cashback\Api;
+
+use Cashback\Settings;
+
+/**
+ * The 1C-facing API: routing, the X-API-Key check, JSON in and out, and the
+ * sync log. Every decision (phones, idempotency, balances) is the ledger's;
+ * this class only translates between HTTP and CashbackLedger.
+ *
+ * Both hosts call handle(): the standalone front controller (php/public) and
+ * the Bitrix module's controllers.
+ */
+final class Api
+{
+    /** path => [method => handler] */
+    private const ROUTES = [
+        'balance' => ['GET' => 'balance'],
+        'transactions' => ['GET' => 'history', 'POST' => 'transaction'],
+        'transactions/batch' => ['POST' => 'batch'],
+        'health' => ['GET' => 'health'],
+    ];
+
+    private const NO_KEY_NEEDED = ['health'];
+
+    public function __construct(private readonly Settings $settings)
+    {
+    }
+
+    public function handle(Request $request): Response
+    {
+        $started = hrtime(true);
+        $methods = self::ROUTES[$request->path] ?? null;
+        if ($methods === null) {
+            return Response::error(404, 'not_found', ['message' => "No endpoint {$request->path}"]);
+        }
+        $method = $request->method === 'HEAD' ? 'GET' : $request->method;
+        $handler = $methods[$method] ?? null;
+        if ($handler === null) {
+            return Response::error(405, 'method_not_allowed', [], ['Allow' => implode(', ', array_keys($methods))]);
+        }
+        if (in_array($handler, self::NO_KEY_NEEDED, true)) {
+            return $this->health();
+        }
+        $call = new Call($request, $started);
+        try {
+            $ledger = $this->settings->openLedger();
+            $call->client = $ledger->verifyApiKey((string) $request->header('X-API-Key'));
+            if ($call->client === null) {
+                return $call->logged($ledger, Response::error(401, 'unauthorized'));
+            }
+            return $this->$handler($ledger, $call);
+        } catch (\CashbackException $e) {
+            return $this->failure($e, isset($ledger) ? $ledger : null, $call);
+        }
+    }
+
+    private function failure(\CashbackException $e, ?\CashbackLedger $ledger, Call $call): Response
+    {
+        $code = $e->getErrorCode();
+        $status = ErrorStatus::of($code);
+        $headers = $status === 503 ? ['Retry-After' => (string) $this->settings->int('retry_after_seconds')] : [];
+        $details = $status === 503 ? ['message' => 'The ledger database is temporarily unavailable; retry later.'] : ['message' => $e->getMessage()];
+        $response = Response::error($status, $code, $details, $headers);
+        if ($ledger !== null && $status !== 503) {
+            return $call->logged($ledger, $response);
+        }
+        return $response;
+    }
+
+    private function health(): Response
+    {
+        $version = \CashbackLedger::version();
+        try {
+            $database = $this->settings->openLedger()->health();
+            return new Response(200, ['status' => 'ok', 'version' => $version['version'], 'commit' => $version['commit'], 'database' => $database]);
+        } catch (\CashbackException $e) {
+            return Response::error(503, $e->getErrorCode(), [
+                'status' => 'unavailable',
+                'version' => $version['version'],
+                'message' => 'The ledger database cannot be opened or written.',
+            ], ['Retry-After' => (string) $this->settings->int('retry_after_seconds')]);
+        }
+    }
+
+    private function balance(\CashbackLedger $ledger, Call $call): Response
+    {
+        $phone = $call->request->queryString('user_phone');
+        if ($phone === null || $phone === '') {
+            return $call->logged($ledger, Response::error(400, 'validation_failed', ['field' => 'user_phone', 'message' => 'user_phone is required']));
+        }
+        $balance = $ledger->balanceByPhone($phone);
+        return $call->logged($ledger, new Response(200, [
+            'user_id' => $balance['user_id'],
+            'phone' => $balance['phone'],
+            'balance' => $balance['balance'],
+            'updated_at' => $balance['updated_at'],
+        ]));
+    }
+
+    private function history(\CashbackLedger $ledger, Call $call): Response
+    {
+        $request = $call->request;
+        $phone = $request->queryString('user_phone');
+        if ($phone === null || $phone === '') {
+            return $call->logged($ledger, Response::error(400, 'validation_failed', ['field' => 'user_phone', 'message' => 'user_phone is required']));
+        }
+        $limit = $this->positiveInt($request->queryString('limit'), 50);
+        $cursor = $this->positiveInt($request->queryString('cursor'), null);
+        if ($limit === false || $cursor === false) {
+            $field = $limit === false ? 'limit' : 'cursor';
+            return $call->logged($ledger, Response::error(400, 'validation_failed', ['field' => $field, 'message' => "$field must be a positive integer"]));
+        }
+        $userId = $ledger->findUserByPhone($phone);
+        $page = $ledger->history($userId, min($limit, 500), $cursor);
+        return $call->logged($ledger, new Response(200, [
+            'user_id' => $userId,
+            'phone' => \CashbackLedger::normalizePhone($phone),
+            'items' => $page['items'],
+            'next_cursor' => $page['next_cursor'],
+        ]));
+    }
+
+    /** A positive integer from a query string; the default when absent; false when malformed. */
+    private function positiveInt(?string $text, ?int $default): int|false|null
+    {
+        if ($text === null || $text === '') {
+            return $default;
+        }
+        return preg_match('/^[1-9][0-9]{0,17}$/', $text) === 1 ? (int) $text : false;
+    }
+
+    private function transaction(\CashbackLedger $ledger, Call $call): Response
+    {
+        $body = JsonBody::decode($call->request, $this->settings->int('max_body_bytes'));
+        if ($body instanceof Response) {
+            return $call->logged($ledger, $body);
+        }
+        if (!is_array($body) || array_is_list($body) && $body !== []) {
+            return $call->logged($ledger, Response::error(400, 'validation_failed', ['field' => 'body', 'message' => 'the body must be a JSON object (one transaction)']));
+        }
+        $result = $ledger->apply($body, $call->context('transactions'));
+        return $this->transactionResponse($result);
+    }
+
+    /** The brief's single-transaction contract for one ledger result. */
+    private function transactionResponse(array $result): Response
+    {
+        return match ($result['status']) {
+            'success' => new Response(200, [
+                'status' => 'ok',
+                'transaction_id' => $result['transaction_id'],
+                'user_id' => $result['user_id'],
+                'balance' => $result['balance'],
+                'negative_balance' => $result['negative_balance'],
+            ]),
+            'duplicate' => new Response(200, [
+                'status' => 'already_exists',
+                'idempotent' => true,
+                'transaction_id' => $result['transaction_id'],
+                'user_id' => $result['user_id'],
+            ]),
+            default => Response::error(
+                ErrorStatus::of($result['error']),
+                $result['error'],
+                array_diff_key($result, ['error' => true, 'status' => true]),
+            ),
+        };
+    }
+
+    private function batch(\CashbackLedger $ledger, Call $call): Response
+    {
+        $body = JsonBody::decode($call->request, $this->settings->int('max_body_bytes'));
+        if ($body instanceof Response) {
+            return $call->logged($ledger, $body);
+        }
+        $items = is_array($body) && !array_is_list($body) && array_key_exists('transactions', $body) ? $body['transactions'] : $body;
+        if (!is_array($items) || !array_is_list($items)) {
+            return $call->logged($ledger, Response::error(400, 'validation_failed', ['field' => 'transactions', 'message' => 'the body must be a JSON array of transactions or {"transactions": [...]}']));
+        }
+        if ($items === []) {
+            return $call->logged($ledger, Response::error(400, 'validation_failed', ['field' => 'transactions', 'message' => 'the batch is empty']));
+        }
+        $max = $this->settings->int('max_batch');
+        if (count($items) > $max) {
+            return $call->logged($ledger, Response::error(413, 'batch_too_large', [
+                'message' => sprintf('the batch has %d transactions; at most %d are accepted', count($items), $max),
+                'max_batch' => $max,
+            ]));
+        }
+        return new Response(200, ['results' => $ledger->applyBatch($items, $call->context('transactions/batch'))]);
+    }
+}

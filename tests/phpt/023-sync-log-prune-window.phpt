@@ -1,0 +1,91 @@
+--TEST--
+syncLog from/to boundaries in Moscow time, and pruneSyncLog of old rows
+--SKIPIF--
+<?php if (!extension_loaded('cashback')) echo 'skip cashback not loaded'; if (!extension_loaded('pdo_sqlite') && (!function_exists('shell_exec') || !is_executable('/usr/bin/sqlite3'))) echo 'skip needs pdo_sqlite or the sqlite3 CLI'; ?>
+--FILE--
+<?php
+$db = sys_get_temp_dir() . '/cashback-phpt-' . getmypid() . '-' . basename(__FILE__) . '.db';
+foreach (['', '-wal', '-shm'] as $suffix) { @unlink($db . $suffix); }
+
+/** Prints a value as JSON; floats keep their ".0" so int/float mix-ups show. */
+function show(string $label, $value): void {
+    echo $label, ': ', json_encode($value, JSON_PRESERVE_ZERO_FRACTION | JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE), "\n";
+}
+/** Runs $f, which must throw CashbackException; prints its code and message. */
+function fails(string $label, callable $f): void {
+    try {
+        $r = $f();
+        echo "$label: NO EXCEPTION, got ", json_encode($r, JSON_PRESERVE_ZERO_FRACTION | JSON_UNESCAPED_SLASHES), "\n";
+    } catch (CashbackException $e) {
+        echo "$label: ", $e->getErrorCode(), ' | ', $e->getMessage(), "\n";
+    }
+}
+
+/** Changes the file behind the extension's back, through a separate connection. */
+function tamper(string $db, string $sql): void {
+    if (extension_loaded('pdo_sqlite')) {
+        $pdo = new PDO('sqlite:' . $db);
+        $pdo->setAttribute(PDO::ATTR_ERRMODE, PDO::ERRMODE_EXCEPTION);
+        $pdo->exec($sql);
+        $pdo = null;
+        return;
+    }
+    $out = shell_exec('/usr/bin/sqlite3 ' . escapeshellarg($db) . ' ' . escapeshellarg($sql) . ' 2>&1; echo "rc=$?"');
+    if (trim((string) $out) !== 'rc=0') { echo "sqlite3 failed: $out\n"; }
+}
+
+$l = new CashbackLedger($db);
+foreach (['r1', 'r2', 'r3', 'r4'] as $id) {
+    $l->logSync(['endpoint' => 'transactions', 'status' => 'success', 'external_id' => $id, 'store_id' => 'store-1']);
+}
+$day = 86400;
+$old = strtotime('2020-01-10T12:00:00+03:00');
+tamper($db, "UPDATE sync_log SET at = {$old}000 WHERE external_id = 'r1';"
+          . " UPDATE sync_log SET at = " . (time() - 40 * $day) . "000 WHERE external_id = 'r2';"
+          . " UPDATE sync_log SET at = " . (time() - 10 * $day) . "000 WHERE external_id = 'r3';");
+
+$r1 = $l->syncLog(['external_id' => 'r1'])['items'][0];
+show('r1 at (Moscow time)', $r1['at']);
+$ids = fn(array $filter) => array_column($l->syncLog($filter)['items'], 'external_id');
+// from is inclusive, to exclusive; offset-less times are Moscow time.
+show('from 12:00:00', $ids(['from' => '2020-01-10T12:00:00', 'to' => '2020-01-11T00:00:00']));
+show('from 12:00:01', $ids(['from' => '2020-01-10T12:00:01', 'to' => '2020-01-11T00:00:00']));
+show('to 12:00:00', $ids(['to' => '2020-01-10T12:00:00']));
+show('to 12:00:01', $ids(['to' => '2020-01-10T12:00:01']));
+show('to 09:00:01Z', $ids(['to' => '2020-01-10T09:00:01Z']));
+show('Unix seconds', $ids(['from' => $old, 'to' => $old + 1]));
+show('last 20 days', $ids(['from' => time() - 20 * $day]));
+show('older than 20 days', $ids(['to' => time() - 20 * $day]));
+
+// Prune: rows older than N days.
+show('prune 30 days', $l->pruneSyncLog(30));
+show('left', $ids([]));
+show('prune 30 days again', $l->pruneSyncLog(30));
+show('prune 5 days', $l->pruneSyncLog(5));
+show('left', $ids([]));
+// Pruning the log never touches stores' last activity.
+show('store-1 still known', array_column($l->storeActivity(), 'store_id'));
+?>
+--CLEAN--
+<?php
+$name = str_replace('.clean.php', '.php', basename(__FILE__));
+foreach (glob(sys_get_temp_dir() . '/cashback-phpt-*-' . $name . '.db') ?: [] as $f) {
+    foreach (['', '-wal', '-shm'] as $suffix) { @unlink($f . $suffix); }
+}
+?>
+--EXPECT--
+r1 at (Moscow time): "2020-01-10T12:00:00+03:00"
+from 12:00:00: ["r1"]
+from 12:00:01: []
+to 12:00:00: []
+to 12:00:01: ["r1"]
+to 09:00:01Z: ["r1"]
+Unix seconds: ["r1"]
+last 20 days: ["r4","r3"]
+older than 20 days: ["r2","r1"]
+prune 30 days: 2
+left: ["r4","r3"]
+prune 30 days again: 0
+prune 5 days: 1
+left: ["r4"]
+store-1 still known: ["store-1"]

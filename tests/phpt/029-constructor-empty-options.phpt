@@ -1,0 +1,56 @@
+--TEST--
+constructor: an empty options array is accepted like null
+--SKIPIF--
+<?php if (!extension_loaded('cashback')) echo 'skip cashback not loaded'; ?>
+--FILE--
+<?php
+$db = sys_get_temp_dir() . '/cashback-phpt-' . getmypid() . '-' . basename(__FILE__) . '.db';
+foreach (['', '-wal', '-shm'] as $suffix) { @unlink($db . $suffix); }
+
+/** Prints a value as JSON; floats keep their ".0" so int/float mix-ups show. */
+function show(string $label, $value): void {
+    echo $label, ': ', json_encode($value, JSON_PRESERVE_ZERO_FRACTION | JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE), "\n";
+}
+/** Runs $f, which must throw CashbackException; prints its code and message. */
+function fails(string $label, callable $f): void {
+    try {
+        $r = $f();
+        echo "$label: NO EXCEPTION, got ", json_encode($r, JSON_PRESERVE_ZERO_FRACTION | JSON_UNESCAPED_SLASHES), "\n";
+    } catch (CashbackException $e) {
+        echo "$label: ", $e->getErrorCode(), ' | ', $e->getMessage(), "\n";
+    }
+}
+
+// An empty options array means "no options", exactly like null or omitting it.
+// (PHP cannot tell an empty list from an empty map: [] must not be refused.)
+foreach (['omitted' => fn() => new CashbackLedger($db), 'null' => fn() => new CashbackLedger($db, null),
+          'empty array' => fn() => new CashbackLedger($db, [])] as $label => $make) {
+    try {
+        $l = $make();
+        show($label, [$l->health()['path'] === $db, $l->balance(1)['balance']]);
+    } catch (CashbackException $e) {
+        echo "$label: ", $e->getErrorCode(), ' | ', $e->getMessage(), "\n";
+    }
+}
+// Options built up conditionally often end up empty.
+$options = [];
+if (getenv('CASHBACK_PHPT_TZ_NOT_SET_ANYWHERE')) { $options['timezone'] = getenv('CASHBACK_PHPT_TZ_NOT_SET_ANYWHERE'); }
+try {
+    $l = new CashbackLedger($db, $options);
+    show('conditionally built', $l->history(1));
+} catch (CashbackException $e) {
+    echo "conditionally built: ", $e->getErrorCode(), ' | ', $e->getMessage(), "\n";
+}
+?>
+--CLEAN--
+<?php
+$name = str_replace('.clean.php', '.php', basename(__FILE__));
+foreach (glob(sys_get_temp_dir() . '/cashback-phpt-*-' . $name . '.db') ?: [] as $f) {
+    foreach (['', '-wal', '-shm'] as $suffix) { @unlink($f . $suffix); }
+}
+?>
+--EXPECT--
+omitted: [true,0.0]
+null: [true,0.0]
+empty array: [true,0.0]
+conditionally built: {"items":[],"next_cursor":null}
