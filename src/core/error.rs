@@ -74,6 +74,16 @@ impl LedgerError {
         }
     }
 
+    /// The human-readable explanation, without the code.
+    pub fn message(&self) -> String {
+        match self {
+            Self::Storage { message, .. } | Self::Invalid { message, .. } | Self::Lookup { message, .. } => message.clone(),
+            Self::SchemaTooNew { found, supported } => {
+                format!("database schema version {found} is newer than the {supported} this extension supports; upgrade the extension")
+            }
+        }
+    }
+
     /// Shorthand for an invalid-argument error.
     pub fn invalid(code: &'static str, message: impl Into<String>) -> Self {
         Self::Invalid { code, message: message.into() }

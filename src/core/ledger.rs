@@ -118,11 +118,11 @@ impl Ledger {
                 let duration_ms = started.elapsed().as_millis() as i64;
                 let log: Vec<LogEntry> = outcomes
                     .iter()
-                    .zip(&parsed)
-                    .map(|(outcome, parsed)| LogEntry {
+                    .zip(parsed.iter().zip(items))
+                    .map(|(outcome, (parsed, raw))| LogEntry {
                         at: now_ms,
                         client: context.client.clone(),
-                        store_id: parsed.as_ref().ok().and_then(|tx| tx.store_id.clone()).or_else(|| context.store_id.clone()),
+                        store_id: item_store(parsed, raw).or_else(|| context.store_id.clone()),
                         endpoint: context.endpoint.clone(),
                         external_id: outcome.external_id().map(str::to_owned),
                         status: outcome.status().to_owned(),
@@ -363,6 +363,19 @@ impl Ledger {
                 "writable": true,
             }))
         })
+    }
+}
+
+/// The store an item names, even when the item was refused, so the store's
+/// log rows and last activity include its failures.
+fn item_store(parsed: &std::result::Result<tx::TxRequest, crate::core::error::TxError>, raw: &Value) -> Option<String> {
+    match parsed {
+        Ok(tx) => tx.store_id.clone(),
+        Err(_) => raw
+            .get("store_id")
+            .and_then(Value::as_str)
+            .filter(|store| (1..=tx::MAX_STORE_ID).contains(&store.chars().count()) && !store.chars().any(char::is_control))
+            .map(str::to_owned),
     }
 }
 

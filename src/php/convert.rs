@@ -3,6 +3,8 @@
 
 use ext_php_rs::{
     boxed::ZBox,
+    convert::{FromZval, StubLiteral},
+    flags::DataType,
     types::{ArrayKey, ZendHashTable, Zval},
 };
 use serde_json::{Map, Number, Value};
@@ -19,6 +21,14 @@ const MAX_DEPTH: usize = 32;
 /// `invalid_argument` for objects, resources, non-UTF-8 strings or too deep nesting.
 pub fn array_to_json(array: &ZendHashTable) -> Result<Value, PhpException> {
     table(array, 0)
+}
+
+/// Converts any PHP value to JSON (see [`array_to_json`]).
+///
+/// # Errors
+/// As [`array_to_json`].
+pub fn zval_to_json(value: &Zval) -> Result<Value, PhpException> {
+    zval(value, 0)
 }
 
 fn table(array: &ZendHashTable, depth: usize) -> Result<Value, PhpException> {
@@ -108,4 +118,112 @@ pub fn json_to_array(value: &Value) -> ZBox<ZendHashTable> {
         }
     }
     array
+}
+
+/// An `int` argument read with PHP's coercive typing: ints, integral floats
+/// and integer strings (`"42"`, as Bitrix's `$USER->GetID()` returns).
+pub struct Int(pub i64);
+
+impl<'a> FromZval<'a> for Int {
+    const TYPE: DataType = DataType::Long;
+
+    fn from_zval(zval: &'a Zval) -> Option<Self> {
+        let zval = zval.dereference();
+        if let Some(int) = zval.long() {
+            return Some(Self(int));
+        }
+        if let Some(float) = zval.double() {
+            return (float.fract() == 0.0 && float.abs() < 9.0e18).then_some(Self(float as i64));
+        }
+        zval.str().and_then(|text| text.trim().parse().ok()).map(Self)
+    }
+}
+
+/// A `bool` argument: booleans, 0/1, and the strings Bitrix stores flags as (`Y`/`N`, `1`/`0`).
+pub struct Flag(pub bool);
+
+impl<'a> FromZval<'a> for Flag {
+    const TYPE: DataType = DataType::Bool;
+
+    fn from_zval(zval: &'a Zval) -> Option<Self> {
+        let zval = zval.dereference();
+        if let Some(flag) = zval.bool() {
+            return Some(Self(flag));
+        }
+        if let Some(int) = zval.long() {
+            return flag_from_int(int).map(Self);
+        }
+        zval.str().and_then(flag_from_text).map(Self)
+    }
+}
+
+/// A `string` argument that also takes numbers (a phone typed as an int).
+pub struct Text(pub String);
+
+impl<'a> FromZval<'a> for Text {
+    const TYPE: DataType = DataType::String;
+
+    fn from_zval(zval: &'a Zval) -> Option<Self> {
+        let zval = zval.dereference();
+        if let Some(text) = zval.str() {
+            return Some(Self(text.to_owned()));
+        }
+        zval.long().map(|int| Self(int.to_string()))
+    }
+}
+
+fn flag_from_int(int: i64) -> Option<bool> {
+    match int {
+        0 => Some(false),
+        1 => Some(true),
+        _ => None,
+    }
+}
+
+fn flag_from_text(text: &str) -> Option<bool> {
+    match text.trim() {
+        "1" | "Y" | "y" | "true" => Some(true),
+        "0" | "N" | "n" | "false" | "" => Some(false),
+        _ => None,
+    }
+}
+
+/// A flag inside an array (`verified` of a phone row), with the same spellings as [`Flag`].
+///
+/// # Errors
+/// `invalid_argument` naming the field for anything else.
+pub fn flag_value(value: Option<&Value>, field: &str) -> Result<bool, PhpException> {
+    let flag = match value {
+        None | Some(Value::Null) => Some(false),
+        Some(Value::Bool(flag)) => Some(*flag),
+        Some(Value::Number(number)) => number.as_i64().and_then(flag_from_int),
+        Some(Value::String(text)) => flag_from_text(text),
+        Some(_) => None,
+    };
+    flag.ok_or_else(|| exception("invalid_argument", &format!("{field} must be true/false, 1/0 or Y/N")))
+}
+
+// Defaults written in `#[php(defaults(...))]` are plain literals.
+impl From<i64> for Int {
+    fn from(int: i64) -> Self {
+        Self(int)
+    }
+}
+
+impl From<bool> for Flag {
+    fn from(flag: bool) -> Self {
+        Self(flag)
+    }
+}
+
+impl StubLiteral for Int {
+    fn stub_literal(&self) -> String {
+        self.0.to_string()
+    }
+}
+
+impl StubLiteral for Flag {
+    fn stub_literal(&self) -> String {
+        self.0.to_string()
+    }
 }

@@ -104,6 +104,6 @@ pub fn exception(code: &str, message: &str) -> PhpException {
 
 impl From<LedgerError> for PhpException {
     fn from(error: LedgerError) -> Self {
-        exception(error.code(), &error.to_string())
+        exception(error.code(), &error.message())
     }
 }

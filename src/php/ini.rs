@@ -1,20 +1,60 @@
 //! The `cashback.*` ini settings: registered at startup, read per call.
 
-use std::ffi::{CStr, c_char, c_int};
+use std::ffi::{CStr, c_char, c_int, c_void};
 
 use ext_php_rs::{
+    ffi::{zend_ini_entry, zend_string},
     flags::IniEntryPermission,
+    types::ZendStr,
     zend::{IniEntryDef, IniEntryDefs},
 };
 
-/// Setting names and defaults, as `php --ri cashback` shows them.
+use crate::core::time::Zone;
+
+/// Setting names and defaults, as `php --ri cashback` shows them. Each has a
+/// validator, so `ini_set()` refuses a bad value at once (and returns false)
+/// instead of the ledger failing later; PHP also needs one for `ini_restore()`.
 pub static ENTRIES: IniEntryDefs<5> = IniEntryDefs::new([
-    IniEntryDef::new(c"cashback.database", c"", IniEntryPermission::All),
-    IniEntryDef::new(c"cashback.timezone", c"Europe/Moscow", IniEntryPermission::All),
-    IniEntryDef::new(c"cashback.busy_timeout_ms", c"5000", IniEntryPermission::All),
-    IniEntryDef::new(c"cashback.max_batch", c"10000", IniEntryPermission::All),
+    entry(c"cashback.database", c"", accept_any),
+    entry(c"cashback.timezone", c"Europe/Moscow", check_timezone),
+    entry(c"cashback.busy_timeout_ms", c"5000", check_busy_timeout),
+    entry(c"cashback.max_batch", c"10000", check_max_batch),
     IniEntryDef::end(),
 ]);
+
+type OnModify = unsafe extern "C" fn(*mut zend_ini_entry, *mut zend_string, *mut c_void, *mut c_void, *mut c_void, c_int) -> c_int;
+
+const fn entry(name: &'static CStr, default: &'static CStr, on_modify: OnModify) -> IniEntryDef {
+    let mut entry = IniEntryDef::new(name, default, IniEntryPermission::All);
+    entry.on_modify = Some(on_modify);
+    entry
+}
+
+const SUCCESS: c_int = 0;
+const FAILURE: c_int = -1;
+
+/// Runs `valid` on the new value of a setting.
+fn validate(new_value: *mut zend_string, valid: fn(&str) -> bool) -> c_int {
+    // SAFETY: the engine passes the new value as a live zend_string.
+    let text = unsafe { new_value.cast::<ZendStr>().as_ref() }.and_then(|value| value.as_str().ok());
+    if text.is_some_and(valid) { SUCCESS } else { FAILURE }
+}
+
+unsafe extern "C" fn accept_any(_: *mut zend_ini_entry, _: *mut zend_string, _: *mut c_void, _: *mut c_void, _: *mut c_void, _: c_int) -> c_int {
+    SUCCESS
+}
+
+unsafe extern "C" fn check_timezone(_: *mut zend_ini_entry, value: *mut zend_string, _: *mut c_void, _: *mut c_void, _: *mut c_void, _: c_int) -> c_int {
+    validate(value, |text| Zone::parse(text).is_ok())
+}
+
+unsafe extern "C" fn check_busy_timeout(_: *mut zend_ini_entry, value: *mut zend_string, _: *mut c_void, _: *mut c_void, _: *mut c_void, _: c_int) -> c_int {
+    validate(value, |text| text.trim().parse::<u64>().is_ok())
+}
+
+unsafe extern "C" fn check_max_batch(_: *mut zend_ini_entry, value: *mut zend_string, _: *mut c_void, _: *mut c_void, _: *mut c_void, _: c_int) -> c_int {
+    validate(value, |text| text.trim().parse::<usize>().is_ok_and(|max| max > 0))
+}
 
 unsafe extern "C" {
     fn zend_ini_string_ex(name: *const c_char, name_length: usize, orig: c_int, exists: *mut bool) -> *mut c_char;

@@ -7,7 +7,7 @@ use ext_php_rs::{boxed::ZBox, flags::ClassFlags, prelude::*, types::ZendHashTabl
 use serde_json::Value;
 
 use super::{
-    convert::{array_to_json, json_to_array},
+    convert::{Flag, Int, Text, array_to_json, flag_value, json_to_array, zval_to_json},
     errors::exception,
     ini,
 };
@@ -43,8 +43,10 @@ fn config(options: Option<&ZendHashTable>) -> PhpResult<Config> {
         max_batch: ini::max_batch(),
     };
     let Some(options) = options else { return Ok(config) };
-    let Value::Object(options) = array_to_json(options)? else {
-        return Err(invalid("invalid_option", "options must be an array keyed by option name"));
+    let options = match array_to_json(options)? {
+        Value::Object(options) => options,
+        Value::Array(list) if list.is_empty() => return Ok(config),
+        _ => return Err(invalid("invalid_option", "options must be an array keyed by option name")),
     };
     for (name, value) in &options {
         match (name.as_str(), value) {
@@ -82,7 +84,11 @@ fn context(context: Option<&ZendHashTable>) -> PhpResult<Option<RequestContext>>
 fn optional_ms(value: &Value, key: &str, zone: &Zone) -> PhpResult<Option<i64>> {
     match value.get(key) {
         None | Some(Value::Null) => Ok(None),
-        Some(Value::Number(number)) => Ok(number.as_i64().map(|seconds| seconds * 1000)),
+        Some(Value::Number(number)) => number
+            .as_f64()
+            .filter(|seconds| seconds.is_finite())
+            .map(|seconds| Some((seconds * 1000.0) as i64))
+            .ok_or_else(|| invalid("invalid_argument", &format!("{key} is out of range"))),
         Some(Value::String(text)) => crate::core::time::parse_timestamp(text, zone)
             .map(|seconds| Some(seconds * 1000))
             .map_err(|message| invalid("invalid_argument", &format!("{key}: {message}"))),
@@ -106,8 +112,8 @@ impl CashbackLedger {
     }
 
     /// Normalizes a phone to E.164 digits without `+` (`8 (900) 123-45-67` → `79001234567`).
-    pub fn normalize_phone(phone: String) -> PhpResult<String> {
-        phone::normalize(&phone).map_err(|message| invalid("invalid_phone", &message))
+    pub fn normalize_phone(phone: Text) -> PhpResult<String> {
+        phone::normalize(&phone.0).map_err(|message| invalid("invalid_phone", &message))
     }
 
     /// Extension version, commit and schema version.
@@ -127,27 +133,29 @@ impl CashbackLedger {
 
     /// Applies a list of transactions in order, in one commit; returns one result per item.
     pub fn apply_batch(&self, transactions: &ZendHashTable, context: Option<&ZendHashTable>) -> PhpResult<PhpArray> {
-        let Value::Array(items) = array_to_json(transactions)? else {
-            return Err(invalid("invalid_argument", "transactions must be a list"));
-        };
+        // A list filtered with array_filter() keeps gaps in its keys: any integer-keyed array is taken in order.
+        if transactions.iter().any(|(key, _)| !matches!(key, ext_php_rs::types::ArrayKey::Long(_))) {
+            return Err(invalid("invalid_argument", "transactions must be a list of transactions, not one transaction"));
+        }
+        let items = transactions.values().map(zval_to_json).collect::<PhpResult<Vec<_>>>()?;
         let outcomes = self.ledger.apply_batch(&items, self::context(context)?.as_ref())?;
         Ok(array(&Value::Array(outcomes.iter().map(|outcome| outcome.to_json()).collect())))
     }
 
     /// Balance of a user: `user_id`, `balance`, `updated_at`.
-    pub fn balance(&self, user_id: i64) -> PhpResult<PhpArray> {
-        Ok(array(&self.ledger.balance(user_id)?))
+    pub fn balance(&self, user_id: Int) -> PhpResult<PhpArray> {
+        Ok(array(&self.ledger.balance(user_id.0)?))
     }
 
     /// Balance of the owner of a phone: `user_id`, `phone`, `balance`, `updated_at`.
-    pub fn balance_by_phone(&self, phone: String) -> PhpResult<PhpArray> {
-        Ok(array(&self.ledger.balance_by_phone(&phone)?))
+    pub fn balance_by_phone(&self, phone: Text) -> PhpResult<PhpArray> {
+        Ok(array(&self.ledger.balance_by_phone(&phone.0)?))
     }
 
     /// A page of a user's history, newest first: `items`, `next_cursor`.
     #[php(defaults(limit = 50))]
-    pub fn history(&self, user_id: i64, limit: i64, cursor: Option<i64>) -> PhpResult<PhpArray> {
-        Ok(array(&self.ledger.history(user_id, limit.max(1) as usize, cursor)?))
+    pub fn history(&self, user_id: Int, limit: Int, cursor: Option<Int>) -> PhpResult<PhpArray> {
+        Ok(array(&self.ledger.history(user_id.0, limit.0.max(1) as usize, cursor.map(|c| c.0))?))
     }
 
     /// Checks every invariant: `ok`, `accounts`, `entries`, `problems`.
@@ -161,35 +169,35 @@ impl CashbackLedger {
     }
 
     /// The user id owning a phone.
-    pub fn find_user_by_phone(&self, phone: String) -> PhpResult<i64> {
-        Ok(self.ledger.find_user_by_phone(&phone)?.0)
+    pub fn find_user_by_phone(&self, phone: Text) -> PhpResult<i64> {
+        Ok(self.ledger.find_user_by_phone(&phone.0)?.0)
     }
 
     /// Links a phone to a user; returns the normalized phone.
     #[php(defaults(verified = false))]
-    pub fn link_phone(&self, user_id: i64, phone: String, verified: bool) -> PhpResult<String> {
-        Ok(self.ledger.link_phone(user_id, &phone, verified)?)
+    pub fn link_phone(&self, user_id: Int, phone: Text, verified: Flag) -> PhpResult<String> {
+        Ok(self.ledger.link_phone(user_id.0, &phone.0, verified.0)?)
     }
 
     /// Replaces all phones of a user. Items: a phone string, or `['phone' => ..., 'verified' => bool]`.
-    pub fn replace_user_phones(&self, user_id: i64, phones: &ZendHashTable) -> PhpResult<Vec<String>> {
+    pub fn replace_user_phones(&self, user_id: Int, phones: &ZendHashTable) -> PhpResult<Vec<String>> {
         let Value::Array(items) = array_to_json(phones)? else {
             return Err(invalid("invalid_argument", "phones must be a list"));
         };
         let list = items.iter().map(phone_item).collect::<PhpResult<Vec<_>>>()?;
-        Ok(self.ledger.replace_user_phones(user_id, &list)?)
+        Ok(self.ledger.replace_user_phones(user_id.0, &list)?)
     }
 
     /// Removes all phones of a user; returns how many links were removed.
-    pub fn unlink_user(&self, user_id: i64) -> PhpResult<i64> {
-        Ok(self.ledger.unlink_user(user_id)? as i64)
+    pub fn unlink_user(&self, user_id: Int) -> PhpResult<i64> {
+        Ok(self.ledger.unlink_user(user_id.0)? as i64)
     }
 
     /// The phones of a user: list of `['phone' => ..., 'verified' => bool]`.
-    pub fn user_phones(&self, user_id: i64) -> PhpResult<PhpArray> {
+    pub fn user_phones(&self, user_id: Int) -> PhpResult<PhpArray> {
         let list: Vec<Value> = self
             .ledger
-            .user_phones(phones::check_user_id(user_id)?)?
+            .user_phones(phones::check_user_id(user_id.0)?)?
             .into_iter()
             .map(|(phone, verified)| serde_json::json!({"phone": phone, "verified": verified}))
             .collect();
@@ -204,12 +212,14 @@ impl CashbackLedger {
         };
         let rows: Vec<phones::ImportRow> = items
             .iter()
-            .map(|row| phones::ImportRow {
+            .map(|row| {
+                Ok(phones::ImportRow {
                 user_id: row.get("user_id").and_then(|id| crate::core::tx::parse_user_id(id).ok()).unwrap_or(0),
                 phone: row.get("phone").and_then(Value::as_str).unwrap_or_default().to_owned(),
-                verified: row.get("verified").and_then(Value::as_bool).unwrap_or(false),
+                verified: flag_value(row.get("verified"), "verified")?,
             })
-            .collect();
+            })
+            .collect::<PhpResult<_>>()?;
         let report = self.ledger.import_phones(&rows)?;
         let rejected: Vec<Value> =
             report.rejected.iter().map(|(row, error)| serde_json::json!({"row": row, "error": error})).collect();
@@ -229,7 +239,11 @@ impl CashbackLedger {
             external_id: text("external_id"),
             status: text("status").unwrap_or_default(),
             error: text("error"),
-            duration_ms: value.get("duration_ms").and_then(Value::as_i64).unwrap_or(0),
+            duration_ms: match value.get("duration_ms") {
+                None | Some(Value::Null) => 0,
+                Some(Value::Number(ms)) => ms.as_f64().filter(|ms| ms.is_finite()).map_or(-1, |ms| ms as i64),
+                Some(_) => return Err(invalid("invalid_log_entry", "duration_ms must be a number")),
+            },
         })?;
         Ok(())
     }
@@ -237,7 +251,7 @@ impl CashbackLedger {
     /// A page of the sync log, newest first. Filter keys: `store_id`, `status`,
     /// `external_id`, `from`, `to` (ISO 8601 or Unix seconds).
     #[php(defaults(limit = 100))]
-    pub fn sync_log(&self, filter: Option<&ZendHashTable>, limit: i64, cursor: Option<i64>) -> PhpResult<PhpArray> {
+    pub fn sync_log(&self, filter: Option<&ZendHashTable>, limit: Int, cursor: Option<Int>) -> PhpResult<PhpArray> {
         let value = match filter {
             Some(filter) => array_to_json(filter)?,
             None => Value::Null,
@@ -251,17 +265,17 @@ impl CashbackLedger {
             from: optional_ms(&value, "from", zone)?,
             to: optional_ms(&value, "to", zone)?,
         };
-        Ok(array(&self.ledger.sync_log(&filter, limit.max(1) as usize, cursor)?))
+        Ok(array(&self.ledger.sync_log(&filter, limit.0.max(1) as usize, cursor.map(|c| c.0))?))
     }
 
     /// Deletes sync-log rows older than `$days` days; returns how many.
-    pub fn prune_sync_log(&self, days: i64) -> PhpResult<i64> {
-        Ok(self.ledger.prune_sync_log(days)? as i64)
+    pub fn prune_sync_log(&self, days: Int) -> PhpResult<i64> {
+        Ok(self.ledger.prune_sync_log(days.0)? as i64)
     }
 
     /// Registers a store to watch, with its own silence threshold if given.
-    pub fn register_store(&self, store_id: String, name: Option<String>, silence_hours: Option<i64>) -> PhpResult<()> {
-        Ok(self.ledger.register_store(&store_id, name.as_deref(), silence_hours)?)
+    pub fn register_store(&self, store_id: Text, name: Option<String>, silence_hours: Option<Int>) -> PhpResult<()> {
+        Ok(self.ledger.register_store(&store_id.0, name.as_deref(), silence_hours.map(|h| h.0))?)
     }
 
     /// Every store with its last activity.
@@ -270,8 +284,8 @@ impl CashbackLedger {
     }
 
     /// Stores with no request for longer than their threshold (default `$hours`).
-    pub fn silent_stores(&self, hours: i64) -> PhpResult<PhpArray> {
-        Ok(array(&self.ledger.silent_stores(hours)?))
+    pub fn silent_stores(&self, hours: Int) -> PhpResult<PhpArray> {
+        Ok(array(&self.ledger.silent_stores(hours.0)?))
     }
 
     /// Creates an API key. The result's `key` is the secret, shown this once.
@@ -285,8 +299,8 @@ impl CashbackLedger {
     }
 
     /// Revokes a key at once; false if it was already revoked.
-    pub fn revoke_api_key(&self, id: i64) -> PhpResult<bool> {
-        Ok(self.ledger.revoke_api_key(id)?)
+    pub fn revoke_api_key(&self, id: Int) -> PhpResult<bool> {
+        Ok(self.ledger.revoke_api_key(id.0)?)
     }
 
     /// The client of a valid key (`id`, `name`, `store_id`), or null.
@@ -301,7 +315,7 @@ fn phone_item(item: &Value) -> PhpResult<(String, bool)> {
     match item {
         Value::String(phone) => Ok((phone.clone(), false)),
         Value::Object(object) => match object.get("phone") {
-            Some(Value::String(phone)) => Ok((phone.clone(), object.get("verified").and_then(Value::as_bool).unwrap_or(false))),
+            Some(Value::String(phone)) => Ok((phone.clone(), flag_value(object.get("verified"), "verified")?)),
             _ => Err(invalid("invalid_argument", "each phone item needs a 'phone' string")),
         },
         _ => Err(invalid("invalid_argument", "each phone item is a string or ['phone' => ..., 'verified' => bool]")),

@@ -62,7 +62,7 @@ foreach (glob(sys_get_temp_dir() . '/cashback-phpt-*-' . $name . '.db') ?: [] as
 ?>
 --EXPECT--
 UTC created_at: "2026-11-27T10:15:00+00:00"
-max_batch 2, 3 items: batch_too_large | batch_too_large: batch has 3 transactions; at most 2 are accepted
+max_batch 2, 3 items: batch_too_large | batch has 3 transactions; at most 2 are accepted
 max_batch 2, 2 items: ["success","success"]
 nothing of the refused batch: 7.0
 +05:30 created_at: "2026-11-27T15:45:00+05:30"
@@ -77,5 +77,5 @@ max_batch 0: invalid_option | unknown or malformed option "max_batch"; known: ti
 max_batch float: invalid_option | unknown or malformed option "max_batch"; known: timezone (string), busy_timeout_ms (int >= 0), max_batch (int > 0)
 unknown option: invalid_option | unknown or malformed option "colour"; known: timezone (string), busy_timeout_ms (int >= 0), max_batch (int > 0)
 list instead of map: invalid_option | options must be an array keyed by option name
-empty path: invalid_path | invalid_path: database path is empty; set cashback.database or pass a path
-empty path, no ini default: invalid_path | invalid_path: database path is empty; set cashback.database or pass a path
+empty path: invalid_path | database path is empty; set cashback.database or pass a path
+empty path, no ini default: invalid_path | database path is empty; set cashback.database or pass a path

@@ -81,18 +81,18 @@ user 2 phones (none): []
 find 89001234567: 1
 find 9001234567: 1
 find +375: 1
-find unknown: user_not_found | user_not_found: no user has phone 79000000000
-find letters: invalid_phone | invalid_phone: phone contains 'a'; only digits, spaces, + ( ) - . are allowed
-link letters: invalid_phone | invalid_phone: phone contains 'a'; only digits, spaces, + ( ) - . are allowed
-link user 0: invalid_user_id | invalid_user_id: user id must be positive
-link user -5: invalid_user_id | invalid_user_id: user id must be positive
-userPhones 0: invalid_user_id | invalid_user_id: user id must be positive
-find shared, none verified: phone_ambiguous | phone_ambiguous: 2 users share phone 79110000001; none is its single verified owner
+find unknown: user_not_found | no user has phone 79000000000
+find letters: invalid_phone | phone contains 'a'; only digits, spaces, + ( ) - . are allowed
+link letters: invalid_phone | phone contains 'a'; only digits, spaces, + ( ) - . are allowed
+link user 0: invalid_user_id | user id must be positive
+link user -5: invalid_user_id | user id must be positive
+userPhones 0: invalid_user_id | user id must be positive
+find shared, none verified: phone_ambiguous | 2 users share phone 79110000001; none is its single verified owner
 user 3 verifies: "79110000001"
 find shared, 3 verified: 3
 user 3 phones: [{"phone":"79110000001","verified":true}]
 user 3 phones after unverified relink: [{"phone":"79110000001","verified":true}]
 find still 3: 3
-find shared, both verified: phone_ambiguous | phone_ambiguous: 2 users share phone 79110000001; none is its single verified owner
+find shared, both verified: phone_ambiguous | 2 users share phone 79110000001; none is its single verified owner
 apply to ambiguous phone: {"external_id":"amb-1","status":"error","error":"phone_ambiguous"}
 apply to owned phone: {"external_id":"own-1","status":"success","transaction_id":1,"user_id":1,"balance":10.0,"negative_balance":false}

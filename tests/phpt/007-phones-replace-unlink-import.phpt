@@ -76,19 +76,19 @@ foreach (glob(sys_get_temp_dir() . '/cashback-phpt-*-' . $name . '.db') ?: [] as
 --EXPECT--
 replace: ["79002222222","79003333333"]
 user 1 phones: [{"phone":"79002222222","verified":false},{"phone":"79003333333","verified":true}]
-old phone gone: user_not_found | user_not_found: no user has phone 79001111111
+old phone gone: user_not_found | no user has phone 79001111111
 new phone found: 1
-replace with a bad phone: invalid_phone | invalid_phone: phone contains 'n'; only digits, spaces, + ( ) - . are allowed
+replace with a bad phone: invalid_phone | phone contains 'n'; only digits, spaces, + ( ) - . are allowed
 user 1 phones unchanged: [{"phone":"79002222222","verified":false},{"phone":"79003333333","verified":true}]
 replace item without phone: invalid_argument | each phone item needs a 'phone' string
-replace user 0: invalid_user_id | invalid_user_id: user id must be positive
+replace user 0: invalid_user_id | user id must be positive
 replace with none: []
 user 1 phones after empty replace: []
 unlink 2: 2
 unlink 2 again: 0
 user 2 phones: []
-find unlinked: user_not_found | user_not_found: no user has phone 79005555555
-unlink user 0: invalid_user_id | invalid_user_id: user id must be positive
+find unlinked: user_not_found | no user has phone 79005555555
+unlink user 0: invalid_user_id | user id must be positive
 import: {"imported":3,"rejected":[{"row":1,"error":"invalid_phone: phone contains 'c'; only digits, spaces, + ( ) - . are allowed"},{"row":3,"error":"invalid_user_id: user id must be positive"}]}
 user 10: [{"phone":"79010000010","verified":true}]
 user 12: [{"phone":"79010000012","verified":false}]

@@ -98,4 +98,4 @@ verify ok: true
 statuses of a resent batch: ["duplicate","duplicate","duplicate"]
 balance 1 unchanged: 80.0
 empty batch: []
-batch that is not a list: invalid_argument | transactions must be a list
+batch that is not a list: invalid_argument | transactions must be a list of transactions, not one transaction

@@ -53,7 +53,7 @@ foreach (glob(sys_get_temp_dir() . '/cashback-phpt-*-' . $name . '.db') ?: [] as
 ?>
 --EXPECT--
 code: "batch_too_large"
-message: "batch_too_large: batch has 4 transactions; at most 3 are accepted"
+message: "batch has 4 transactions; at most 3 are accepted"
 is RuntimeException: true
 balance: {"user_id":1,"balance":0.0,"updated_at":null}
 entries: 0

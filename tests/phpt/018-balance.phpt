@@ -76,8 +76,8 @@ array(3) {
   ["updated_at"]=>
   NULL
 }
-balance(0): invalid_user_id | invalid_user_id: user id must be positive
-balance(-1): invalid_user_id | invalid_user_id: user id must be positive
+balance(0): invalid_user_id | user id must be positive
+balance(-1): invalid_user_id | user id must be positive
 keys: ["user_id","balance","updated_at"]
 int(77)
 float(1250.5)
@@ -88,9 +88,9 @@ int(77)
 string(11) "79001234567"
 float(1250.5)
 bool(true)
-unknown phone: user_not_found | user_not_found: no user has phone 79000000000
-bad phone: invalid_phone | invalid_phone: expected a Russian number of 10 or 11 digits (or + and a country code), got 2 digits
-shared phone: phone_ambiguous | phone_ambiguous: 2 users share phone 79001234567; none is its single verified owner
+unknown phone: user_not_found | no user has phone 79000000000
+bad phone: invalid_phone | expected a Russian number of 10 or 11 digits (or + and a country code), got 2 digits
+shared phone: phone_ambiguous | 2 users share phone 79001234567; none is its single verified owner
 linked user without entries: {"user_id":79,"balance":0.0,"updated_at":null,"phone":"79005555555"}
 float(1250.2)
 bool(true)

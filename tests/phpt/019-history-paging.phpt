@@ -85,7 +85,7 @@ default: 7
 limit 0: ["u1-7"]
 user 2: ["u2-7","u2-5","u2-3","u2-1"]
 user 3: {"items":[],"next_cursor":null}
-user 0: invalid_user_id | invalid_user_id: user id must be positive
+user 0: invalid_user_id | user id must be positive
 item keys: ["transaction_id","external_id","type","amount","effect","source","store_id","description","created_at","recorded_at","original_external_id"]
 int(10)
 float(700.5)

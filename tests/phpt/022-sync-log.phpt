@@ -130,13 +130,13 @@ page: [[1],null]
 all ids: [5,4,3,2,1]
 filtered paging: 4
 filtered page 2: [1]
-no endpoint: invalid_log_entry | invalid_log_entry: endpoint must be 1..128 characters of a-z, 0-9, _, - and /
-no status: invalid_log_entry | invalid_log_entry: status must be 1..32 characters of a-z, 0-9 and _
-bad status: invalid_log_entry | invalid_log_entry: status must be 1..32 characters of a-z, 0-9 and _
-bad error code: invalid_log_entry | invalid_log_entry: error must be 1..64 characters of a-z, 0-9 and _
-negative duration: invalid_log_entry | invalid_log_entry: duration_ms must not be negative
-control char in client: invalid_log_entry | invalid_log_entry: client must be at most 128 characters without control characters
+no endpoint: invalid_log_entry | endpoint must be 1..128 characters of a-z, 0-9, _, - and /
+no status: invalid_log_entry | status must be 1..32 characters of a-z, 0-9 and _
+bad status: invalid_log_entry | status must be 1..32 characters of a-z, 0-9 and _
+bad error code: invalid_log_entry | error must be 1..64 characters of a-z, 0-9 and _
+negative duration: invalid_log_entry | duration_ms must not be negative
+control char in client: invalid_log_entry | client must be at most 128 characters without control characters
 still 5 rows: 5
 prune 30 days: 0
 still 5 rows after prune: 5
-prune -1: invalid_days | invalid_days: days must not be negative
+prune -1: invalid_days | days must not be negative

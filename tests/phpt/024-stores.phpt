@@ -113,8 +113,8 @@ silent after 1h, store-3 threshold 100h: [["store-2","set",180]]
 store-3 keeps its name: "Store 3"
 never-seen store last: "store-3"
 all stores: ["store-1","store-2","store-3","store-9"]
-silentStores(0): invalid_hours | invalid_hours: hours must be positive
-silentStores(-5): invalid_hours | invalid_hours: hours must be positive
-empty store id: invalid_store | invalid_store: store id must be 1..64 characters without control characters
-threshold 0: invalid_store | invalid_store: silence threshold must be a positive number of hours
-id too long: invalid_store | invalid_store: store id must be 1..64 characters without control characters
+silentStores(0): invalid_hours | hours must be positive
+silentStores(-5): invalid_hours | hours must be positive
+empty store id: invalid_store | store id must be 1..64 characters without control characters
+threshold 0: invalid_store | silence threshold must be a positive number of hours
+id too long: invalid_store | store id must be 1..64 characters without control characters

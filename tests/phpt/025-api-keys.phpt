@@ -114,8 +114,8 @@ k2 still valid: "1c-central"
 bool(false)
 bool(false)
 int(1)
-revoke unknown id: not_found | not_found: no API key with id 999
-empty name: invalid_key_name | invalid_key_name: key name must be 1..64 characters without control characters
-blank name: invalid_key_name | invalid_key_name: key name must be 1..64 characters without control characters
-name too long: invalid_key_name | invalid_key_name: key name must be 1..64 characters without control characters
+revoke unknown id: not_found | no API key with id 999
+empty name: invalid_key_name | key name must be 1..64 characters without control characters
+blank name: invalid_key_name | key name must be 1..64 characters without control characters
+name too long: invalid_key_name | key name must be 1..64 characters without control characters
 keys after failures: 2

@@ -51,6 +51,6 @@ foreach (glob(sys_get_temp_dir() . '/cashback-phpt-*-' . $name . '.db') ?: [] as
 }
 ?>
 --EXPECTF--
-schema 99: schema_too_new | schema_too_new: database schema version 99 is newer than the %d this extension supports
+schema 99: schema_too_new | database schema version 99 is newer than the %d this extension supports; upgrade the extension
 bool(true)
 usable: "success"
