@@ -31,8 +31,9 @@ echo "== .phpt (PHP's run-tests.php)"
 TEST_PHP_EXECUTABLE=$(command -v php) TEST_PHP_ARGS="-d extension=$extension" \
     php "$(php-config --extension-dir)/build/run-tests.php" -q --show-diff tests/phpt 2>&1 | tee "$log/phpt"
 status=${PIPESTATUS[0]}
-ok=$(awk -F: '/^Tests passed/ {gsub(/[^0-9].*/, "", $2); gsub(/ /, "", $2); print $2+0}' "$log/phpt" | head -1)
-bad=$(awk -F: '/^Tests failed/ {gsub(/\(.*/, "", $2); gsub(/ /, "", $2); print $2+0}' "$log/phpt" | head -1)
+count() { grep -E "^Tests $1 *:" "$log/phpt" | head -1 | sed -E 's/^[^:]*: *([0-9]+).*/\1/'; }
+ok=$(count passed)
+bad=$(count failed)
 phpt=("${ok:-0}" "${bad:-0}" "$status")
 
 echo "== Summary"
