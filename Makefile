@@ -9,9 +9,11 @@ EXTENSION    := $(CURDIR)/target/release/libcashback.so
 VAR          ?= $(CURDIR)/var
 PORT         ?= 8080
 WORKERS      ?= 4
-APT_PACKAGES := php8.2-cli php8.2-dev libclang-dev sqlite3
+# What `make run` needs, and what `make test` needs on top (real FPM, nginx, browser).
+RUN_PACKAGES  := php8.2-cli php8.2-dev libclang-dev sqlite3
+TEST_PACKAGES := $(RUN_PACKAGES) php8.2-fpm nginx-light chromium phpunit
 
-.PHONY: all deps build test test-rust test-php test-stubs run install uninstall clean help
+.PHONY: all deps deps-test build test test-rust test-php test-stubs run install uninstall clean help
 
 all: build
 
@@ -22,21 +24,33 @@ help:
 	@echo "make clean    remove build output and var/"
 
 # Installs the system packages that are missing (needs root or sudo).
-deps:
-	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
+define apt_install
+	@missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		echo "Installing missing packages: $$missing"; \
 		SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
+endef
+
+# Node.js and Python may come from elsewhere (nodesource, pyenv): only install them when absent.
+apt_install_now = SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(1)
+
+deps:
+	$(call apt_install,$(RUN_PACKAGES))
 	@command -v $(CARGO) >/dev/null || { echo "cargo not found: install Rust from https://rustup.rs"; exit 1; }
+
+deps-test: deps
+	$(call apt_install,$(TEST_PACKAGES))
+	@command -v node >/dev/null && command -v npm >/dev/null || { $(call apt_install_now,nodejs npm); }
+	@python3 -c 'import venv, ensurepip' 2>/dev/null || { $(call apt_install_now,python3-venv); }
 
 build: deps
 	$(CARGO) build --release
 
 $(EXTENSION): build
 
-test: build
+test: deps-test build
 	@tests/run.sh $(EXTENSION)
 
 test-rust:

@@ -16,8 +16,7 @@ fn main() {
 
     let out_dir = env::var("OUT_DIR").expect("cargo sets OUT_DIR");
     let migrations = collect_migrations();
-    fs::write(Path::new(&out_dir).join("migrations.rs"), render_migrations(&migrations))
-        .expect("write migrations.rs");
+    fs::write(Path::new(&out_dir).join("migrations.rs"), render_migrations(&migrations)).expect("write migrations.rs");
 
     println!("cargo:rustc-env=CASHBACK_GIT_COMMIT={}", git_commit());
     println!("cargo:rustc-env=CASHBACK_BUILD_EPOCH={}", build_epoch());
@@ -49,7 +48,9 @@ fn collect_migrations() -> Vec<(u32, String, String)> {
 }
 
 fn render_migrations(migrations: &[(u32, String, String)]) -> String {
-    let mut code = String::from("/// Schema migrations embedded at build time: `(version, name, sql)`.\npub const MIGRATIONS: &[(u32, &str, &str)] = &[\n");
+    let mut code = String::from(
+        "/// Schema migrations embedded at build time: `(version, name, sql)`.\npub const MIGRATIONS: &[(u32, &str, &str)] = &[\n",
+    );
     for (version, name, path) in migrations {
         writeln!(code, "    ({version}, {name:?}, include_str!({path:?})),").unwrap();
     }
@@ -71,13 +72,7 @@ fn git_commit() -> String {
 
 /// Honours SOURCE_DATE_EPOCH so reproducible builds get a fixed stamp.
 fn build_epoch() -> u64 {
-    env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_secs())
-                .unwrap_or(0)
-        })
+    env::var("SOURCE_DATE_EPOCH").ok().and_then(|v| v.parse().ok()).unwrap_or_else(|| {
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+    })
 }

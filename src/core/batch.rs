@@ -9,6 +9,7 @@
 //!    items see earlier ones (a debit can spend an accrual from the same batch).
 //! 3. [`BatchState::write`] inserts the accepted entries with multi-row
 //!    statements and writes each touched balance once.
+//!
 //! The caller commits once: one fsync however long the batch.
 
 use std::collections::{HashMap, HashSet};
@@ -147,20 +148,16 @@ impl<'r> BatchState<'r> {
         users.extend(known.values().map(|entry| entry.user_id));
         let balances = load_balances(db, &users)?;
         let next_id = db.query_row("SELECT coalesce(max(id), 0) + 1 FROM entries", [], |row| row.get(0))?;
-        Ok(Self {
-            requests,
-            known,
-            consumed,
-            phones,
-            balances,
-            touched: HashSet::new(),
-            next_id,
-            accepted: Vec::new(),
-        })
+        Ok(Self { requests, known, consumed, phones, balances, touched: HashSet::new(), next_id, accepted: Vec::new() })
     }
 
     /// Settles item `index`, given its validation result.
-    pub fn decide(&mut self, index: usize, parsed: &std::result::Result<TxRequest, TxError>, raw_external_id: Option<String>) -> Outcome {
+    pub fn decide(
+        &mut self,
+        index: usize,
+        parsed: &std::result::Result<TxRequest, TxError>,
+        raw_external_id: Option<String>,
+    ) -> Outcome {
         let tx = match parsed {
             Ok(tx) => tx,
             Err(error) => return Outcome::Rejected { external_id: raw_external_id, error: error.clone() },
@@ -228,14 +225,17 @@ impl<'r> BatchState<'r> {
         }
         self.balances.insert(user_id, new_balance);
         self.touched.insert(user_id);
-        self.known.insert(tx.external_id.clone(), Known {
-            id,
-            user_id,
-            phone: phone_of(&tx.user),
-            kind: tx.kind,
-            amount: tx.amount,
-            original_external_id: tx.original_external_id.clone(),
-        });
+        self.known.insert(
+            tx.external_id.clone(),
+            Known {
+                id,
+                user_id,
+                phone: phone_of(&tx.user),
+                kind: tx.kind,
+                amount: tx.amount,
+                original_external_id: tx.original_external_id.clone(),
+            },
+        );
         self.accepted.push(NewEntry { id, request_index: index, user_id, original_id: original });
         Ok(Outcome::Applied { external_id: tx.external_id.clone(), transaction_id: id, user_id, balance: new_balance })
     }
@@ -266,16 +266,29 @@ impl<'r> BatchState<'r> {
         for chunk in self.accepted.chunks(ENTRY_CHUNK) {
             let tx_of = |entry: &NewEntry| self.requests[entry.request_index].expect("accepted items are valid");
             let mut values: Vec<&dyn ToSql> = Vec::with_capacity(chunk.len() * ENTRY_COLUMNS);
-            let phones: Vec<Option<&str>> = chunk.iter().map(|e| match &tx_of(e).user {
-                UserRef::Phone(phone) => Some(phone.as_str()),
-                UserRef::Id(_) => None,
-            }).collect();
+            let phones: Vec<Option<&str>> = chunk
+                .iter()
+                .map(|e| match &tx_of(e).user {
+                    UserRef::Phone(phone) => Some(phone.as_str()),
+                    UserRef::Id(_) => None,
+                })
+                .collect();
             let kinds: Vec<i64> = chunk.iter().map(|e| tx_of(e).kind.code()).collect();
             for ((entry, phone), kind) in chunk.iter().zip(&phones).zip(&kinds) {
                 let tx = tx_of(entry);
                 values.extend([
-                    &entry.id as &dyn ToSql, &tx.external_id, &entry.user_id, phone, kind, &tx.amount,
-                    &entry.original_id, &tx.source, &tx.store_id, &tx.description, &tx.created_at, &recorded_at,
+                    &entry.id as &dyn ToSql,
+                    &tx.external_id,
+                    &entry.user_id,
+                    phone,
+                    kind,
+                    &tx.amount,
+                    &entry.original_id,
+                    &tx.source,
+                    &tx.store_id,
+                    &tx.description,
+                    &tx.created_at,
+                    &recorded_at,
                 ]);
             }
             let sql = multi_row_insert(
@@ -333,14 +346,17 @@ fn load_known(db: &Connection, external_ids: &[&str]) -> Result<HashMap<String, 
          WHERE e.external_id IN (SELECT value FROM json_each(?1))",
     )?;
     let rows = statement.query_map([json_list(external_ids)], |row| {
-        Ok((row.get::<_, String>(1)?, Known {
-            id: row.get(0)?,
-            user_id: row.get(2)?,
-            phone: row.get(3)?,
-            kind: super::ledger::kind_column(row, 4)?,
-            amount: row.get(5)?,
-            original_external_id: row.get(6)?,
-        }))
+        Ok((
+            row.get::<_, String>(1)?,
+            Known {
+                id: row.get(0)?,
+                user_id: row.get(2)?,
+                phone: row.get(3)?,
+                kind: super::ledger::kind_column(row, 4)?,
+                amount: row.get(5)?,
+                original_external_id: row.get(6)?,
+            },
+        ))
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
@@ -357,9 +373,8 @@ fn load_consumed(db: &Connection, ids: impl Iterator<Item = i64>) -> Result<Hash
 }
 
 fn load_balances(db: &Connection, users: &[i64]) -> Result<HashMap<i64, i64>> {
-    let mut statement = db.prepare_cached(
-        "SELECT user_id, balance FROM accounts WHERE user_id IN (SELECT value FROM json_each(?1))",
-    )?;
+    let mut statement =
+        db.prepare_cached("SELECT user_id, balance FROM accounts WHERE user_id IN (SELECT value FROM json_each(?1))")?;
     let rows = statement.query_map([json_list(users)], |row| Ok((row.get(0)?, row.get(1)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

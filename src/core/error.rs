@@ -77,9 +77,13 @@ impl LedgerError {
     /// The human-readable explanation, without the code.
     pub fn message(&self) -> String {
         match self {
-            Self::Storage { message, .. } | Self::Invalid { message, .. } | Self::Lookup { message, .. } => message.clone(),
+            Self::Storage { message, .. } | Self::Invalid { message, .. } | Self::Lookup { message, .. } => {
+                message.clone()
+            }
             Self::SchemaTooNew { found, supported } => {
-                format!("database schema version {found} is newer than the {supported} this extension supports; upgrade the extension")
+                format!(
+                    "database schema version {found} is newer than the {supported} this extension supports; upgrade the extension"
+                )
             }
         }
     }

@@ -39,7 +39,10 @@ fn random_bytes<const N: usize>() -> Result<[u8; N]> {
 
 fn check_name(name: &str) -> Result<()> {
     if name.trim().is_empty() || name.chars().count() > 64 || name.chars().any(char::is_control) {
-        return Err(LedgerError::invalid("invalid_key_name", "key name must be 1..64 characters without control characters"));
+        return Err(LedgerError::invalid(
+            "invalid_key_name",
+            "key name must be 1..64 characters without control characters",
+        ));
     }
     Ok(())
 }
@@ -64,9 +67,8 @@ pub fn create(db: &Connection, name: &str, store_id: Option<&str>, now_ms: i64) 
 /// # Errors
 /// Storage faults.
 pub fn list(db: &Connection, zone: &time::Zone) -> Result<Value> {
-    let mut statement = db.prepare_cached(
-        "SELECT id, name, store_id, lookup, created_at, revoked_at FROM api_keys ORDER BY id DESC",
-    )?;
+    let mut statement =
+        db.prepare_cached("SELECT id, name, store_id, lookup, created_at, revoked_at FROM api_keys ORDER BY id DESC")?;
     let rows = statement.query_map([], |row| {
         let revoked_at: Option<i64> = row.get(5)?;
         Ok(json!({
@@ -87,7 +89,8 @@ pub fn list(db: &Connection, zone: &time::Zone) -> Result<Value> {
 /// # Errors
 /// `not_found` for an unknown id, or a storage fault.
 pub fn revoke(db: &Connection, id: i64, now_ms: i64) -> Result<bool> {
-    let changed = db.execute("UPDATE api_keys SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL", params![id, now_ms])?;
+    let changed =
+        db.execute("UPDATE api_keys SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL", params![id, now_ms])?;
     if changed == 0 {
         let exists: bool = db.query_row("SELECT count(*) FROM api_keys WHERE id = ?1", [id], |row| row.get(0))?;
         if !exists {

@@ -62,7 +62,10 @@ impl Ledger {
     pub fn open(path: impl AsRef<Path>, config: Config) -> Result<Self> {
         let path = path.as_ref().to_path_buf();
         if path.as_os_str().is_empty() {
-            return Err(LedgerError::invalid("invalid_path", "database path is empty; set cashback.database or pass a path"));
+            return Err(LedgerError::invalid(
+                "invalid_path",
+                "database path is empty; set cashback.database or pass a path",
+            ));
         }
         let connection = db::shared(&path, config.busy_timeout)?;
         Ok(Self { path, config, connection })
@@ -76,7 +79,11 @@ impl Ledger {
     /// Runs `work` on the connection; a fault that a fresh connection may cure evicts this one.
     fn with<T>(&self, work: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
         let result = work(&mut self.connection.lock());
-        if let Err(LedgerError::Storage { fault: StorageFault::Corrupt | StorageFault::CantOpen | StorageFault::ReadOnly, .. }) = &result {
+        if let Err(LedgerError::Storage {
+            fault: StorageFault::Corrupt | StorageFault::CantOpen | StorageFault::ReadOnly,
+            ..
+        }) = &result
+        {
             db::evict(&self.path);
         }
         result
@@ -103,7 +110,8 @@ impl Ledger {
         }
         let started = Instant::now();
         let now_ms = time::now_millis();
-        let parsed: Vec<_> = items.iter().map(|item| tx::parse(item, &self.config.zone, now_ms.div_euclid(1000))).collect();
+        let parsed: Vec<_> =
+            items.iter().map(|item| tx::parse(item, &self.config.zone, now_ms.div_euclid(1000))).collect();
         self.with(|connection| {
             let db = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let mut state = BatchState::load(&db, parsed.iter().map(|p| p.as_ref().ok()).collect())?;
@@ -374,7 +382,9 @@ fn item_store(parsed: &std::result::Result<tx::TxRequest, crate::core::error::Tx
         Err(_) => raw
             .get("store_id")
             .and_then(Value::as_str)
-            .filter(|store| (1..=tx::MAX_STORE_ID).contains(&store.chars().count()) && !store.chars().any(char::is_control))
+            .filter(|store| {
+                (1..=tx::MAX_STORE_ID).contains(&store.chars().count()) && !store.chars().any(char::is_control)
+            })
             .map(str::to_owned),
     }
 }

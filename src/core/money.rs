@@ -45,10 +45,7 @@ pub fn parse_float(float: f64) -> Result<i64, String> {
 }
 
 fn units_to_minor(units: i64) -> Result<i64, String> {
-    units
-        .checked_mul(MINOR_PER_UNIT)
-        .filter(|minor| minor.abs() <= MAX_MINOR)
-        .ok_or_else(|| too_large())
+    units.checked_mul(MINOR_PER_UNIT).filter(|minor| minor.abs() <= MAX_MINOR).ok_or_else(too_large)
 }
 
 fn too_large() -> String {
@@ -71,7 +68,11 @@ pub fn parse_decimal(text: &str) -> Result<i64, String> {
     };
     let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, ""));
     let digits_only = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
-    if whole.is_empty() || !digits_only(whole) || !digits_only(fraction) || (unsigned.contains('.') && fraction.is_empty()) {
+    if whole.is_empty()
+        || !digits_only(whole)
+        || !digits_only(fraction)
+        || (unsigned.contains('.') && fraction.is_empty())
+    {
         return Err(format!("amount {text:?} is not a decimal number like 150 or 150.50"));
     }
     if fraction.len() > 2 {
@@ -129,10 +130,25 @@ mod tests {
     #[test]
     fn refuses_everything_else_without_rounding() {
         for bad in [
-            json!("150.555"), json!(150.555), json!(""), json!("NaN"), json!("1e3"), json!("150,50"),
-            json!(" 150"), json!("150."), json!(".5"), json!("-"), json!(true), json!(null), json!([1]),
-            json!("1000000000.01"), json!(1e300), json!(1_000_000_001), json!("99999999999999999999999"),
-            json!(i64::MAX), json!(0.001),
+            json!("150.555"),
+            json!(150.555),
+            json!(""),
+            json!("NaN"),
+            json!("1e3"),
+            json!("150,50"),
+            json!(" 150"),
+            json!("150."),
+            json!(".5"),
+            json!("-"),
+            json!(true),
+            json!(null),
+            json!([1]),
+            json!("1000000000.01"),
+            json!(1e300),
+            json!(1_000_000_001),
+            json!("99999999999999999999999"),
+            json!(i64::MAX),
+            json!(0.001),
         ] {
             assert!(parse_amount(&bad).is_err(), "{bad} must be refused");
         }

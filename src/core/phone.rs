@@ -54,7 +54,10 @@ fn international_digits(digits: String) -> Result<String, String> {
         return Err(format!("a +7 number has 11 digits, got {}", digits.len()));
     }
     if !(MIN_INTERNATIONAL..=MAX_INTERNATIONAL).contains(&digits.len()) {
-        return Err(format!("an international number has {MIN_INTERNATIONAL} to {MAX_INTERNATIONAL} digits, got {}", digits.len()));
+        return Err(format!(
+            "an international number has {MIN_INTERNATIONAL} to {MAX_INTERNATIONAL} digits, got {}",
+            digits.len()
+        ));
     }
     Ok(digits)
 }
@@ -64,9 +67,7 @@ fn national_digits(digits: String) -> Result<String, String> {
     match digits.len() {
         10 => Ok(format!("7{digits}")),
         11 if digits.starts_with('8') || digits.starts_with('7') => Ok(format!("7{}", &digits[1..])),
-        len => Err(format!(
-            "expected a Russian number of 10 or 11 digits (or + and a country code), got {len} digits"
-        )),
+        len => Err(format!("expected a Russian number of 10 or 11 digits (or + and a country code), got {len} digits")),
     }
 }
 
@@ -77,8 +78,16 @@ mod tests {
     #[test]
     fn russian_forms_agree() {
         for input in [
-            "+7 (900) 123-45-67", "8 900 123 45 67", "89001234567", "9001234567", "7-900-123-45-67",
-            " +7.900.123.45.67 ", "79001234567", "+79001234567", "8(900)1234567", "007 900 123 45 67",
+            "+7 (900) 123-45-67",
+            "8 900 123 45 67",
+            "89001234567",
+            "9001234567",
+            "7-900-123-45-67",
+            " +7.900.123.45.67 ",
+            "79001234567",
+            "+79001234567",
+            "8(900)1234567",
+            "007 900 123 45 67",
             "8\u{a0}900\u{a0}123-45-67",
         ] {
             assert_eq!(normalize(input).as_deref(), Ok("79001234567"), "{input}");
@@ -95,9 +104,23 @@ mod tests {
     #[test]
     fn refuses_what_is_not_a_phone() {
         for input in [
-            "", "   ", "abc", "8900123456a", "+7 900 123 45 6", "+7 900 123 45 678", "12345", "900123456",
-            "890012345678", "375291234567", "7+9001234567", "+", "+0123456789", "+1234567", "+1234567890123456",
-            "8 900 123 45 67 ext 1", "8;900;1234567",
+            "",
+            "   ",
+            "abc",
+            "8900123456a",
+            "+7 900 123 45 6",
+            "+7 900 123 45 678",
+            "12345",
+            "900123456",
+            "890012345678",
+            "375291234567",
+            "7+9001234567",
+            "+",
+            "+0123456789",
+            "+1234567",
+            "+1234567890123456",
+            "8 900 123 45 67 ext 1",
+            "8;900;1234567",
         ] {
             assert!(normalize(input).is_err(), "{input:?} must be refused");
         }

@@ -46,8 +46,9 @@ pub fn pick(candidates: &[Candidate]) -> std::result::Result<i64, TxError> {
 /// # Errors
 /// Storage faults.
 pub fn load_candidates(db: &Connection, phones: &[&str]) -> Result<HashMap<String, Candidates>> {
-    let mut statement =
-        db.prepare_cached("SELECT phone, user_id, verified FROM phones WHERE phone IN (SELECT value FROM json_each(?1))")?;
+    let mut statement = db.prepare_cached(
+        "SELECT phone, user_id, verified FROM phones WHERE phone IN (SELECT value FROM json_each(?1))",
+    )?;
     let mut rows = statement.query([json_list(phones)])?;
     let mut found: HashMap<String, Candidates> = HashMap::new();
     while let Some(row) = rows.next()? {
@@ -81,10 +82,15 @@ pub fn find_user(db: &Connection, input: &str) -> Result<(i64, String)> {
     let candidates = load_candidates(db, &[normalized.as_str()])?.remove(&normalized).unwrap_or_default();
     match pick(&candidates) {
         Ok(user_id) => Ok((user_id, normalized)),
-        Err(error) => Err(LedgerError::lookup(error.code(), match error {
-            TxError::PhoneAmbiguous => format!("{} users share phone {normalized}; none is its single verified owner", candidates.len()),
-            _ => format!("no user has phone {normalized}"),
-        })),
+        Err(error) => Err(LedgerError::lookup(
+            error.code(),
+            match error {
+                TxError::PhoneAmbiguous => {
+                    format!("{} users share phone {normalized}; none is its single verified owner", candidates.len())
+                }
+                _ => format!("no user has phone {normalized}"),
+            },
+        )),
     }
 }
 
@@ -115,10 +121,8 @@ fn upsert(db: &Connection, user_id: i64, phone: &str, verified: bool) -> Result<
 /// `invalid_phone` naming the bad entry, `invalid_user_id`, or a storage fault.
 pub fn replace(db: &mut Connection, user_id: i64, phones: &[(String, bool)]) -> Result<Vec<String>> {
     let user_id = check_user_id(user_id)?;
-    let normalized: Vec<(String, bool)> = phones
-        .iter()
-        .map(|(input, verified)| Ok((normalize_arg(input)?, *verified)))
-        .collect::<Result<_>>()?;
+    let normalized: Vec<(String, bool)> =
+        phones.iter().map(|(input, verified)| Ok((normalize_arg(input)?, *verified))).collect::<Result<_>>()?;
     let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     tx.execute("DELETE FROM phones WHERE user_id = ?1", [user_id])?;
     for (phone, verified) in &normalized {

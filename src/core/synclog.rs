@@ -50,7 +50,9 @@ impl LogEntry {
         if self.error.as_deref().is_some_and(|code| !is_code(code, 64, b'_')) {
             return bad("error", "must be 1..64 characters of a-z, 0-9 and _");
         }
-        for (field, text) in [("client", &self.client), ("store_id", &self.store_id), ("external_id", &self.external_id)] {
+        for (field, text) in
+            [("client", &self.client), ("store_id", &self.store_id), ("external_id", &self.external_id)]
+        {
             if text.as_deref().is_some_and(|t| t.chars().count() > 128 || t.chars().any(char::is_control)) {
                 return bad(field, "must be at most 128 characters without control characters");
             }
@@ -80,7 +82,13 @@ pub fn append(db: &Connection, entries: &[LogEntry]) -> Result<()> {
             .iter()
             .flat_map(|e| {
                 [
-                    &e.at as &dyn ToSql, &e.client, &e.store_id, &e.endpoint, &e.external_id, &e.status, &e.error,
+                    &e.at as &dyn ToSql,
+                    &e.client,
+                    &e.store_id,
+                    &e.endpoint,
+                    &e.external_id,
+                    &e.status,
+                    &e.error,
                     &e.duration_ms,
                 ]
             })
@@ -95,7 +103,12 @@ pub fn append(db: &Connection, entries: &[LogEntry]) -> Result<()> {
     }
     let mut seen: Vec<(&str, i64)> = entries.iter().filter_map(|e| Some((e.store_id.as_deref()?, e.at))).collect();
     seen.sort_unstable();
-    seen.dedup_by(|later, earlier| later.0 == earlier.0 && { earlier.1 = earlier.1.max(later.1); true });
+    seen.dedup_by(|later, earlier| {
+        later.0 == earlier.0 && {
+            earlier.1 = earlier.1.max(later.1);
+            true
+        }
+    });
     let mut touch = db.prepare_cached(
         "INSERT INTO stores (store_id, registered_at, last_seen_at) VALUES (?1, ?2, ?2)
          ON CONFLICT (store_id) DO UPDATE SET last_seen_at = max(coalesce(last_seen_at, 0), excluded.last_seen_at)",
@@ -125,7 +138,13 @@ pub struct LogFilter {
 ///
 /// # Errors
 /// Storage faults.
-pub fn query(db: &Connection, filter: &LogFilter, limit: usize, cursor: Option<i64>, zone: &time::Zone) -> Result<Value> {
+pub fn query(
+    db: &Connection,
+    filter: &LogFilter,
+    limit: usize,
+    cursor: Option<i64>,
+    zone: &time::Zone,
+) -> Result<Value> {
     let limit = limit.clamp(1, 1000);
     let mut statement = db.prepare_cached(
         "SELECT id, at, client, store_id, endpoint, external_id, status, error, duration_ms FROM sync_log
@@ -156,7 +175,11 @@ pub fn query(db: &Connection, filter: &LogFilter, limit: usize, cursor: Option<i
 pub fn page(mut rows: Vec<Value>, limit: usize) -> Value {
     let more = rows.len() > limit;
     rows.truncate(limit);
-    let next_cursor = if more { rows.last().and_then(|row| row.get("id").or_else(|| row.get("transaction_id"))).cloned() } else { None };
+    let next_cursor = if more {
+        rows.last().and_then(|row| row.get("id").or_else(|| row.get("transaction_id"))).cloned()
+    } else {
+        None
+    };
     json!({"items": rows, "next_cursor": next_cursor})
 }
 
@@ -175,9 +198,18 @@ pub fn prune(db: &Connection, days: i64, now_ms: i64) -> Result<usize> {
 ///
 /// # Errors
 /// `invalid_store` for a bad id or threshold, or a storage fault.
-pub fn register_store(db: &Connection, store_id: &str, name: Option<&str>, silence_hours: Option<i64>, now_ms: i64) -> Result<()> {
+pub fn register_store(
+    db: &Connection,
+    store_id: &str,
+    name: Option<&str>,
+    silence_hours: Option<i64>,
+    now_ms: i64,
+) -> Result<()> {
     if store_id.is_empty() || store_id.chars().count() > 64 || store_id.chars().any(char::is_control) {
-        return Err(LedgerError::invalid("invalid_store", "store id must be 1..64 characters without control characters"));
+        return Err(LedgerError::invalid(
+            "invalid_store",
+            "store id must be 1..64 characters without control characters",
+        ));
     }
     if silence_hours.is_some_and(|hours| hours <= 0) {
         return Err(LedgerError::invalid("invalid_store", "silence threshold must be a positive number of hours"));

@@ -86,10 +86,7 @@ pub struct Zone {
 impl Zone {
     /// Europe/Moscow (+03:00), the default.
     pub fn moscow() -> Zone {
-        Zone {
-            name: "Europe/Moscow".to_owned(),
-            offset_seconds: 3 * SECONDS_PER_HOUR,
-        }
+        Zone { name: "Europe/Moscow".to_owned(), offset_seconds: 3 * SECONDS_PER_HOUR }
     }
 
     /// Parses a zone name.
@@ -107,10 +104,7 @@ impl Zone {
     pub fn parse(name: &str) -> Result<Zone, String> {
         let name = name.trim();
         if name.eq_ignore_ascii_case("UTC") {
-            return Ok(Zone {
-                name: "UTC".to_owned(),
-                offset_seconds: 0,
-            });
+            return Ok(Zone { name: "UTC".to_owned(), offset_seconds: 0 });
         }
         if name.starts_with(['+', '-']) {
             return parse_offset(name).map(Zone::from_offset);
@@ -126,10 +120,7 @@ impl Zone {
 
     /// Builds an anonymous zone named after its offset, so it renders the way it was written.
     fn from_offset(offset_seconds: i32) -> Zone {
-        Zone {
-            name: format_offset(offset_seconds),
-            offset_seconds,
-        }
+        Zone { name: format_offset(offset_seconds), offset_seconds }
     }
 }
 
@@ -138,10 +129,7 @@ fn named_zone(name: &str) -> Option<Zone> {
     NAMED_ZONES
         .iter()
         .find(|(known, _)| known.eq_ignore_ascii_case(name))
-        .map(|&(known, hours)| Zone {
-            name: known.to_owned(),
-            offset_seconds: hours * SECONDS_PER_HOUR,
-        })
+        .map(|&(known, hours)| Zone { name: known.to_owned(), offset_seconds: hours * SECONDS_PER_HOUR })
 }
 
 /// Parses an ISO 8601 / RFC 3339 timestamp into Unix seconds (UTC).
@@ -161,8 +149,8 @@ pub fn parse_timestamp(text: &str, zone: &Zone) -> Result<i64, String> {
     if text.is_empty() {
         return Err("empty timestamp, expected YYYY-MM-DDTHH:MM:SS".to_owned());
     }
-    let local = LocalDateTime::parse(text)
-        .ok_or_else(|| format!("expected YYYY-MM-DDTHH:MM:SS, got {}", quote(text)))?;
+    let local =
+        LocalDateTime::parse(text).ok_or_else(|| format!("expected YYYY-MM-DDTHH:MM:SS, got {}", quote(text)))?;
     local.validate()?;
     // The layout check guarantees the first 19 bytes are ASCII, so this slice is on a char boundary.
     let suffix = skip_fraction(&text[DATE_TIME_LEN..])?;
@@ -274,9 +262,7 @@ fn has_date_time_separators(bytes: &[u8]) -> bool {
 
 /// Reads a run of ASCII digits; `None` if any byte is not a digit.
 fn digits(bytes: &[u8]) -> Option<u32> {
-    bytes.iter().try_fold(0u32, |acc, &b| {
-        b.is_ascii_digit().then(|| acc * 10 + u32::from(b - b'0'))
-    })
+    bytes.iter().try_fold(0u32, |acc, &b| b.is_ascii_digit().then(|| acc * 10 + u32::from(b - b'0')))
 }
 
 /// Errors with `"<field> <value> out of range (0-<max>)"` when `value > max`.
@@ -294,10 +280,7 @@ fn skip_fraction(rest: &str) -> Result<&str, String> {
     };
     let count = after_dot.bytes().take_while(u8::is_ascii_digit).count();
     if count == 0 || count > MAX_FRACTION_DIGITS {
-        return Err(format!(
-            "fraction of a second must have 1 to {MAX_FRACTION_DIGITS} digits, got {}",
-            quote(rest)
-        ));
+        return Err(format!("fraction of a second must have 1 to {MAX_FRACTION_DIGITS} digits, got {}", quote(rest)));
     }
     Ok(&after_dot[count..])
 }
@@ -308,21 +291,15 @@ fn parse_suffix_offset(suffix: &str, zone: &Zone) -> Result<i32, String> {
         "" => Ok(zone.offset_seconds),
         "Z" | "z" => Ok(0),
         _ if suffix.starts_with(['+', '-']) => parse_offset(suffix),
-        _ => Err(format!(
-            "unexpected {} after the time, expected a fraction, Z or an offset like +03:00",
-            quote(suffix)
-        )),
+        _ => {
+            Err(format!("unexpected {} after the time, expected a fraction, Z or an offset like +03:00", quote(suffix)))
+        }
     }
 }
 
 /// Parses `±HH:MM` or `±HHMM` into seconds east of UTC, up to ±14:00.
 fn parse_offset(text: &str) -> Result<i32, String> {
-    let invalid = || {
-        format!(
-            "invalid UTC offset {}, expected ±HH:MM or ±HHMM",
-            quote(text)
-        )
-    };
+    let invalid = || format!("invalid UTC offset {}, expected ±HH:MM or ±HHMM", quote(text));
     let bytes = text.as_bytes();
     let (hours, minutes) = match bytes {
         [_, h @ .., b':', m1, m2] if h.len() == 2 => (digits(h), digits(&[*m1, *m2])),
@@ -335,27 +312,16 @@ fn parse_offset(text: &str) -> Result<i32, String> {
     // Two digits each, so the casts cannot overflow.
     let magnitude = hours as i32 * SECONDS_PER_HOUR + minutes as i32 * 60;
     if minutes > 59 || magnitude > MAX_OFFSET_SECONDS {
-        return Err(format!(
-            "UTC offset {} out of range (up to ±14:00)",
-            quote(text)
-        ));
+        return Err(format!("UTC offset {} out of range (up to ±14:00)", quote(text)));
     }
-    Ok(if bytes[0] == b'-' {
-        -magnitude
-    } else {
-        magnitude
-    })
+    Ok(if bytes[0] == b'-' { -magnitude } else { magnitude })
 }
 
 /// Renders an offset as `±HH:MM`; zero is `+00:00` as RFC 3339 prefers for known-UTC times.
 fn format_offset(offset_seconds: i32) -> String {
     let sign = if offset_seconds < 0 { '-' } else { '+' };
     let magnitude = offset_seconds.unsigned_abs();
-    format!(
-        "{sign}{:02}:{:02}",
-        magnitude / 3_600,
-        magnitude % 3_600 / 60
-    )
+    format!("{sign}{:02}:{:02}", magnitude / 3_600, magnitude % 3_600 / 60)
 }
 
 /// Quotes user input for error messages, shortened so garbage cannot flood logs.
@@ -388,11 +354,7 @@ fn days_in_month(year: i64, month: u32) -> u32 {
 /// Counting years from March puts the leap day last, so each 400-year era
 /// has a closed-form day count without month tables.
 fn days_from_civil(date: CivilDate) -> i64 {
-    let year = if date.month <= 2 {
-        date.year - 1
-    } else {
-        date.year
-    };
+    let year = if date.month <= 2 { date.year - 1 } else { date.year };
     let era = year.div_euclid(400);
     let year_of_era = year - era * 400;
     let month_from_march = i64::from((date.month + 9) % 12);
@@ -407,19 +369,19 @@ fn civil_from_days(days: i64) -> CivilDate {
     let days = days + 719_468;
     let era = days.div_euclid(146_097);
     let day_of_era = days - era * 146_097;
-    let year_of_era =
-        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let year_of_era = (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
     let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
     let month_from_march = (5 * day_of_year + 2) / 153;
     // Both values are bounded (day 1-31, month 1-12), so the casts are lossless.
     let day = (day_of_year - (153 * month_from_march + 2) / 5 + 1) as u32;
-    let month = if month_from_march < 10 {
-        month_from_march + 3
-    } else {
-        month_from_march - 9
-    } as u32;
+    let month = if month_from_march < 10 { month_from_march + 3 } else { month_from_march - 9 } as u32;
     let year = year_of_era + era * 400 + i64::from(month <= 2);
     CivilDate { year, month, day }
+}
+
+/// Formats Unix milliseconds as RFC 3339 in `zone`, to the second.
+pub fn format_millis(unix_millis: i64, zone: &Zone) -> String {
+    format_timestamp(unix_millis.div_euclid(1000), zone)
 }
 
 #[cfg(test)]
@@ -437,61 +399,28 @@ mod tests {
     /// Reference values below come from GNU `date -d '...' +%s`.
     #[test]
     fn one_c_local_time_is_read_in_moscow() {
-        assert_eq!(
-            parse_timestamp("2026-11-27T10:15:00", &Zone::moscow()),
-            Ok(1_795_763_700)
-        );
+        assert_eq!(parse_timestamp("2026-11-27T10:15:00", &Zone::moscow()), Ok(1_795_763_700));
     }
 
     #[test]
     fn z_and_explicit_offsets() {
         let moscow = Zone::moscow();
-        assert_eq!(
-            parse_timestamp("2026-11-27T07:15:00Z", &moscow),
-            Ok(1_795_763_700)
-        );
-        assert_eq!(
-            parse_timestamp("2026-11-27T07:15:00z", &moscow),
-            Ok(1_795_763_700)
-        );
-        assert_eq!(
-            parse_timestamp("2026-11-27T10:15:00+03:00", &utc()),
-            Ok(1_795_763_700)
-        );
-        assert_eq!(
-            parse_timestamp("2026-11-27T10:15:00+0300", &utc()),
-            Ok(1_795_763_700)
-        );
-        assert_eq!(
-            parse_timestamp("2024-02-29T00:00:00Z", &moscow),
-            Ok(1_709_164_800)
-        );
-        assert_eq!(
-            parse_timestamp("2199-12-31T23:59:59Z", &moscow),
-            Ok(7_258_118_399)
-        );
+        assert_eq!(parse_timestamp("2026-11-27T07:15:00Z", &moscow), Ok(1_795_763_700));
+        assert_eq!(parse_timestamp("2026-11-27T07:15:00z", &moscow), Ok(1_795_763_700));
+        assert_eq!(parse_timestamp("2026-11-27T10:15:00+03:00", &utc()), Ok(1_795_763_700));
+        assert_eq!(parse_timestamp("2026-11-27T10:15:00+0300", &utc()), Ok(1_795_763_700));
+        assert_eq!(parse_timestamp("2024-02-29T00:00:00Z", &moscow), Ok(1_709_164_800));
+        assert_eq!(parse_timestamp("2199-12-31T23:59:59Z", &moscow), Ok(7_258_118_399));
         assert_eq!(parse_timestamp("1970-01-01T00:00:00Z", &moscow), Ok(0));
     }
 
     #[test]
     fn negative_offsets() {
-        assert_eq!(
-            parse_timestamp("2026-01-15T08:00:00-05:30", &utc()),
-            Ok(1_768_483_800)
-        );
-        assert_eq!(
-            parse_timestamp("2026-01-15T08:00:00-0530", &utc()),
-            Ok(1_768_483_800)
-        );
+        assert_eq!(parse_timestamp("2026-01-15T08:00:00-05:30", &utc()), Ok(1_768_483_800));
+        assert_eq!(parse_timestamp("2026-01-15T08:00:00-0530", &utc()), Ok(1_768_483_800));
         let zone = Zone::parse("-05:30").unwrap();
-        assert_eq!(
-            format_timestamp(1_768_483_800, &zone),
-            "2026-01-15T08:00:00-05:30"
-        );
-        assert_eq!(
-            parse_timestamp("2026-01-15T08:00:00", &zone),
-            Ok(1_768_483_800)
-        );
+        assert_eq!(format_timestamp(1_768_483_800, &zone), "2026-01-15T08:00:00-05:30");
+        assert_eq!(parse_timestamp("2026-01-15T08:00:00", &zone), Ok(1_768_483_800));
     }
 
     #[test]
@@ -522,64 +451,25 @@ mod tests {
 
     #[test]
     fn space_separator() {
-        assert_eq!(
-            parse_timestamp("2026-11-27 10:15:00", &Zone::moscow()),
-            Ok(1_795_763_700)
-        );
-        assert_eq!(
-            parse_timestamp("2026-11-27 07:15:00Z", &Zone::moscow()),
-            Ok(1_795_763_700)
-        );
+        assert_eq!(parse_timestamp("2026-11-27 10:15:00", &Zone::moscow()), Ok(1_795_763_700));
+        assert_eq!(parse_timestamp("2026-11-27 07:15:00Z", &Zone::moscow()), Ok(1_795_763_700));
     }
 
     #[test]
     fn invalid_dates_and_times() {
-        assert_eq!(
-            parse_err("2026-02-29T00:00:00"),
-            "day 29 does not exist in 2026-02"
-        );
+        assert_eq!(parse_err("2026-02-29T00:00:00"), "day 29 does not exist in 2026-02");
         assert!(parse_timestamp("2024-02-29T00:00:00", &Zone::moscow()).is_ok());
-        assert_eq!(
-            parse_err("2026-11-31T00:00:00"),
-            "day 31 does not exist in 2026-11"
-        );
-        assert_eq!(
-            parse_err("2026-11-00T00:00:00"),
-            "day 0 does not exist in 2026-11"
-        );
-        assert_eq!(
-            parse_err("2026-13-01T00:00:00"),
-            "month 13 out of range (1-12)"
-        );
-        assert_eq!(
-            parse_err("2026-00-01T00:00:00"),
-            "month 0 out of range (1-12)"
-        );
-        assert_eq!(
-            parse_err("2026-11-27T25:00:00"),
-            "hour 25 out of range (0-23)"
-        );
-        assert_eq!(
-            parse_err("2026-11-27T24:00:00"),
-            "hour 24 out of range (0-23)"
-        );
-        assert_eq!(
-            parse_err("2026-11-27T10:60:00"),
-            "minute 60 out of range (0-59)"
-        );
+        assert_eq!(parse_err("2026-11-31T00:00:00"), "day 31 does not exist in 2026-11");
+        assert_eq!(parse_err("2026-11-00T00:00:00"), "day 0 does not exist in 2026-11");
+        assert_eq!(parse_err("2026-13-01T00:00:00"), "month 13 out of range (1-12)");
+        assert_eq!(parse_err("2026-00-01T00:00:00"), "month 0 out of range (1-12)");
+        assert_eq!(parse_err("2026-11-27T25:00:00"), "hour 25 out of range (0-23)");
+        assert_eq!(parse_err("2026-11-27T24:00:00"), "hour 24 out of range (0-23)");
+        assert_eq!(parse_err("2026-11-27T10:60:00"), "minute 60 out of range (0-59)");
         assert!(parse_err("2026-11-27T10:15:60").contains("leap seconds"));
-        assert_eq!(
-            parse_err("2026-11-27T10:15:61"),
-            "second 61 out of range (0-59)"
-        );
-        assert_eq!(
-            parse_err("1969-12-31T23:59:59"),
-            "year 1969 out of range (1970-2199)"
-        );
-        assert_eq!(
-            parse_err("2200-01-01T00:00:00"),
-            "year 2200 out of range (1970-2199)"
-        );
+        assert_eq!(parse_err("2026-11-27T10:15:61"), "second 61 out of range (0-59)");
+        assert_eq!(parse_err("1969-12-31T23:59:59"), "year 1969 out of range (1970-2199)");
+        assert_eq!(parse_err("2200-01-01T00:00:00"), "year 2200 out of range (1970-2199)");
     }
 
     #[test]
@@ -598,10 +488,7 @@ mod tests {
             "\u{00e9}026-11-27T10:15:00",
             " 2026-11-27T10:15:00",
         ] {
-            assert!(
-                parse_err(text).starts_with("expected YYYY-MM-DDTHH:MM:SS, got"),
-                "{text}"
-            );
+            assert!(parse_err(text).starts_with("expected YYYY-MM-DDTHH:MM:SS, got"), "{text}");
         }
         assert!(parse_err("2026-11-27T10:15:00 ").contains("unexpected"));
         assert!(parse_err("2026-11-27T10:15:00UTC").contains("unexpected"));
@@ -617,14 +504,8 @@ mod tests {
 
     #[test]
     fn format_examples() {
-        assert_eq!(
-            format_timestamp(1_795_763_700, &Zone::moscow()),
-            "2026-11-27T10:15:00+03:00"
-        );
-        assert_eq!(
-            format_timestamp(1_795_763_700, &utc()),
-            "2026-11-27T07:15:00+00:00"
-        );
+        assert_eq!(format_timestamp(1_795_763_700, &Zone::moscow()), "2026-11-27T10:15:00+03:00");
+        assert_eq!(format_timestamp(1_795_763_700, &utc()), "2026-11-27T07:15:00+00:00");
         assert_eq!(format_timestamp(0, &utc()), "1970-01-01T00:00:00+00:00");
         assert_eq!(format_timestamp(-1, &utc()), "1969-12-31T23:59:59+00:00");
     }
@@ -645,11 +526,7 @@ mod tests {
             let seconds = parse_timestamp(text, &zone).unwrap();
             assert_eq!(format_timestamp(seconds, &zone), text, "{zone_name}");
             let local = &text[..DATE_TIME_LEN];
-            assert_eq!(
-                parse_timestamp(local, &zone),
-                Ok(seconds),
-                "{zone_name} without offset"
-            );
+            assert_eq!(parse_timestamp(local, &zone), Ok(seconds), "{zone_name} without offset");
         }
     }
 
@@ -659,48 +536,23 @@ mod tests {
         assert_eq!(Zone::parse(" europe/moscow "), Ok(Zone::moscow()));
         let yekaterinburg = Zone::parse("Asia/Yekaterinburg").unwrap();
         assert_eq!(yekaterinburg.offset_seconds, 5 * 3_600);
-        assert_eq!(
-            Zone::parse("Asia/Ust-Nera").unwrap().offset_seconds,
-            10 * 3_600
-        );
-        assert_eq!(
-            Zone::parse("Asia/Anadyr").unwrap().offset_seconds,
-            12 * 3_600
-        );
-        assert_eq!(
-            Zone::parse("Europe/Kaliningrad").unwrap().offset_seconds,
-            2 * 3_600
-        );
-        assert_eq!(
-            Zone::parse("Asia/Qyzylorda").unwrap().offset_seconds,
-            5 * 3_600
-        );
-        assert_eq!(
-            Zone::parse("utc"),
-            Ok(Zone {
-                name: "UTC".to_owned(),
-                offset_seconds: 0
-            })
-        );
+        assert_eq!(Zone::parse("Asia/Ust-Nera").unwrap().offset_seconds, 10 * 3_600);
+        assert_eq!(Zone::parse("Asia/Anadyr").unwrap().offset_seconds, 12 * 3_600);
+        assert_eq!(Zone::parse("Europe/Kaliningrad").unwrap().offset_seconds, 2 * 3_600);
+        assert_eq!(Zone::parse("Asia/Qyzylorda").unwrap().offset_seconds, 5 * 3_600);
+        assert_eq!(Zone::parse("utc"), Ok(Zone { name: "UTC".to_owned(), offset_seconds: 0 }));
         assert_eq!(NAMED_ZONES.len(), 34);
     }
 
     #[test]
     fn zone_offsets() {
-        let plus_three = Zone {
-            name: "+03:00".to_owned(),
-            offset_seconds: 10_800,
-        };
+        let plus_three = Zone { name: "+03:00".to_owned(), offset_seconds: 10_800 };
         assert_eq!(Zone::parse("+03:00"), Ok(plus_three.clone()));
         assert_eq!(Zone::parse("+0300"), Ok(plus_three));
         assert_eq!(Zone::parse("-05:30").unwrap().offset_seconds, -19_800);
         assert_eq!(Zone::parse("-00:00").unwrap().offset_seconds, 0);
         assert!(Zone::parse("+14:30").unwrap_err().contains("out of range"));
-        assert!(
-            Zone::parse("+3")
-                .unwrap_err()
-                .contains("invalid UTC offset")
-        );
+        assert!(Zone::parse("+3").unwrap_err().contains("invalid UTC offset"));
     }
 
     #[test]
@@ -719,29 +571,11 @@ mod tests {
 
     #[test]
     fn civil_conversion_known_points() {
-        let epoch = CivilDate {
-            year: 1970,
-            month: 1,
-            day: 1,
-        };
+        let epoch = CivilDate { year: 1970, month: 1, day: 1 };
         assert_eq!(days_from_civil(epoch), 0);
         assert_eq!(civil_from_days(0), epoch);
-        assert_eq!(
-            civil_from_days(-1),
-            CivilDate {
-                year: 1969,
-                month: 12,
-                day: 31
-            }
-        );
-        assert_eq!(
-            days_from_civil(CivilDate {
-                year: 2000,
-                month: 3,
-                day: 1
-            }),
-            11_017
-        );
+        assert_eq!(civil_from_days(-1), CivilDate { year: 1969, month: 12, day: 31 });
+        assert_eq!(days_from_civil(CivilDate { year: 2000, month: 3, day: 1 }), 11_017);
     }
 
     /// Walks the calendar day by day with month tables and checks both algorithms
@@ -759,14 +593,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(
-            expected_days,
-            days_from_civil(CivilDate {
-                year: 2200,
-                month: 1,
-                day: 1
-            })
-        );
+        assert_eq!(expected_days, days_from_civil(CivilDate { year: 2200, month: 1, day: 1 }));
     }
 
     #[test]
@@ -776,9 +603,4 @@ mod tests {
         assert!(!is_leap_year(2100));
         assert!(!is_leap_year(2026));
     }
-}
-
-/// Formats Unix milliseconds as RFC 3339 in `zone`, to the second.
-pub fn format_millis(unix_millis: i64, zone: &Zone) -> String {
-    format_timestamp(unix_millis.div_euclid(1000), zone)
 }

@@ -111,7 +111,15 @@ pub const MAX_STORE_ID: usize = 64;
 
 /// Fields the request may carry; others are refused so typos do not pass silently.
 const KNOWN_FIELDS: [&str; 10] = [
-    "external_id", "type", "amount", "user_id", "user_phone", "description", "source", "store_id", "created_at",
+    "external_id",
+    "type",
+    "amount",
+    "user_id",
+    "user_phone",
+    "description",
+    "source",
+    "store_id",
+    "created_at",
     "original_external_id",
 ];
 
@@ -191,9 +199,8 @@ fn optional_text(
 fn parse_kind(object: &Map<String, Value>) -> Result<Kind, TxError> {
     match present(object, "type") {
         None => Err(TxError::field("type", "is required: accrual, debit or release")),
-        Some(Value::String(name)) => {
-            Kind::parse(name).ok_or_else(|| TxError::field("type", format!("{name:?} is not accrual, debit or release")))
-        }
+        Some(Value::String(name)) => Kind::parse(name)
+            .ok_or_else(|| TxError::field("type", format!("{name:?} is not accrual, debit or release"))),
         Some(_) => Err(TxError::field("type", "must be a string: accrual, debit or release")),
     }
 }
@@ -324,12 +331,23 @@ mod tests {
         assert_eq!(field_of(with("original_external_id", json!("a1"))), "original_external_id");
         assert_eq!(field_of(with("extra", json!(1))), "transaction");
         assert_eq!(field_of(json!([1])), "transaction");
-        assert_eq!(field_of(json!({"type": "release", "amount": 1, "external_id": "r", "user_id": 1})), "original_external_id");
-        assert_eq!(check(with("user_id", json!(null)).as_object().map(|o| {
-            let mut o = o.clone();
-            o.insert("user_phone".into(), json!("12"));
-            Value::Object(o)
-        }).unwrap()), Err(TxError::InvalidPhone));
+        assert_eq!(
+            field_of(json!({"type": "release", "amount": 1, "external_id": "r", "user_id": 1})),
+            "original_external_id"
+        );
+        assert_eq!(
+            check(
+                with("user_id", json!(null))
+                    .as_object()
+                    .map(|o| {
+                        let mut o = o.clone();
+                        o.insert("user_phone".into(), json!("12"));
+                        Value::Object(o)
+                    })
+                    .unwrap()
+            ),
+            Err(TxError::InvalidPhone)
+        );
     }
 
     #[test]

@@ -44,10 +44,9 @@ fn table(array: &ZendHashTable, depth: usize) -> Result<Value, PhpException> {
             ArrayKey::Long(index) => index.to_string(),
             ArrayKey::String(text) => text,
             ArrayKey::Str(text) => text.to_owned(),
-            ArrayKey::ZendString(text) => text
-                .as_str()
-                .map_err(|_| exception("invalid_argument", "array key is not valid UTF-8"))?
-                .to_owned(),
+            ArrayKey::ZendString(text) => {
+                text.as_str().map_err(|_| exception("invalid_argument", "array key is not valid UTF-8"))?.to_owned()
+            }
         };
         object.insert(key, zval(value, depth + 1)?);
     }
@@ -78,7 +77,10 @@ fn zval(value: &Zval, depth: usize) -> Result<Value, PhpException> {
     if let Some(array) = value.array() {
         return table(array, depth);
     }
-    Err(exception("invalid_argument", &format!("{} values are not accepted; pass arrays, strings and numbers", value.get_type())))
+    Err(exception(
+        "invalid_argument",
+        &format!("{} values are not accepted; pass arrays, strings and numbers", value.get_type()),
+    ))
 }
 
 /// Converts JSON to a PHP value.

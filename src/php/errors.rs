@@ -43,10 +43,8 @@ fn runtime_exception() -> &'static ClassEntry {
 }
 
 extern "C" fn get_error_code(execute_data: &mut ExecuteData, retval: &mut Zval) {
-    let code = execute_data
-        .get_self()
-        .and_then(|this| this.get_property::<String>("errorCode").ok())
-        .unwrap_or_default();
+    let code =
+        execute_data.get_self().and_then(|this| this.get_property::<String>("errorCode").ok()).unwrap_or_default();
     let _ = retval.set_string(&code, false);
 }
 
@@ -72,7 +70,10 @@ pub fn register_exception() -> ext_php_rs::error::Result<()> {
     ClassBuilder::new(EXCEPTION_CLASS)
         .extends((runtime_exception, "RuntimeException"))
         .property(error_code)
-        .method(FunctionBuilder::new("getErrorCode", get_error_code).returns(DataType::String, false, false), MethodFlags::Public)
+        .method(
+            FunctionBuilder::new("getErrorCode", get_error_code).returns(DataType::String, false, false),
+            MethodFlags::Public,
+        )
         .registration(|ce, _| EXCEPTION_CE.store(ce, Ordering::Release))
         .register()
 }

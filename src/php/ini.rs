@@ -22,7 +22,8 @@ pub static ENTRIES: IniEntryDefs<5> = IniEntryDefs::new([
     IniEntryDef::end(),
 ]);
 
-type OnModify = unsafe extern "C" fn(*mut zend_ini_entry, *mut zend_string, *mut c_void, *mut c_void, *mut c_void, c_int) -> c_int;
+type OnModify =
+    unsafe extern "C" fn(*mut zend_ini_entry, *mut zend_string, *mut c_void, *mut c_void, *mut c_void, c_int) -> c_int;
 
 const fn entry(name: &'static CStr, default: &'static CStr, on_modify: OnModify) -> IniEntryDef {
     let mut entry = IniEntryDef::new(name, default, IniEntryPermission::All);
@@ -40,19 +41,47 @@ fn validate(new_value: *mut zend_string, valid: fn(&str) -> bool) -> c_int {
     if text.is_some_and(valid) { SUCCESS } else { FAILURE }
 }
 
-unsafe extern "C" fn accept_any(_: *mut zend_ini_entry, _: *mut zend_string, _: *mut c_void, _: *mut c_void, _: *mut c_void, _: c_int) -> c_int {
+unsafe extern "C" fn accept_any(
+    _: *mut zend_ini_entry,
+    _: *mut zend_string,
+    _: *mut c_void,
+    _: *mut c_void,
+    _: *mut c_void,
+    _: c_int,
+) -> c_int {
     SUCCESS
 }
 
-unsafe extern "C" fn check_timezone(_: *mut zend_ini_entry, value: *mut zend_string, _: *mut c_void, _: *mut c_void, _: *mut c_void, _: c_int) -> c_int {
+unsafe extern "C" fn check_timezone(
+    _: *mut zend_ini_entry,
+    value: *mut zend_string,
+    _: *mut c_void,
+    _: *mut c_void,
+    _: *mut c_void,
+    _: c_int,
+) -> c_int {
     validate(value, |text| Zone::parse(text).is_ok())
 }
 
-unsafe extern "C" fn check_busy_timeout(_: *mut zend_ini_entry, value: *mut zend_string, _: *mut c_void, _: *mut c_void, _: *mut c_void, _: c_int) -> c_int {
+unsafe extern "C" fn check_busy_timeout(
+    _: *mut zend_ini_entry,
+    value: *mut zend_string,
+    _: *mut c_void,
+    _: *mut c_void,
+    _: *mut c_void,
+    _: c_int,
+) -> c_int {
     validate(value, |text| text.trim().parse::<u64>().is_ok())
 }
 
-unsafe extern "C" fn check_max_batch(_: *mut zend_ini_entry, value: *mut zend_string, _: *mut c_void, _: *mut c_void, _: *mut c_void, _: c_int) -> c_int {
+unsafe extern "C" fn check_max_batch(
+    _: *mut zend_ini_entry,
+    value: *mut zend_string,
+    _: *mut c_void,
+    _: *mut c_void,
+    _: *mut c_void,
+    _: c_int,
+) -> c_int {
     validate(value, |text| text.trim().parse::<usize>().is_ok_and(|max| max > 0))
 }
 

@@ -38,7 +38,8 @@ fn invalid(code: &str, message: &str) -> PhpException {
 /// Reads `options` over the ini defaults.
 fn config(options: Option<&ZendHashTable>) -> PhpResult<Config> {
     let mut config = Config {
-        zone: Zone::parse(&ini::timezone()).map_err(|message| invalid("invalid_option", &format!("cashback.timezone: {message}")))?,
+        zone: Zone::parse(&ini::timezone())
+            .map_err(|message| invalid("invalid_option", &format!("cashback.timezone: {message}")))?,
         busy_timeout: Duration::from_millis(ini::busy_timeout_ms()),
         max_batch: ini::max_batch(),
     };
@@ -51,7 +52,8 @@ fn config(options: Option<&ZendHashTable>) -> PhpResult<Config> {
     for (name, value) in &options {
         match (name.as_str(), value) {
             ("timezone", Value::String(zone)) => {
-                config.zone = Zone::parse(zone).map_err(|message| invalid("invalid_option", &format!("timezone: {message}")))?;
+                config.zone =
+                    Zone::parse(zone).map_err(|message| invalid("invalid_option", &format!("timezone: {message}")))?;
             }
             ("busy_timeout_ms", Value::Number(ms)) if ms.as_u64().is_some() => {
                 config.busy_timeout = Duration::from_millis(ms.as_u64().unwrap_or_default());
@@ -62,7 +64,9 @@ fn config(options: Option<&ZendHashTable>) -> PhpResult<Config> {
             _ => {
                 return Err(invalid(
                     "invalid_option",
-                    &format!("unknown or malformed option {name:?}; known: timezone (string), busy_timeout_ms (int >= 0), max_batch (int > 0)"),
+                    &format!(
+                        "unknown or malformed option {name:?}; known: timezone (string), busy_timeout_ms (int >= 0), max_batch (int > 0)"
+                    ),
                 ));
             }
         }
@@ -135,7 +139,10 @@ impl CashbackLedger {
     pub fn apply_batch(&self, transactions: &ZendHashTable, context: Option<&ZendHashTable>) -> PhpResult<PhpArray> {
         // A list filtered with array_filter() keeps gaps in its keys: any integer-keyed array is taken in order.
         if transactions.iter().any(|(key, _)| !matches!(key, ext_php_rs::types::ArrayKey::Long(_))) {
-            return Err(invalid("invalid_argument", "transactions must be a list of transactions, not one transaction"));
+            return Err(invalid(
+                "invalid_argument",
+                "transactions must be a list of transactions, not one transaction",
+            ));
         }
         let items = transactions.values().map(zval_to_json).collect::<PhpResult<Vec<_>>>()?;
         let outcomes = self.ledger.apply_batch(&items, self::context(context)?.as_ref())?;
@@ -214,10 +221,10 @@ impl CashbackLedger {
             .iter()
             .map(|row| {
                 Ok(phones::ImportRow {
-                user_id: row.get("user_id").and_then(|id| crate::core::tx::parse_user_id(id).ok()).unwrap_or(0),
-                phone: row.get("phone").and_then(Value::as_str).unwrap_or_default().to_owned(),
-                verified: flag_value(row.get("verified"), "verified")?,
-            })
+                    user_id: row.get("user_id").and_then(|id| crate::core::tx::parse_user_id(id).ok()).unwrap_or(0),
+                    phone: row.get("phone").and_then(Value::as_str).unwrap_or_default().to_owned(),
+                    verified: flag_value(row.get("verified"), "verified")?,
+                })
             })
             .collect::<PhpResult<_>>()?;
         let report = self.ledger.import_phones(&rows)?;

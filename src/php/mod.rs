@@ -8,7 +8,11 @@ mod errors;
 mod ini;
 mod ledger;
 
-use ext_php_rs::{info_table_end, info_table_row, info_table_start, prelude::*, zend::{IniEntryDef, ModuleEntry}};
+use ext_php_rs::{
+    info_table_end, info_table_row, info_table_start,
+    prelude::*,
+    zend::{IniEntryDef, ModuleEntry},
+};
 
 use crate::core;
 
