@@ -73,7 +73,9 @@ impl Who {
             let national = &normalized[1..];
             match spelling % 4 {
                 0 => json!(format!("+{normalized}")),
-                1 => json!(format!("8 ({}) {}-{}-{}", &national[..3], &national[3..6], &national[6..8], &national[8..])),
+                1 => {
+                    json!(format!("8 ({}) {}-{}-{}", &national[..3], &national[3..6], &national[6..8], &national[8..]))
+                }
                 2 => json!(national),
                 _ => json!(normalized),
             }
@@ -148,15 +150,39 @@ enum Amount {
 
 #[derive(Debug, Clone)]
 enum Op {
-    Accrual { ext: u8, who: Who, amount: i64 },
-    Debit { ext: u8, who: Who, amount: Amount },
-    Release { ext: u8, who: Owner, original: OrigSel, amount: Amount },
+    Accrual {
+        ext: u8,
+        who: Who,
+        amount: i64,
+    },
+    Debit {
+        ext: u8,
+        who: Who,
+        amount: Amount,
+    },
+    Release {
+        ext: u8,
+        who: Owner,
+        original: OrigSel,
+        amount: Amount,
+    },
     /// `amount` is the positive size of the reversal; it is sent negative.
-    Reversal { ext: u8, who: Owner, original: Option<OrigSel>, amount: Amount },
+    Reversal {
+        ext: u8,
+        who: Owner,
+        original: Option<OrigSel>,
+        amount: Amount,
+    },
     /// A zero amount: refused by validation whatever else it says.
-    ZeroAmount { ext: u8, who: Who },
+    ZeroAmount {
+        ext: u8,
+        who: Who,
+    },
     /// The n-th (modulo) earlier request again, as is or with another amount.
-    Resend { pick: usize, new_amount: Option<i64> },
+    Resend {
+        pick: usize,
+        new_amount: Option<i64>,
+    },
 }
 
 fn who_strategy() -> impl Strategy<Value = Who> {
@@ -306,17 +332,24 @@ impl Model {
 
     /// Accepted originals a release (debits) or a reversal (positive accruals) may name.
     fn originals(&self, kind: Kind) -> Vec<&String> {
-        self.order.iter().filter(|ext| {
-            let entry = &self.accepted[*ext];
-            entry.kind == kind && entry.amount > 0
-        }).collect()
+        self.order
+            .iter()
+            .filter(|ext| {
+                let entry = &self.accepted[*ext];
+                entry.kind == kind && entry.amount > 0
+            })
+            .collect()
     }
 
     fn pick_original(&self, sel: OrigSel, kind: Kind) -> String {
         match sel {
             OrigSel::Accepted(n) => {
                 let candidates = self.originals(kind);
-                if candidates.is_empty() { format!("E{:02}", n % EXT_POOL as usize) } else { candidates[n % candidates.len()].clone() }
+                if candidates.is_empty() {
+                    format!("E{:02}", n % EXT_POOL as usize)
+                } else {
+                    candidates[n % candidates.len()].clone()
+                }
             }
             OrigSel::Pool(n) => format!("E{n:02}"),
         }
@@ -350,12 +383,16 @@ impl Model {
     fn request(&self, op: &Op, sent: &[Req], spelling: u8) -> Req {
         let ext = |n: u8| format!("E{n:02}");
         match *op {
-            Op::Accrual { ext: e, who, amount } => Req { ext: ext(e), kind: Kind::Accrual, amount, who, original: None, spelling },
+            Op::Accrual { ext: e, who, amount } => {
+                Req { ext: ext(e), kind: Kind::Accrual, amount, who, original: None, spelling }
+            }
             Op::Debit { ext: e, who, amount } => {
                 let amount = Self::amount(amount, who.resolve().ok().map(|user| self.balance(user)));
                 Req { ext: ext(e), kind: Kind::Debit, amount, who, original: None, spelling }
             }
-            Op::ZeroAmount { ext: e, who } => Req { ext: ext(e), kind: Kind::Debit, amount: 0, who, original: None, spelling },
+            Op::ZeroAmount { ext: e, who } => {
+                Req { ext: ext(e), kind: Kind::Debit, amount: 0, who, original: None, spelling }
+            }
             Op::Release { ext: e, who, original, amount } => {
                 let original = self.pick_original(original, Kind::Debit);
                 let who = self.owner(who, Some(&original));
@@ -365,13 +402,21 @@ impl Model {
             Op::Reversal { ext: e, who, original, amount } => {
                 let original = original.map(|sel| self.pick_original(sel, Kind::Accrual));
                 let who = self.owner(who, original.as_ref());
-                let available = self.remaining(original.as_ref()).or_else(|| who.resolve().ok().map(|user| self.balance(user)));
+                let available =
+                    self.remaining(original.as_ref()).or_else(|| who.resolve().ok().map(|user| self.balance(user)));
                 let amount = Self::amount(amount, available);
                 Req { ext: ext(e), kind: Kind::Accrual, amount: -amount, who, original, spelling }
             }
             Op::Resend { pick, new_amount } => {
                 let Some(earlier) = (!sent.is_empty()).then(|| &sent[pick % sent.len()]) else {
-                    return Req { ext: ext(0), kind: Kind::Accrual, amount: 100, who: Who::Id(1), original: None, spelling };
+                    return Req {
+                        ext: ext(0),
+                        kind: Kind::Accrual,
+                        amount: 100,
+                        who: Who::Id(1),
+                        original: None,
+                        spelling,
+                    };
                 };
                 let mut again = earlier.clone();
                 again.spelling = spelling; // same values, possibly spelled differently
@@ -447,14 +492,17 @@ impl Model {
             *self.consumed.entry(original_ext.clone()).or_default() += req.amount.abs();
         }
         self.balances.insert(user, balance);
-        self.accepted.insert(req.ext.clone(), Accepted {
-            id,
-            user,
-            phone: req.who.phone(),
-            kind: req.kind,
-            amount: req.amount,
-            original: req.original.clone(),
-        });
+        self.accepted.insert(
+            req.ext.clone(),
+            Accepted {
+                id,
+                user,
+                phone: req.who.phone(),
+                kind: req.kind,
+                amount: req.amount,
+                original: req.original.clone(),
+            },
+        );
         self.order.push(req.ext.clone());
         Expect::Applied { id, user, balance }
     }
@@ -462,9 +510,10 @@ impl Model {
 
 fn matches_expectation(outcome: &Outcome, expect: &Expect, req: &Req) -> Result<(), String> {
     let same = match (outcome, expect) {
-        (Outcome::Applied { external_id, transaction_id, user_id, balance }, Expect::Applied { id, user, balance: b }) => {
-            external_id == &req.ext && transaction_id == id && user_id == user && balance == b
-        }
+        (
+            Outcome::Applied { external_id, transaction_id, user_id, balance },
+            Expect::Applied { id, user, balance: b },
+        ) => external_id == &req.ext && transaction_id == id && user_id == user && balance == b,
         (Outcome::Duplicate { external_id, transaction_id, user_id }, Expect::Duplicate { id, user }) => {
             external_id == &req.ext && transaction_id == id && user_id == user
         }
@@ -476,7 +525,11 @@ fn matches_expectation(outcome: &Outcome, expect: &Expect, req: &Req) -> Result<
         }
         _ => false,
     };
-    if same { Ok(()) } else { Err(format!("request {req:?} ({})\n  ledger: {outcome:?}\n  model:  {expect:?}", req.to_json())) }
+    if same {
+        Ok(())
+    } else {
+        Err(format!("request {req:?} ({})\n  ledger: {outcome:?}\n  model:  {expect:?}", req.to_json()))
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -562,16 +615,48 @@ fn model_harness_on_a_known_sequence() {
     let ops = vec![
         (Op::Accrual { ext: 0, who: Who::Phone(2), amount: 10_000 }, 1),
         (Op::Debit { ext: 1, who: Who::Id(2), amount: Amount::Fixed(4_000) }, 1),
-        (Op::Release { ext: 2, who: Owner::OfOriginal { by_phone: false }, original: OrigSel::Accepted(0), amount: Amount::Fixed(1_000) }, 5),
+        (
+            Op::Release {
+                ext: 2,
+                who: Owner::OfOriginal { by_phone: false },
+                original: OrigSel::Accepted(0),
+                amount: Amount::Fixed(1_000),
+            },
+            5,
+        ),
         (Op::Resend { pick: 0, new_amount: None }, 10), // duplicate, spelled by id
         (Op::Resend { pick: 1, new_amount: Some(1) }, 1), // conflict on amount
-        (Op::Reversal { ext: 3, who: Owner::OfOriginal { by_phone: true }, original: Some(OrigSel::Accepted(0)), amount: Amount::Fixed(9_000) }, 1),
+        (
+            Op::Reversal {
+                ext: 3,
+                who: Owner::OfOriginal { by_phone: true },
+                original: Some(OrigSel::Accepted(0)),
+                amount: Amount::Fixed(9_000),
+            },
+            1,
+        ),
         (Op::Debit { ext: 4, who: Who::Mix, amount: Amount::Fixed(1) }, 1),
         (Op::Accrual { ext: 11, who: Who::Id(2), amount: 5_000 }, 1),
         (Op::Debit { ext: 7, who: Who::Id(2), amount: Amount::Edge(1) }, 1), // one kopeck more than the balance
         (Op::Debit { ext: 8, who: Who::Id(2), amount: Amount::Edge(0) }, 5), // exactly the balance
-        (Op::Release { ext: 9, who: Owner::OfOriginal { by_phone: false }, original: OrigSel::Accepted(0), amount: Amount::Edge(1) }, 1),
-        (Op::Release { ext: 10, who: Owner::OfOriginal { by_phone: false }, original: OrigSel::Accepted(0), amount: Amount::Edge(0) }, 1),
+        (
+            Op::Release {
+                ext: 9,
+                who: Owner::OfOriginal { by_phone: false },
+                original: OrigSel::Accepted(0),
+                amount: Amount::Edge(1),
+            },
+            1,
+        ),
+        (
+            Op::Release {
+                ext: 10,
+                who: Owner::OfOriginal { by_phone: false },
+                original: OrigSel::Accepted(0),
+                amount: Amount::Edge(0),
+            },
+            1,
+        ),
         (Op::Accrual { ext: 5, who: Who::Ambiguous, amount: 1 }, 15),
         (Op::ZeroAmount { ext: 6, who: Who::Invalid }, 20),
     ];

@@ -187,9 +187,15 @@ fn resends_are_duplicates_and_changed_resends_are_conflicts() {
         TxError::ExternalIdConflict { fields } => fields,
         other => panic!("expected ExternalIdConflict, got {other:?}"),
     };
-    assert_eq!(conflict(json!({"external_id": "A-1", "type": "accrual", "amount": 150.51, "user_id": 7})), vec!["amount"]);
+    assert_eq!(
+        conflict(json!({"external_id": "A-1", "type": "accrual", "amount": 150.51, "user_id": 7})),
+        vec!["amount"]
+    );
     assert_eq!(conflict(json!({"external_id": "A-1", "type": "debit", "amount": 150.5, "user_id": 7})), vec!["type"]);
-    assert_eq!(conflict(json!({"external_id": "A-1", "type": "accrual", "amount": 150.5, "user_id": 8})), vec!["user_id"]);
+    assert_eq!(
+        conflict(json!({"external_id": "A-1", "type": "accrual", "amount": 150.5, "user_id": 8})),
+        vec!["user_id"]
+    );
     assert_eq!(
         conflict(json!({"external_id": "A-1", "type": "accrual", "amount": 150.5, "user_phone": "+7 900 765-43-21"})),
         vec!["user_phone"]
@@ -307,7 +313,10 @@ fn releases_are_capped_by_their_debit_and_checked() {
 
     assert_eq!(applied(&apply(&ledger, &release("r1", 1, "200", "d1"))).2, 60_000);
     assert_eq!(applied(&apply(&ledger, &release("r2", 1, "300", "d1"))).2, 90_000);
-    assert_eq!(rejected(&apply(&ledger, &release("r3", 1, "100.01", "d1"))), TxError::ExceedsOriginal { remaining: 10_000 });
+    assert_eq!(
+        rejected(&apply(&ledger, &release("r3", 1, "100.01", "d1"))),
+        TxError::ExceedsOriginal { remaining: 10_000 }
+    );
     let wire = apply(&ledger, &release("r3", 1, "100.01", "d1")).to_json();
     assert_eq!(wire["error"], json!("exceeds_original"));
     assert_eq!(minor(&wire["remaining"]), 10_000);
@@ -358,9 +367,15 @@ fn reversals_are_capped_by_their_accrual_and_may_go_negative() {
     assert_eq!(minor(&wire["balance"]), -30_000);
     assert_eq!(balance(&ledger, 1), -30_000);
 
-    assert_eq!(rejected(&apply(&ledger, &reversal("rv2", 1, "500.01", Some("a1")))), TxError::ExceedsOriginal { remaining: 50_000 });
+    assert_eq!(
+        rejected(&apply(&ledger, &reversal("rv2", 1, "500.01", Some("a1")))),
+        TxError::ExceedsOriginal { remaining: 50_000 }
+    );
     assert_eq!(applied(&apply(&ledger, &reversal("rv3", 1, "500", Some("a1")))).2, -80_000);
-    assert_eq!(rejected(&apply(&ledger, &reversal("rv4", 1, "0.01", Some("a1")))), TxError::ExceedsOriginal { remaining: 0 });
+    assert_eq!(
+        rejected(&apply(&ledger, &reversal("rv4", 1, "0.01", Some("a1")))),
+        TxError::ExceedsOriginal { remaining: 0 }
+    );
 
     // No debit while the balance is below the amount.
     assert_eq!(rejected(&apply(&ledger, &debit("d2", 1, "0.01"))), TxError::InsufficientBalance { balance: -80_000 });
@@ -383,8 +398,10 @@ fn reversals_are_capped_by_their_accrual_and_may_go_negative() {
     // A positive accrual cannot name an original at all.
     let positive_with_original = json!({"external_id": "x", "type": "accrual", "amount": 1, "user_id": 1,
                                         "original_external_id": "a1"});
-    assert!(matches!(rejected(&apply(&ledger, &positive_with_original)),
-                     TxError::Validation { field: "original_external_id", .. }));
+    assert!(matches!(
+        rejected(&apply(&ledger, &positive_with_original)),
+        TxError::Validation { field: "original_external_id", .. }
+    ));
 
     // The history shows a reversal as an accrual with a negative amount.
     let items = full_history(&ledger, 1);
@@ -406,20 +423,26 @@ fn batch_items_are_decided_in_order_and_see_each_other() {
     let items = vec![
         accrual("b1", 1, "100"),
         debit("b2", 1, "60"),
-        accrual("b1", 1, "100"),                // duplicate of item 0
-        accrual("b1", 1, "101"),                // conflict with item 0
-        debit("b3", 1, "40.01"),                // 40 left
-        release("b4", 1, "60", "b2"),           // releases item 1 of the same batch
-        debit("b3", 1, "100"),                  // b3 was refused above, so it is free
+        accrual("b1", 1, "100"),                               // duplicate of item 0
+        accrual("b1", 1, "101"),                               // conflict with item 0
+        debit("b3", 1, "40.01"),                               // 40 left
+        release("b4", 1, "60", "b2"),                          // releases item 1 of the same batch
+        debit("b3", 1, "100"),                                 // b3 was refused above, so it is free
         json!({"type": "accrual", "amount": 1, "user_id": 1}), // no external_id
-        reversal("b5", 1, "100", Some("b1")),   // reverses item 0
+        reversal("b5", 1, "100", Some("b1")),                  // reverses item 0
     ];
     let outcomes = ledger.apply_batch(&items, None).unwrap();
     assert_eq!(outcomes.len(), items.len());
     let ids: Vec<Option<&str>> = outcomes.iter().map(Outcome::external_id).collect();
-    assert_eq!(ids, [Some("b1"), Some("b2"), Some("b1"), Some("b1"), Some("b3"), Some("b4"), Some("b3"), None, Some("b5")]);
+    assert_eq!(
+        ids,
+        [Some("b1"), Some("b2"), Some("b1"), Some("b1"), Some("b3"), Some("b4"), Some("b3"), None, Some("b5")]
+    );
     let statuses: Vec<&str> = outcomes.iter().map(Outcome::status).collect();
-    assert_eq!(statuses, ["success", "success", "duplicate", "error", "error", "success", "success", "error", "success"]);
+    assert_eq!(
+        statuses,
+        ["success", "success", "duplicate", "error", "error", "success", "success", "error", "success"]
+    );
 
     let (id0, _, bal0) = applied(&outcomes[0]);
     assert_eq!(bal0, 10_000);
@@ -507,7 +530,13 @@ impl Rng {
 }
 
 fn phone_of(user: i64) -> String {
-    format!("+7 (9{:02}) {:03}-{:02}-{:02}", user / 10_000_000 % 100, user / 10_000 % 1000, user / 100 % 100, user % 100)
+    format!(
+        "+7 (9{:02}) {:03}-{:02}-{:02}",
+        user / 10_000_000 % 100,
+        user / 10_000 % 1000,
+        user / 100 % 100,
+        user % 100
+    )
 }
 
 fn rubles(minor: i64) -> String {
@@ -610,8 +639,9 @@ fn a_ten_thousand_item_batch_is_one_commit() {
     // Empty the WAL through a separate connection, then apply the batch.
     let wal_path = PathBuf::from(format!("{}-wal", path.display()));
     let probe = rusqlite::Connection::open(&path).unwrap();
-    let (busy, _, _): (i64, i64, i64) =
-        probe.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?))).unwrap();
+    let (busy, _, _): (i64, i64, i64) = probe
+        .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
+        .unwrap();
     assert_eq!(busy, 0, "checkpoint was blocked");
     assert_eq!(std::fs::metadata(&wal_path).map(|m| m.len()).unwrap_or(0), 0, "WAL must be empty before the batch");
 
@@ -642,7 +672,11 @@ fn a_ten_thousand_item_batch_is_one_commit() {
                 final_balance.insert(*user_id, *balance);
             }
             Outcome::Duplicate { transaction_id, user_id, .. } => {
-                assert_eq!(first_ids.get(ext), Some(&(*transaction_id, *user_id)), "{ext}: duplicate of an unknown item");
+                assert_eq!(
+                    first_ids.get(ext),
+                    Some(&(*transaction_id, *user_id)),
+                    "{ext}: duplicate of an unknown item"
+                );
             }
             Outcome::Rejected { error, .. } => match error {
                 TxError::InsufficientBalance { balance } => {
@@ -697,10 +731,19 @@ fn problems_of(report: &Value, check: &str) -> Vec<Value> {
 #[test]
 fn verify_finds_a_tampered_balance_and_an_overdraft() {
     let (_dir, path, ledger) = fresh();
-    ledger.apply_batch(&[
-        accrual("a1", 1, "100"), debit("d1", 1, "30"), release("r1", 1, "10", "d1"),
-        accrual("a2", 2, "50"), reversal("rv", 2, "70", None), accrual("a3", 3, "5"),
-    ], None).unwrap();
+    ledger
+        .apply_batch(
+            &[
+                accrual("a1", 1, "100"),
+                debit("d1", 1, "30"),
+                release("r1", 1, "10", "d1"),
+                accrual("a2", 2, "50"),
+                reversal("rv", 2, "70", None),
+                accrual("a3", 3, "5"),
+            ],
+            None,
+        )
+        .unwrap();
     let report = ledger.verify().unwrap();
     assert_eq!(report["ok"], json!(true), "{report:#}");
     assert_eq!(report["accounts"], json!(3));
@@ -719,11 +762,13 @@ fn verify_finds_a_tampered_balance_and_an_overdraft() {
     // Undo, then write a debit that overdraws user 3, keeping the cached balance in step.
     tamper.execute("UPDATE accounts SET balance = balance - 1 WHERE user_id = 2", []).unwrap();
     assert_verified(&ledger);
-    tamper.execute(
-        "INSERT INTO entries (external_id, user_id, kind, amount, source, description, created_at, recorded_at)
+    tamper
+        .execute(
+            "INSERT INTO entries (external_id, user_id, kind, amount, source, description, created_at, recorded_at)
          VALUES ('forged', 3, 2, 900, '1c_retail', '', 0, 0)",
-        [],
-    ).unwrap();
+            [],
+        )
+        .unwrap();
     let forged = tamper.last_insert_rowid();
     tamper.execute("UPDATE accounts SET balance = balance - 900 WHERE user_id = 3", []).unwrap();
     let report = ledger.verify().unwrap();
@@ -751,8 +796,14 @@ fn history_pages_newest_first_in_rubles() {
     let (_dir, _path, ledger) = fresh();
     let mut mine = Vec::new();
     let push = |mine: &mut Vec<i64>, outcome: Outcome| mine.push(applied(&outcome).0);
-    push(&mut mine, apply(&ledger, &json!({"external_id": "h-a1", "type": "accrual", "amount": 1250.5, "user_id": 5,
-                                            "description": "Store 1", "store_id": "s1"})));
+    push(
+        &mut mine,
+        apply(
+            &ledger,
+            &json!({"external_id": "h-a1", "type": "accrual", "amount": 1250.5, "user_id": 5,
+                                            "description": "Store 1", "store_id": "s1"}),
+        ),
+    );
     push(&mut mine, apply(&ledger, &debit("h-d1", 5, "100.25")));
     push(&mut mine, apply(&ledger, &reversal("h-rv1", 5, "50", Some("h-a1"))));
     push(&mut mine, apply(&ledger, &release("h-r1", 5, "0.25", "h-d1")));
@@ -864,7 +915,10 @@ fn data_persists_across_ledgers_on_the_same_file() {
     let reopened = Ledger::open(&path, Config::default()).unwrap();
     assert_eq!(balance(&reopened, 3), 5_100);
     assert_eq!(full_history(&reopened, 3).len(), 3);
-    assert_eq!(rejected(&apply(&reopened, &accrual("p-1", 3, "71"))), TxError::ExternalIdConflict { fields: vec!["amount"] });
+    assert_eq!(
+        rejected(&apply(&reopened, &accrual("p-1", 3, "71"))),
+        TxError::ExternalIdConflict { fields: vec!["amount"] }
+    );
     assert_eq!(reopened.user_phones(3).unwrap(), vec![("79005554433".to_owned(), true)]);
     assert_verified(&reopened);
 }
