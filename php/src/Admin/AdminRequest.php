@@ -1,0 +1,54 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Cashback\Admin;
+
+/**
+ * An HTTP request as the admin page sees it. Built from PHP's globals by the
+ * host, or by hand in tests.
+ */
+final class AdminRequest
+{
+    /**
+     * @param string $path URI path, e.g. "/admin/login".
+     * @param array<string, mixed> $query
+     * @param array<string, mixed> $post
+     */
+    public function __construct(
+        public readonly string $method,
+        public readonly string $path,
+        public readonly array $query = [],
+        public readonly array $post = [],
+        public readonly bool $https = false,
+    ) {
+    }
+
+    public static function fromGlobals(): self
+    {
+        $method = strtoupper((string) ($_SERVER['REQUEST_METHOD'] ?? 'GET'));
+        $https = isset($_SERVER['HTTPS']) && $_SERVER['HTTPS'] !== '' && strtolower((string) $_SERVER['HTTPS']) !== 'off';
+        return new self(
+            // HEAD is answered like GET; the SAPI drops the body.
+            $method === 'HEAD' ? 'GET' : $method,
+            (string) parse_url((string) ($_SERVER['REQUEST_URI'] ?? '/'), PHP_URL_PATH),
+            $_GET,
+            $_POST,
+            $https,
+        );
+    }
+
+    /** A query parameter as a string; arrays (`?store[]=x`) count as absent. */
+    public function query(string $name): string
+    {
+        $value = $this->query[$name] ?? '';
+        return is_string($value) ? $value : '';
+    }
+
+    /** A form field as a string; arrays count as absent. */
+    public function post(string $name): string
+    {
+        $value = $this->post[$name] ?? '';
+        return is_string($value) ? $value : '';
+    }
+}
