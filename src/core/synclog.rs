@@ -11,6 +11,7 @@ use super::{
     batch::multi_row_insert,
     error::{LedgerError, Result},
     time,
+    tx::MAX_STORE_ID,
 };
 
 /// One line of the sync log.
@@ -50,11 +51,14 @@ impl LogEntry {
         if self.error.as_deref().is_some_and(|code| !is_code(code, 64, b'_')) {
             return bad("error", "must be 1..64 characters of a-z, 0-9 and _");
         }
-        for (field, text) in
-            [("client", &self.client), ("store_id", &self.store_id), ("external_id", &self.external_id)]
-        {
-            if text.as_deref().is_some_and(|t| t.chars().count() > 128 || t.chars().any(char::is_control)) {
-                return bad(field, "must be at most 128 characters without control characters");
+        // Store ids share the store table's limit, so every logged store can be registered too.
+        for (field, text, max) in [
+            ("client", &self.client, 128),
+            ("store_id", &self.store_id, MAX_STORE_ID),
+            ("external_id", &self.external_id, 128),
+        ] {
+            if text.as_deref().is_some_and(|t| t.chars().count() > max || t.chars().any(char::is_control)) {
+                return bad(field, &format!("must be at most {max} characters without control characters"));
             }
         }
         if self.duration_ms < 0 {
@@ -205,7 +209,7 @@ pub fn register_store(
     silence_hours: Option<i64>,
     now_ms: i64,
 ) -> Result<()> {
-    if store_id.is_empty() || store_id.chars().count() > 64 || store_id.chars().any(char::is_control) {
+    if store_id.is_empty() || store_id.chars().count() > MAX_STORE_ID || store_id.chars().any(char::is_control) {
         return Err(LedgerError::invalid(
             "invalid_store",
             "store id must be 1..64 characters without control characters",

@@ -149,6 +149,8 @@ pub fn parse_timestamp(text: &str, zone: &Zone) -> Result<i64, String> {
     if text.is_empty() {
         return Err("empty timestamp, expected YYYY-MM-DDTHH:MM:SS".to_owned());
     }
+    let with_seconds = with_default_seconds(text);
+    let text = with_seconds.as_deref().unwrap_or(text);
     let local =
         LocalDateTime::parse(text).ok_or_else(|| format!("expected YYYY-MM-DDTHH:MM:SS, got {}", quote(text)))?;
     local.validate()?;
@@ -156,6 +158,14 @@ pub fn parse_timestamp(text: &str, zone: &Zone) -> Result<i64, String> {
     let suffix = skip_fraction(&text[DATE_TIME_LEN..])?;
     let offset = parse_suffix_offset(suffix, zone)?;
     Ok(local.local_seconds() - i64::from(offset))
+}
+
+/// ISO 8601 lets the seconds be left out (`2026-11-27T10:15`, what an HTML
+/// datetime-local field sends); reads them as `:00`.
+fn with_default_seconds(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let minutes_only = bytes.len() >= 16 && bytes[13] == b':' && bytes.get(16) != Some(&b':');
+    (minutes_only && text.is_char_boundary(16)).then(|| format!("{}:00{}", &text[..16], &text[16..]))
 }
 
 /// Formats Unix seconds as RFC 3339 in `zone`, e.g. `2026-11-27T10:15:00+03:00` (UTC renders as `+00:00`).
@@ -386,6 +396,19 @@ pub fn format_millis(unix_millis: i64, zone: &Zone) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn seconds_may_be_left_out() {
+        let moscow = Zone::moscow();
+        assert_eq!(parse_timestamp("2026-11-27T10:15", &moscow), parse_timestamp("2026-11-27T10:15:00", &moscow));
+        assert_eq!(parse_timestamp("2026-11-27T10:15Z", &moscow), parse_timestamp("2026-11-27T10:15:00Z", &moscow));
+        assert_eq!(
+            parse_timestamp("2026-11-27T10:15+05:00", &moscow),
+            parse_timestamp("2026-11-27T10:15:00+05:00", &moscow)
+        );
+        assert!(parse_timestamp("2026-11-27T10:1", &moscow).is_err());
+        assert!(parse_timestamp("2026-11-27T10:15:", &moscow).is_err());
+    }
+
     use super::*;
 
     fn utc() -> Zone {
@@ -478,7 +501,6 @@ mod tests {
         for text in [
             "garbage",
             "2026-11-27",
-            "2026-11-27T10:15",
             "2026/11/27T10:15:00",
             "2026-11-27X10:15:00",
             "20261127T101500",

@@ -42,6 +42,7 @@ final class Response
     public function send(): void
     {
         http_response_code($this->status);
+        header_remove('X-Powered-By');
         header('Content-Type: ' . self::CONTENT_TYPE);
         header('X-Content-Type-Options: nosniff');
         header('Cache-Control: no-store');
