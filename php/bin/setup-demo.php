@@ -2,6 +2,8 @@
 
 declare(strict_types=1);
 
+require __DIR__ . '/../autoload.php';
+
 // Prepares the standalone host for `make run`: var/config.php, the demo
 // ledger with a few customers, a demo API key and an admin password. Runs on
 // every `make run` and changes nothing that exists already.
@@ -23,8 +25,8 @@ if (!is_file($config)) {
     ];
     file_put_contents($config, "<?php\n\n// Standalone host settings (see php/src/Settings.php for every key).\nreturn " . var_export($settings, true) . ";\n");
 }
-$settings = require $config;
-$ledger = new CashbackLedger($settings['database']);
+$settings = Cashback\Settings::fromFile($config);
+$ledger = $settings->openLedger();
 
 if (!is_file($keyFile)) {
     foreach ([[42, '+7 (900) 123-45-67'], [43, '8 912 000-11-22'], [44, '+375 29 123-45-67']] as [$userId, $phone]) {
@@ -47,7 +49,7 @@ $key = trim((string) file_get_contents($keyFile));
 $password = is_file($passwordFile) ? trim((string) file_get_contents($passwordFile)) : '(set in var/config.php)';
 echo <<<TEXT
 
-Cashback API on http://127.0.0.1:$port/local/api/cashback/v1/ (database {$settings['database']})
+Cashback API on http://127.0.0.1:$port/local/api/cashback/v1/ (database {$settings->database()})
 
   curl -s -H 'X-API-Key: $key' 'http://127.0.0.1:$port/local/api/cashback/v1/balance?user_phone=79001234567'
 
