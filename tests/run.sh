@@ -1,44 +1,72 @@
 #!/usr/bin/env bash
-# Runs every test suite, prints one summary line per suite and a closing
-# "N passed, N failed" total; exits non-zero if any suite failed.
+# Runs every test suite against the built extension, prints one line per suite
+# and a closing "N passed, N failed" total; exits non-zero if any suite failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-extension="${1:-$PWD/target/release/libcashback.so}"
+export CASHBACK_EXTENSION="${1:-$PWD/target/release/libcashback.so}"
+extension=$CASHBACK_EXTENSION
+log=$(mktemp -d)
+summary=()
 passed=0
 failed=0
-log=$(mktemp -d)
 
-record() { # suite, passed, failed, exit status
-    local suite=$1 ok=$2 bad=$3 status=$4
-    if [ "$status" -ne 0 ] && [ "$bad" -eq 0 ]; then bad=1; fi
-    passed=$((passed + ok)); failed=$((failed + bad))
-    printf '%-8s %5d passed, %d failed\n' "$suite" "$ok" "$bad"
+# Counts of each runner's own summary, as "passed failed".
+counts_cargo()   { echo "$(grep -Eo '[0-9]+ passed' "$1" | awk '{s+=$1} END {print s+0}') $(grep -Eo '[0-9]+ failed' "$1" | awk '{s+=$1} END {print s+0}')"; }
+counts_plain()   { tail -n 5 "$1" | grep -Eo '[0-9]+ passed, [0-9]+ failed' | tail -1 | awk '{print $1+0, $3+0}'; }
+counts_phpt()    { echo "$(grep -E '^Tests passed *:' "$1" | sed -E 's/^[^:]*: *([0-9]+).*/\1/') $(grep -E '^Tests failed *:' "$1" | sed -E 's/^[^:]*: *([0-9]+).*/\1/')"; }
+counts_node()    { echo "$(grep -E '^# pass ' "$1" | awk '{print $3}') $(grep -E '^# fail ' "$1" | awk '{print $3}')"; }
+counts_pytest()  { tail -n 3 "$1" | awk '{for (i = 1; i < NF; i++) { if ($(i+1) ~ /^passed/) p = $i; if ($(i+1) ~ /^(failed|errors?)/) f += $i }} END {print p+0, f+0}'; }
+counts_phpunit() {
+    if grep -qE '^OK \(' "$1"; then grep -E '^OK \(' "$1" | grep -Eo '[0-9]+ tests?' | awk '{print $1, 0}'
+    else grep -E '^Tests: ' "$1" | awk -F'[:,] *' '{t=$2; f=0; for (i = 3; i < NF; i += 2) if ($i ~ /Failures|Errors/) f += $(i+1); print t-f, f}'; fi
 }
 
-echo "== Rust core (cargo test)"
-cargo test 2>&1 | tee "$log/rust"
-status=${PIPESTATUS[0]}
-ok=$(grep -Eo '[0-9]+ passed' "$log/rust" | awk '{s+=$1} END {print s+0}')
-bad=$(grep -Eo '[0-9]+ failed' "$log/rust" | awk '{s+=$1} END {print s+0}')
-rust=("$ok" "$bad" "$status")
+# suite NAME PARSER COMMAND...: runs the command, shows its output, records its counts.
+suite() {
+    local name=$1 parser=$2
+    shift 2
+    echo "== $name: $*"
+    "$@" 2>&1 | tee "$log/$name"
+    local status=${PIPESTATUS[0]}
+    read -r ok bad < <(counts_"$parser" "$log/$name")
+    ok=${ok:-0}; bad=${bad:-0}
+    # A runner that failed without saying so, or ran nothing, still fails the suite.
+    if [ "$status" -ne 0 ] && [ "$bad" -eq 0 ]; then bad=1; fi
+    if [ "$ok" -eq 0 ] && [ "$bad" -eq 0 ]; then bad=1; fi
+    passed=$((passed + ok)); failed=$((failed + bad))
+    summary+=("$(printf '%-8s %5d passed, %d failed' "$name" "$ok" "$bad")")
+}
 
-echo "== IDE stubs against the extension"
-tests/stubs/check.sh "$extension" 2>&1 | tee "$log/stubs"
-status=${PIPESTATUS[0]}
-stubs=($([ "$status" -eq 0 ] && echo "1 0" || echo "0 1") "$status")
+lint() {
+    cargo fmt --check && cargo clippy --quiet --all-targets -- -D warnings \
+        && find php tests bitrix-module 1c -name '*.php' -not -path '*/node_modules/*' -print0 2>/dev/null \
+            | xargs -0 -n1 php -l > /dev/null \
+        && echo "1 passed, 0 failed"
+}
 
-echo "== .phpt (PHP's run-tests.php)"
-TEST_PHP_EXECUTABLE=$(command -v php) TEST_PHP_ARGS="-d extension=$extension" \
-    php "$(php-config --extension-dir)/build/run-tests.php" -q --show-diff tests/phpt 2>&1 | tee "$log/phpt"
-status=${PIPESTATUS[0]}
-count() { grep -E "^Tests $1 *:" "$log/phpt" | head -1 | sed -E 's/^[^:]*: *([0-9]+).*/\1/'; }
-ok=$(count passed)
-bad=$(count failed)
-phpt=("${ok:-0}" "${bad:-0}" "$status")
+python_env() {
+    local venv=var/test-venv
+    [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check -r tests/requirements.txt
+}
+
+browser_env() {
+    (cd tests/browser && npm ci --no-audit --no-fund --silent)
+}
+
+suite lint plain lint
+suite rust cargo cargo test
+suite stubs plain tests/stubs/check.sh "$extension"
+suite phpt phpt env TEST_PHP_EXECUTABLE="$(command -v php)" TEST_PHP_ARGS="-d extension=$extension" \
+    php "$(php-config --extension-dir)/build/run-tests.php" -q --show-diff tests/phpt
+suite cli phpunit php -d extension="$extension" "$(command -v phpunit)" --configuration tests/cli/phpunit.xml
+python_env > "$log/venv" 2>&1 || { cat "$log/venv"; echo "cannot prepare the Python test environment"; }
+suite e2e pytest var/test-venv/bin/python -m pytest -q tests/e2e
+suite fpm plain bash tests/fpm/run.sh "$extension"
+browser_env > "$log/npm" 2>&1 || { cat "$log/npm"; echo "cannot install the browser test's packages"; }
+suite browser node node --test tests/browser/
 
 echo "== Summary"
-record rust "${rust[@]}"
-record stubs "${stubs[@]}"
-record phpt "${phpt[@]}"
+printf '%s\n' "${summary[@]}"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

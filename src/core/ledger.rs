@@ -361,8 +361,17 @@ impl Ledger {
     /// Storage faults (the database cannot be read or written).
     pub fn health(&self) -> Result<Value> {
         self.with(|db| {
+            // SQLite silently opens a file it may not write read-only; say so instead of "healthy".
+            if db.is_readonly(rusqlite::MAIN_DB)? {
+                return Err(LedgerError::Storage {
+                    fault: StorageFault::ReadOnly,
+                    message: "the database file is read-only for this process".into(),
+                });
+            }
             let tx = db.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let entries: i64 = tx.query_row("SELECT coalesce(max(id), 0) FROM entries", [], |row| row.get(0))?;
+            // A real (idempotent) write, so a full disk or a lost write permission shows here too.
+            tx.pragma_update(None, "user_version", db::schema_version())?;
             tx.commit()?;
             Ok(json!({
                 "schema_version": db::user_version(db)?,

@@ -65,10 +65,12 @@ final class Api
         $headers = $status === 503 ? ['Retry-After' => (string) $this->settings->int('retry_after_seconds')] : [];
         $details = $status === 503 ? ['message' => 'The ledger database is temporarily unavailable; retry later.'] : ['message' => $e->getMessage()];
         $response = Response::error($status, $code, $details, $headers);
-        if ($ledger !== null && $status !== 503) {
-            return $call->logged($ledger, $response);
+        if ($status === 503) {
+            // The sync log lives in the database that just failed: the server log is the operator's only trace.
+            error_log("cashback api: {$call->request->path}: $code: {$e->getMessage()}");
+            return $response;
         }
-        return $response;
+        return $ledger === null ? $response : $call->logged($ledger, $response);
     }
 
     private function health(): Response
@@ -78,6 +80,7 @@ final class Api
             $database = $this->settings->openLedger()->health();
             return new Response(200, ['status' => 'ok', 'version' => $version['version'], 'commit' => $version['commit'], 'database' => $database]);
         } catch (\CashbackException $e) {
+            error_log("cashback api: health: {$e->getErrorCode()}: {$e->getMessage()}");
             return Response::error(503, $e->getErrorCode(), [
                 'status' => 'unavailable',
                 'version' => $version['version'],
