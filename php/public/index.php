@@ -15,10 +15,15 @@ require __DIR__ . '/../autoload.php';
 
 const API_BASE = '/local/api/cashback/v1/';
 
-$settings = Settings::fromFile(getenv('CASHBACK_CONFIG') ?: __DIR__ . '/../../var/config.php');
 $path = (string) parse_url($_SERVER['REQUEST_URI'] ?? '/', PHP_URL_PATH);
 
 try {
+    // A mistyped CASHBACK_CONFIG must fail loudly, not run on defaults.
+    $configFile = getenv('CASHBACK_CONFIG') ?: __DIR__ . '/../../var/config.php';
+    if (getenv('CASHBACK_CONFIG') !== false && !is_file($configFile)) {
+        throw new \RuntimeException("CASHBACK_CONFIG names a missing file: $configFile");
+    }
+    $settings = Settings::fromFile($configFile);
     if (str_starts_with($path, API_BASE) || $path . '/' === API_BASE) {
         (new Api($settings))->handle(Request::fromGlobals(API_BASE))->send();
     } elseif ($path === '/admin' || str_starts_with($path, '/admin/')) {

@@ -185,7 +185,7 @@ pub fn import(db: &mut Connection, rows: &[ImportRow]) -> Result<ImportReport> {
                 upsert(&tx, user_id, &phone, row.verified)?;
                 report.imported += 1;
             }
-            Err(error) => report.rejected.push((index, error.to_string())),
+            Err(error) => report.rejected.push((index, error.message())),
         }
     }
     tx.commit()?;

@@ -200,6 +200,9 @@ pub fn prune(db: &Connection, days: i64, now_ms: i64) -> Result<usize> {
 
 /// Registers a store, so that it is watched even before its first request.
 ///
+/// On a known store, `None` keeps its name and threshold; a threshold of 0
+/// returns it to the global default.
+///
 /// # Errors
 /// `invalid_store` for a bad id or threshold, or a storage fault.
 pub fn register_store(
@@ -209,18 +212,26 @@ pub fn register_store(
     silence_hours: Option<i64>,
     now_ms: i64,
 ) -> Result<()> {
-    if store_id.is_empty() || store_id.chars().count() > MAX_STORE_ID || store_id.chars().any(char::is_control) {
+    if store_id.is_empty()
+        || store_id.chars().count() > MAX_STORE_ID
+        || store_id.chars().any(char::is_control)
+        || store_id.trim() != store_id
+    {
         return Err(LedgerError::invalid(
             "invalid_store",
-            "store id must be 1..64 characters without control characters",
+            "store id must be 1..64 characters without control characters or surrounding spaces",
         ));
     }
-    if silence_hours.is_some_and(|hours| hours <= 0) {
-        return Err(LedgerError::invalid("invalid_store", "silence threshold must be a positive number of hours"));
+    if silence_hours.is_some_and(|hours| hours < 0) {
+        return Err(LedgerError::invalid(
+            "invalid_store",
+            "silence threshold must be a positive number of hours (0: the default)",
+        ));
     }
     db.execute(
-        "INSERT INTO stores (store_id, name, silence_hours, registered_at) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT (store_id) DO UPDATE SET name = coalesce(excluded.name, name), silence_hours = excluded.silence_hours",
+        "INSERT INTO stores (store_id, name, silence_hours, registered_at) VALUES (?1, ?2, nullif(?3, 0), ?4)
+         ON CONFLICT (store_id) DO UPDATE SET name = coalesce(excluded.name, name),
+             silence_hours = CASE ?3 WHEN 0 THEN NULL ELSE coalesce(?3, silence_hours) END",
         params![store_id, name, silence_hours, now_ms],
     )?;
     Ok(())

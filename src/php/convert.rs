@@ -141,7 +141,7 @@ impl<'a> FromZval<'a> for Int {
     }
 }
 
-/// A `bool` argument: booleans, 0/1, and the strings Bitrix stores flags as (`Y`/`N`, `1`/`0`).
+/// A `bool` argument: booleans, 0/1, and the strings Bitrix stores flags as (`Y`/`N`, `1`/`0`, yes/no, true/false).
 pub struct Flag(pub bool);
 
 impl<'a> FromZval<'a> for Flag {
@@ -183,26 +183,31 @@ fn flag_from_int(int: i64) -> Option<bool> {
 }
 
 fn flag_from_text(text: &str) -> Option<bool> {
-    match text.trim() {
-        "1" | "Y" | "y" | "true" => Some(true),
-        "0" | "N" | "n" | "false" | "" => Some(false),
+    match text.trim().to_ascii_lowercase().as_str() {
+        "1" | "y" | "yes" | "true" => Some(true),
+        "0" | "n" | "no" | "false" | "" => Some(false),
         _ => None,
     }
 }
 
-/// A flag inside an array (`verified` of a phone row), with the same spellings as [`Flag`].
-///
-/// # Errors
-/// `invalid_argument` naming the field for anything else.
-pub fn flag_value(value: Option<&Value>, field: &str) -> Result<bool, PhpException> {
-    let flag = match value {
+/// A flag inside an array (`verified` of a phone row), with the spellings of [`Flag`]; absent is false.
+pub fn parse_flag(value: Option<&Value>) -> Option<bool> {
+    match value {
         None | Some(Value::Null) => Some(false),
         Some(Value::Bool(flag)) => Some(*flag),
         Some(Value::Number(number)) => number.as_i64().and_then(flag_from_int),
         Some(Value::String(text)) => flag_from_text(text),
         Some(_) => None,
-    };
-    flag.ok_or_else(|| exception("invalid_argument", &format!("{field} must be true/false, 1/0 or Y/N")))
+    }
+}
+
+/// [`parse_flag`], or `invalid_argument` naming the field.
+///
+/// # Errors
+/// `invalid_argument` for anything but the accepted spellings.
+pub fn flag_value(value: Option<&Value>, field: &str) -> Result<bool, PhpException> {
+    parse_flag(value)
+        .ok_or_else(|| exception("invalid_argument", &format!("{field} must be true/false, 1/0, yes/no or Y/N")))
 }
 
 // Defaults written in `#[php(defaults(...))]` are plain literals.

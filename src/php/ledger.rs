@@ -7,7 +7,7 @@ use ext_php_rs::{boxed::ZBox, flags::ClassFlags, prelude::*, types::ZendHashTabl
 use serde_json::Value;
 
 use super::{
-    convert::{Flag, Int, Text, array_to_json, flag_value, json_to_array, zval_to_json},
+    convert::{Flag, Int, Text, array_to_json, flag_value, json_to_array, parse_flag, zval_to_json},
     errors::exception,
     ini,
 };
@@ -100,6 +100,16 @@ fn optional_ms(value: &Value, key: &str, zone: &Zone) -> PhpResult<Option<i64>> 
     }
 }
 
+/// Filter keys of syncLog(); anything else is a typo that would silently show every row.
+const LOG_FILTERS: [&str; 5] = ["store_id", "status", "external_id", "from", "to"];
+
+fn positive(value: Int, name: &str) -> PhpResult<usize> {
+    usize::try_from(value.0)
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or_else(|| invalid("invalid_argument", &format!("{name} must be positive")))
+}
+
 fn array(value: &Value) -> PhpArray {
     json_to_array(value)
 }
@@ -162,7 +172,7 @@ impl CashbackLedger {
     /// A page of a user's history, newest first: `items`, `next_cursor`.
     #[php(defaults(limit = 50))]
     pub fn history(&self, user_id: Int, limit: Int, cursor: Option<Int>) -> PhpResult<PhpArray> {
-        Ok(array(&self.ledger.history(user_id.0, limit.0.max(1) as usize, cursor.map(|c| c.0))?))
+        Ok(array(&self.ledger.history(user_id.0, positive(limit, "limit")?, cursor.map(|c| c.0))?))
     }
 
     /// Checks every invariant: `ok`, `accounts`, `entries`, `problems`.
@@ -217,19 +227,24 @@ impl CashbackLedger {
         let Value::Array(items) = array_to_json(rows)? else {
             return Err(invalid("invalid_argument", "rows must be a list"));
         };
-        let rows: Vec<phones::ImportRow> = items
-            .iter()
-            .map(|row| {
-                Ok(phones::ImportRow {
-                    user_id: row.get("user_id").and_then(|id| crate::core::tx::parse_user_id(id).ok()).unwrap_or(0),
-                    phone: row.get("phone").and_then(Value::as_str).unwrap_or_default().to_owned(),
-                    verified: flag_value(row.get("verified"), "verified")?,
-                })
-            })
-            .collect::<PhpResult<_>>()?;
+        // Malformed rows are reported by their index like the ones the core refuses; the rest are imported.
+        let mut rejected = Vec::new();
+        let mut rows = Vec::with_capacity(items.len());
+        let mut origin = Vec::with_capacity(items.len());
+        for (index, item) in items.iter().enumerate() {
+            match import_row(item) {
+                Ok(row) => {
+                    rows.push(row);
+                    origin.push(index);
+                }
+                Err(message) => rejected.push((index, message)),
+            }
+        }
         let report = self.ledger.import_phones(&rows)?;
+        rejected.extend(report.rejected.into_iter().map(|(index, error)| (origin[index], error)));
+        rejected.sort_by_key(|(index, _)| *index);
         let rejected: Vec<Value> =
-            report.rejected.iter().map(|(row, error)| serde_json::json!({"row": row, "error": error})).collect();
+            rejected.iter().map(|(row, error)| serde_json::json!({"row": row, "error": error})).collect();
         Ok(array(&serde_json::json!({"imported": report.imported, "rejected": rejected})))
     }
 
@@ -263,6 +278,13 @@ impl CashbackLedger {
             Some(filter) => array_to_json(filter)?,
             None => Value::Null,
         };
+        if let Some(unknown) = value.as_object().and_then(|o| o.keys().find(|key| !LOG_FILTERS.contains(&key.as_str())))
+        {
+            return Err(invalid(
+                "invalid_argument",
+                &format!("unknown filter {unknown:?}; known: {}", LOG_FILTERS.join(", ")),
+            ));
+        }
         let zone = &self.ledger.config().zone;
         let text = |key: &str| value.get(key).and_then(Value::as_str).filter(|t| !t.is_empty()).map(str::to_owned);
         let filter = LogFilter {
@@ -272,7 +294,7 @@ impl CashbackLedger {
             from: optional_ms(&value, "from", zone)?,
             to: optional_ms(&value, "to", zone)?,
         };
-        Ok(array(&self.ledger.sync_log(&filter, limit.0.max(1) as usize, cursor.map(|c| c.0))?))
+        Ok(array(&self.ledger.sync_log(&filter, positive(limit, "limit")?, cursor.map(|c| c.0))?))
     }
 
     /// Deletes sync-log rows older than `$days` days; returns how many.
@@ -316,6 +338,16 @@ impl CashbackLedger {
             array(&serde_json::json!({"id": client.id, "name": client.name, "store_id": client.store_id}))
         }))
     }
+}
+
+fn import_row(item: &Value) -> Result<phones::ImportRow, String> {
+    let user_id = item
+        .get("user_id")
+        .ok_or("user_id is missing")
+        .and_then(|id| crate::core::tx::parse_user_id(id).map_err(|_| "user_id must be a positive integer"))?;
+    let phone = item.get("phone").and_then(Value::as_str).ok_or("phone must be a string")?.to_owned();
+    let verified = parse_flag(item.get("verified")).ok_or("verified must be true/false, 1/0, yes/no or Y/N")?;
+    Ok(phones::ImportRow { user_id, phone, verified })
 }
 
 fn phone_item(item: &Value) -> PhpResult<(String, bool)> {

@@ -89,7 +89,7 @@ unlink 2 again: 0
 user 2 phones: []
 find unlinked: user_not_found | no user has phone 79005555555
 unlink user 0: invalid_user_id | user id must be positive
-import: {"imported":3,"rejected":[{"row":1,"error":"invalid_phone: phone contains 'c'; only digits, spaces, + ( ) - . are allowed"},{"row":3,"error":"invalid_user_id: user id must be positive"}]}
+import: {"imported":3,"rejected":[{"row":1,"error":"phone contains 'c'; only digits, spaces, + ( ) - . are allowed"},{"row":3,"error":"user_id must be a positive integer"}]}
 user 10: [{"phone":"79010000010","verified":true}]
 user 12: [{"phone":"79010000012","verified":false}]
 user 14: [{"phone":"79010000010","verified":false}]

@@ -53,7 +53,7 @@ show('limit 8', count($l->history(1, 8)['items']));
 // Default limit 50.
 show('default', count($l->history(1)['items']));
 // A limit below 1 is treated as 1.
-show('limit 0', array_column($l->history(1, 0)['items'], 'external_id'));
+try { $l->history(1, 0); echo "limit 0: NO EXCEPTION\n"; } catch (CashbackException $e) { echo 'limit 0: ', $e->getErrorCode(), ' | ', $e->getMessage(), "\n"; }
 // Entries of the other user never show.
 show('user 2', array_column($l->history(2)['items'], 'external_id'));
 // A user without entries.
@@ -82,7 +82,7 @@ bool(true)
 limit 7: null
 limit 8: 7
 default: 7
-limit 0: ["u1-7"]
+limit 0: invalid_argument | limit must be positive
 user 2: ["u2-7","u2-5","u2-3","u2-1"]
 user 3: {"items":[],"next_cursor":null}
 user 0: invalid_user_id | user id must be positive

@@ -30,6 +30,7 @@ $forms = [
     '+05:00'                => '2026-11-27T12:15:00+05:00',
     '-0100'                 => '2026-11-27T06:15:00-0100',
     'next day in Moscow'    => '2026-11-27T22:30:00Z',
+    'no seconds'            => '2026-11-27T10:15',
 ];
 $n = 0;
 foreach ($forms as $label => $created) {
@@ -53,7 +54,7 @@ var_dump(str_ends_with($e['created_at'], '+03:00'));
 
 // Out-of-range and malformed times.
 foreach (['2026-02-29T10:00:00', '2026-11-27T24:00:00', '2026-11-27T10:15:60', '1969-12-31T23:59:59Z',
-          '2026-11-27T10:15:00+15:00', '2026-11-27T10:15', '27.11.2026 10:15:00', '2026-11-27T10:15:00 MSK'] as $bad) {
+          '2026-11-27T10:15:00+15:00', '2026-11-27T10:1', '27.11.2026 10:15:00', '2026-11-27T10:15:00 MSK'] as $bad) {
     $r = $l->apply(['external_id' => 'bad', 'type' => 'accrual', 'amount' => 1, 'user_id' => 3, 'created_at' => $bad]);
     echo str_pad($bad, 28), $r['error'], ' ', $r['field'], ': ', $r['message'], "\n";
 }
@@ -73,6 +74,7 @@ Z                     2026-11-27T10:15:00+03:00 1250.5
 +05:00                2026-11-27T10:15:00+03:00 1250.5
 -0100                 2026-11-27T10:15:00+03:00 1250.5
 next day in Moscow    2026-11-28T01:30:00+03:00 1250.5
+no seconds            2026-11-27T10:15:00+03:00 1250.5
 int(1)
 bool(true)
 bool(true)
@@ -82,6 +84,6 @@ bool(true)
 2026-11-27T10:15:60         validation_failed created_at: second 60 out of range (0-59): leap seconds are not supported
 1969-12-31T23:59:59Z        validation_failed created_at: year 1969 out of range (1970-2199)
 2026-11-27T10:15:00+15:00   validation_failed created_at: UTC offset "+15:00" out of range (up to ±14:00)
-2026-11-27T10:15            validation_failed created_at: expected YYYY-MM-DDTHH:MM:SS, got "2026-11-27T10:15"
+2026-11-27T10:1             validation_failed created_at: expected YYYY-MM-DDTHH:MM:SS, got "2026-11-27T10:1"
 27.11.2026 10:15:00         validation_failed created_at: expected YYYY-MM-DDTHH:MM:SS, got "27.11.2026 10:15:00"
 2026-11-27T10:15:00 MSK     validation_failed created_at: unexpected " MSK" after the time, expected a fraction, Z or an offset like +03:00

@@ -86,7 +86,7 @@ show('all stores', $all);
 fails('silentStores(0)', fn() => $l->silentStores(0));
 fails('silentStores(-5)', fn() => $l->silentStores(-5));
 fails('empty store id', fn() => $l->registerStore(''));
-fails('threshold 0', fn() => $l->registerStore('store-4', 'x', 0));
+fails('threshold -1', fn() => $l->registerStore('store-4', 'x', -1));
 fails('id too long', fn() => $l->registerStore(str_repeat('s', 65)));
 ?>
 --CLEAN--
@@ -115,6 +115,6 @@ never-seen store last: "store-3"
 all stores: ["store-1","store-2","store-3","store-9"]
 silentStores(0): invalid_hours | hours must be positive
 silentStores(-5): invalid_hours | hours must be positive
-empty store id: invalid_store | store id must be 1..64 characters without control characters
-threshold 0: invalid_store | silence threshold must be a positive number of hours
-id too long: invalid_store | store id must be 1..64 characters without control characters
+empty store id: invalid_store | store id must be 1..64 characters without control characters or surrounding spaces
+threshold -1: invalid_store | silence threshold must be a positive number of hours (0: the default)
+id too long: invalid_store | store id must be 1..64 characters without control characters or surrounding spaces

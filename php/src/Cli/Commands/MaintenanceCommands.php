@@ -1,0 +1,143 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Cashback\Cli\Commands;
+
+use Cashback\Cli\Command;
+use Cashback\Cli\ExitCode;
+use Cashback\Cli\Format;
+use Cashback\Cli\Invocation;
+use Cashback\Cli\Option;
+
+/** Checks and upkeep: ledger invariants, sync-log pruning, health. */
+final class MaintenanceCommands implements CommandGroup
+{
+    public function commands(): array
+    {
+        return [
+            new Command(
+                name: 'verify',
+                synopsis: '',
+                minArguments: 0,
+                maxArguments: 0,
+                summary: 'Check every ledger invariant (exit 1 on problems)',
+                description: "Checks that each cached balance equals the sum of its entries, that no debit overdrew,\n"
+                    . 'and that releases and reversals stay within their originals. Read-only.',
+                options: [],
+                example: 'cashback verify --json',
+                handler: $this->verify(...),
+            ),
+            new Command(
+                name: 'prune',
+                synopsis: '[--days=90]',
+                minArguments: 0,
+                maxArguments: 0,
+                summary: 'Delete sync-log rows older than N days',
+                description: 'Only the sync log is pruned; ledger entries are kept forever.',
+                options: [Option::value('days', 'N', 'keep this many days of the sync log (default: 90)')],
+                example: 'cashback prune --days=30',
+                handler: $this->prune(...),
+            ),
+            new Command(
+                name: 'health',
+                synopsis: '',
+                minArguments: 0,
+                maxArguments: 0,
+                summary: 'Show the version and database status (exit 1 on failure)',
+                description: 'Opens the database and checks that it can be read and written.',
+                options: [],
+                example: 'cashback health --database=/var/lib/cashback/cashback.db',
+                handler: $this->health(...),
+            ),
+        ];
+    }
+
+    private function verify(Invocation $call): int
+    {
+        $report = $call->ledger()->verify();
+        $output = $call->output;
+        if ($output->json) {
+            $output->document($report);
+        } else {
+            $scope = Format::plural($report['accounts'], 'account', 'accounts') . ', '
+                . Format::plural($report['entries'], 'entry', 'entries');
+            if ($report['ok']) {
+                $output->line("Ledger OK: $scope checked, no problems.");
+            } else {
+                $problems = Format::plural(count($report['problems']), 'problem', 'problems');
+                $output->line("Ledger has $problems ($scope checked):");
+                $output->line();
+                $output->table(
+                    ['check', 'user', 'entry', 'message'],
+                    array_map(fn (array $problem) => [
+                        $problem['check'],
+                        (string) ($problem['user_id'] ?? '-'),
+                        (string) ($problem['entry_id'] ?? '-'),
+                        $problem['message'],
+                    ], $report['problems']),
+                );
+            }
+        }
+        return $report['ok'] ? ExitCode::OK : ExitCode::FAILURE;
+    }
+
+    private function prune(Invocation $call): int
+    {
+        $days = (int) $call->intOption('days', 90, 0, 100 * 365);
+        $deleted = $call->ledger()->pruneSyncLog($days);
+        if ($call->output->json) {
+            $call->output->document(['days' => $days, 'deleted' => $deleted]);
+        } else {
+            $call->output->line('Deleted ' . Format::plural($deleted, 'sync-log row', 'sync-log rows') . " older than $days days.");
+        }
+        return ExitCode::OK;
+    }
+
+    /** Reports a database failure itself (exit 1), with the version, instead of the generic ledger error. */
+    private function health(Invocation $call): int
+    {
+        $version = \CashbackLedger::version();
+        $path = $call->databasePath();
+        try {
+            $database = $call->ledger()->health();
+        } catch (\CashbackException $e) {
+            return $this->unhealthy($call, $version, $path, $e->getErrorCode(), $e->getMessage());
+        }
+        if (!$database['writable']) {
+            return $this->unhealthy($call, $version, $path, 'database_readonly', 'the database is not writable');
+        }
+        if ($call->output->json) {
+            $call->output->document(['status' => 'ok', 'version' => $version, 'database' => $database]);
+        } else {
+            $call->output->fields([
+                'Version' => "{$version['version']} (commit {$version['commit']}, schema {$version['schema_version']})",
+                'Database' => $database['path'],
+                'Status' => 'ok: readable and writable, schema ' . $database['schema_version'] . ', '
+                    . Format::plural($database['entries'], 'entry', 'entries'),
+            ]);
+        }
+        return ExitCode::OK;
+    }
+
+    /** @param array{version: string, commit: string, schema_version: int} $version */
+    private function unhealthy(Invocation $call, array $version, string $path, string $code, string $message): int
+    {
+        if ($call->output->json) {
+            $call->output->document([
+                'status' => 'failed',
+                'version' => $version,
+                'database' => ['path' => $path],
+                'error' => ['code' => $code, 'message' => $message],
+            ]);
+        } else {
+            $call->output->fields([
+                'Version' => "{$version['version']} (commit {$version['commit']}, schema {$version['schema_version']})",
+                'Database' => $path,
+                'Status' => "FAILED: $code: $message",
+            ]);
+        }
+        $call->output->warn("error: $code: $message");
+        return ExitCode::FAILURE;
+    }
+}

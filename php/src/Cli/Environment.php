@@ -1,0 +1,87 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Cashback\Cli;
+
+use Cashback\Settings;
+
+/**
+ * The settings and the ledger a command works on, chosen by --config and
+ * --database. Both are opened on first use, so --help and argument errors
+ * never touch the configuration or the database.
+ */
+final class Environment
+{
+    private ?Settings $settings = null;
+    private ?\CashbackLedger $ledger = null;
+
+    public function __construct(
+        private readonly string $repository,
+        private readonly ?string $configOption,
+        private readonly ?string $databaseOption,
+    ) {
+    }
+
+    public function settings(): Settings
+    {
+        return $this->settings ??= $this->loadSettings();
+    }
+
+    /** @throws \CashbackException when the database cannot be opened */
+    public function ledger(): \CashbackLedger
+    {
+        return $this->ledger ??= $this->openLedger();
+    }
+
+    /** --database, else the config's database, else the cashback.database ini setting (as the hosts do). */
+    public function databasePath(): string
+    {
+        $path = $this->databaseOption ?? $this->settings()->database();
+        if ($path === '') {
+            $path = (string) ini_get('cashback.database');
+        }
+        if ($path === '') {
+            throw new Failure(
+                'no database configured: set \'database\' in ' . $this->configFile() . ' or pass --database=PATH',
+                ExitCode::CONFIG,
+            );
+        }
+        return $path;
+    }
+
+    private function openLedger(): \CashbackLedger
+    {
+        return new \CashbackLedger($this->databasePath(), $this->settings()->ledgerOptions());
+    }
+
+    /** An explicitly chosen file must exist; the default one may be absent (then defaults apply). */
+    private function loadSettings(): Settings
+    {
+        $file = $this->configFile();
+        if ($this->isConfigChosen() && !is_file($file)) {
+            throw new Failure("config file $file does not exist", ExitCode::CONFIG);
+        }
+        try {
+            return Settings::fromFile($file);
+        } catch (\Throwable $e) {
+            throw new Failure("config file $file: {$e->getMessage()}", ExitCode::CONFIG);
+        }
+    }
+
+    private function configFile(): string
+    {
+        if ($this->configOption !== null) {
+            return $this->configOption;
+        }
+        $fromEnvironment = getenv('CASHBACK_CONFIG');
+        return is_string($fromEnvironment) && $fromEnvironment !== ''
+            ? $fromEnvironment
+            : $this->repository . '/var/config.php';
+    }
+
+    private function isConfigChosen(): bool
+    {
+        return $this->configOption !== null || (string) getenv('CASHBACK_CONFIG') !== '';
+    }
+}

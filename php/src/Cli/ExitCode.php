@@ -1,0 +1,36 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Cashback\Cli;
+
+/**
+ * Exit statuses of the CLI. The 64+ values are the BSD sysexits.h codes, so
+ * cron wrappers and monitoring can tell "fix the command line" from "retry
+ * later" without parsing messages.
+ */
+final class ExitCode
+{
+    public const OK = 0;
+    /** A ledger error, verify problems or a failed health check. */
+    public const FAILURE = 1;
+    /** `monitor` found silent stores (Nagios CRITICAL). */
+    public const CRITICAL = 2;
+    public const USAGE = 64;
+    /** The input file is malformed or some of its rows were rejected. */
+    public const DATA_ERROR = 65;
+    public const NO_INPUT = 66;
+    /** The cashback extension is neither loaded nor loadable. */
+    public const UNAVAILABLE = 69;
+    /** A bug: an unexpected PHP error inside the CLI. */
+    public const SOFTWARE = 70;
+    /** The database is busy, read-only, full or unavailable: try again later. */
+    public const TEMPORARY_FAILURE = 75;
+    public const CONFIG = 78;
+
+    /** Database faults are worth retrying; every other ledger refusal is final. */
+    public static function forLedgerError(string $code): int
+    {
+        return str_starts_with($code, 'database_') ? self::TEMPORARY_FAILURE : self::FAILURE;
+    }
+}
