@@ -118,7 +118,11 @@ final class CashbackLedger
      */
     public function findUserByPhone(string $phone): int {}
 
-    /** Links a phone to a user; returns the normalized phone. */
+    /**
+     * Links a phone to a user; returns the normalized phone. Linking again
+     * never un-verifies a link (use replaceUserPhones() to set exact flags).
+     * $verified also takes 1/0, 'Y'/'N', 'yes'/'no' as Bitrix stores flags.
+     */
     public function linkPhone(int $user_id, string $phone, bool $verified = false): string {}
 
     /**
@@ -148,7 +152,8 @@ final class CashbackLedger
     public function logSync(array $entry): void {}
 
     /**
-     * @param array{store_id?: string, status?: string, external_id?: string, from?: string|int, to?: string|int}|null $filter
+     * @param array{store_id?: string, status?: string, external_id?: string, from?: string|int|float, to?: string|int|float}|null $filter
+     *     Unknown keys are refused (invalid_argument); from/to take ISO 8601 or Unix seconds.
      * @return array{items: list<array>, next_cursor: ?int}
      */
     public function syncLog(?array $filter = null, int $limit = 100, ?int $cursor = null): array {}
@@ -156,6 +161,11 @@ final class CashbackLedger
     /** Deletes sync-log rows older than $days days; returns how many. */
     public function pruneSyncLog(int $days): int {}
 
+    /**
+     * Registers a store so that it is watched before its first request. On a
+     * known store, null keeps the name and threshold; a threshold of 0 returns
+     * it to the global default.
+     */
     public function registerStore(string $store_id, ?string $name = null, ?int $silence_hours = null): void {}
 
     /** @return list<array{store_id: string, name: ?string, silence_hours: ?int, last_seen_at: ?string, silent_for_seconds: int}> */
