@@ -1,0 +1,38 @@
+<?php
+
+declare(strict_types=1);
+
+// Test bootstrap for the Bitrix module. The Bitrix core cannot run here, so
+// the few core classes the module touches are imitated by minimal test doubles
+// (tests/bitrix/doubles/*.php, one file per area); everything else — the
+// extension, the shared API code, the module's own classes — is real.
+
+if (!extension_loaded('cashback')) {
+    fwrite(STDERR, "Load the extension: php -d extension=target/release/libcashback.so /usr/bin/phpunit -c tests/bitrix/phpunit.xml\n");
+    exit(1);
+}
+
+define('CASHBACK_REPO', dirname(__DIR__, 2));
+define('CASHBACK_MODULE_DIR', CASHBACK_REPO . '/bitrix-module');
+$_SERVER['DOCUMENT_ROOT'] = sys_get_temp_dir() . '/cashback-bitrix-docroot-' . getmypid();
+@mkdir($_SERVER['DOCUMENT_ROOT'], 0700, true);
+define('B_PROLOG_INCLUDED', true);
+define('LANGUAGE_ID', getenv('CASHBACK_TEST_LANG') ?: 'ru');
+
+foreach (glob(__DIR__ . '/doubles/*.php') as $double) {
+    require_once $double;
+}
+
+// The module's own autoloading, as Bitrix would run it on Loader::includeModule().
+require CASHBACK_MODULE_DIR . '/include.php';
+
+// Bitrix's Loader maps the module namespace onto lib/ (PSR-4, CamelCase files).
+spl_autoload_register(static function (string $class): void {
+    $prefix = 'Retaillab\\Cashback\\';
+    if (str_starts_with($class, $prefix)) {
+        $file = CASHBACK_MODULE_DIR . '/lib/' . str_replace('\\', '/', substr($class, strlen($prefix))) . '.php';
+        if (is_file($file)) {
+            require $file;
+        }
+    }
+});
