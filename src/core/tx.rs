@@ -135,8 +135,13 @@ pub fn raw_external_id(value: &Value) -> Option<String> {
 /// # Errors
 /// [`TxError::Validation`] naming the first bad field, or [`TxError::InvalidPhone`].
 pub fn parse(value: &Value, zone: &time::Zone, now: i64) -> Result<TxRequest, TxError> {
-    let Value::Object(object) = value else {
-        return Err(TxError::field("transaction", "must be a JSON object"));
+    let empty = Map::new();
+    let object = match value {
+        Value::Object(object) => object,
+        // PHP decodes `{}` to an empty array, indistinguishable from `[]`: read it as the empty object,
+        // so the caller learns which field is missing.
+        Value::Array(items) if items.is_empty() => &empty,
+        _ => return Err(TxError::field("transaction", "must be a JSON object")),
     };
     if let Some(unknown) = object.keys().find(|key| !KNOWN_FIELDS.contains(&key.as_str())) {
         return Err(TxError::field("transaction", format!("unknown field {unknown:?}")));
@@ -331,6 +336,7 @@ mod tests {
         assert_eq!(field_of(with("original_external_id", json!("a1"))), "original_external_id");
         assert_eq!(field_of(with("extra", json!(1))), "transaction");
         assert_eq!(field_of(json!([1])), "transaction");
+        assert_eq!(field_of(json!([])), "external_id");
         assert_eq!(
             field_of(json!({"type": "release", "amount": 1, "external_id": "r", "user_id": 1})),
             "original_external_id"

@@ -77,7 +77,8 @@ final class Api
     {
         $version = \CashbackLedger::version();
         try {
-            $database = $this->settings->openLedger()->health();
+            // No key is needed here, so nothing that helps an attacker (the file path) is shown.
+            $database = array_diff_key($this->settings->openLedger()->health(), ['path' => true]);
             return new Response(200, ['status' => 'ok', 'version' => $version['version'], 'commit' => $version['commit'], 'database' => $database]);
         } catch (\CashbackException $e) {
             error_log("cashback api: health: {$e->getErrorCode()}: {$e->getMessage()}");

@@ -29,18 +29,31 @@ final class Call
         return ['endpoint' => $endpoint, 'client' => $this->client['name'] ?? null, 'store_id' => $this->store()];
     }
 
-    /** Writes the call to the sync log (never the key), then returns the response unchanged. */
+    /**
+     * Writes the call to the sync log (never the key), then returns the response unchanged.
+     * The answer matters more than its log line: a log write that fails (the database is
+     * busy or read-only) goes to the server log instead of failing a read that succeeded.
+     */
     public function logged(\CashbackLedger $ledger, Response $response): Response
     {
         $error = $response->status >= 400 ? (string) ($response->body['error'] ?? 'error') : null;
+        try {
+            $this->writeLog($ledger, $error, $response->status);
+        } catch (\CashbackException $e) {
+            error_log("cashback api: sync log not written for {$this->request->path}: {$e->getErrorCode()}: {$e->getMessage()}");
+        }
+        return $response;
+    }
+
+    private function writeLog(\CashbackLedger $ledger, ?string $error, int $status): void
+    {
         $ledger->logSync([
             'endpoint' => $this->request->path,
             'client' => $this->client['name'] ?? null,
             'store_id' => $this->store(),
-            'status' => $error === null ? 'success' : ($response->status === 401 ? 'unauthorized' : 'error'),
+            'status' => $error === null ? 'success' : ($status === 401 ? 'unauthorized' : 'error'),
             'error' => $error,
             'duration_ms' => intdiv(hrtime(true) - $this->startedNs, 1_000_000),
         ]);
-        return $response;
     }
 }

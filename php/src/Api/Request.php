@@ -26,7 +26,8 @@ final class Request
         public readonly string $body,
         public readonly string $remoteAddress = '',
     ) {
-        $this->headers = array_change_key_case($headers, CASE_LOWER);
+        // Surrounding whitespace is not part of a header value (RFC 9110), whatever the server passes on.
+        $this->headers = array_map('trim', array_change_key_case($headers, CASE_LOWER));
     }
 
     /** Builds the request from PHP's globals; `$basePath` is stripped from the URI path. */
