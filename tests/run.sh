@@ -38,9 +38,10 @@ suite() {
 }
 
 lint() {
+    local dirs
+    dirs=$(for d in php tests bitrix-module; do [ -d "$d" ] && echo "$d"; done)
     cargo fmt --check && cargo clippy --quiet --all-targets -- -D warnings \
-        && find php tests bitrix-module 1c -name '*.php' -not -path '*/node_modules/*' -print0 2>/dev/null \
-            | xargs -0 -n1 php -l > /dev/null \
+        && find $dirs -name '*.php' -not -path '*/node_modules/*' -print0 | xargs -0 -n1 php -l > /dev/null \
         && echo "1 passed, 0 failed"
 }
 
