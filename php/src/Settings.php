@@ -18,6 +18,7 @@ final class Settings
         'max_batch' => 10000,
         'max_body_bytes' => 16 * 1024 * 1024,
         'retry_after_seconds' => 5,
+        'auth_max_failures' => 10,
         'silence_hours' => 6,
         'admin_password_hash' => '',
     ];
@@ -74,6 +75,7 @@ final class Settings
             'timezone' => $this->string('timezone'),
             'busy_timeout_ms' => $this->int('busy_timeout_ms'),
             'max_batch' => $this->int('max_batch'),
+            'auth_max_failures' => $this->int('auth_max_failures'),
         ];
     }
 

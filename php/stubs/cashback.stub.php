@@ -17,7 +17,7 @@
  * Nothing was written. getErrorCode() is stable: invalid_phone, invalid_user_id,
  * user_not_found, phone_ambiguous, not_found, batch_too_large, invalid_option,
  * invalid_argument, invalid_path, invalid_log_entry, invalid_store, invalid_days,
- * invalid_hours, invalid_key_name, schema_too_new, database_busy,
+ * invalid_hours, invalid_key_name, invalid_network, schema_too_new, database_busy,
  * database_readonly, database_full, database_corrupt, database_unavailable,
  * database_error.
  */
@@ -38,7 +38,7 @@ final class CashbackLedger
      * Opens (creating and migrating if needed) the ledger database.
      *
      * @param string|null $path Database file; defaults to the `cashback.database` ini setting.
-     * @param array{timezone?: string, busy_timeout_ms?: int, max_batch?: int}|null $options
+     * @param array{timezone?: string, busy_timeout_ms?: int, max_batch?: int, auth_max_failures?: int}|null $options
      * @throws CashbackException
      */
     public function __construct(?string $path = null, ?array $options = null) {}
@@ -174,14 +174,43 @@ final class CashbackLedger
     /** @return list<array{store_id: string, name: ?string, silence_hours: ?int, last_seen_at: ?string, silent_for_seconds: int}> */
     public function silentStores(int $hours): array {}
 
-    /** @return array{id: int, name: string, store_id: ?string, key: string} The key is shown only here. */
-    public function createApiKey(string $name, ?string $store_id = null): array {}
+    /**
+     * Creates an API key for a store or the 1C central base, optionally usable only
+     * from the given networks (CIDR blocks such as "10.1.0.0/16" or "2001:db8::/32").
+     *
+     * @param list<string>|null $networks
+     * @return array{id: int, name: string, store_id: ?string, key: string, allowed_networks: list<string>} The key is shown only here.
+     * @throws CashbackException invalid_key_name, invalid_network
+     */
+    public function createApiKey(string $name, ?string $store_id = null, ?array $networks = null): array {}
 
-    /** @return list<array{id: int, name: string, store_id: ?string, prefix: string, created_at: string, revoked_at: ?string, active: bool}> */
+    /**
+     * Limits a key to networks; an empty list allows any address again.
+     *
+     * @param list<string> $networks
+     * @throws CashbackException invalid_network, not_found
+     */
+    public function setApiKeyNetworks(int $id, array $networks): void {}
+
+    /**
+     * Checks a key used from $remote_address (null or '' for local callers, who are never
+     * throttled). Failures are counted per address; after `auth_max_failures` failures in
+     * 5 minutes the address is refused until the window ends.
+     *
+     * @return array{status: 'ok'|'unauthorized'|'forbidden_network'|'throttled',
+     *     client?: array{id: int, name: string, store_id: ?string, allowed_networks: list<string>}, retry_after?: int}
+     */
+    public function authenticate(string $key, ?string $remote_address = null): array {}
+
+    /** @return list<array{id: int, name: string, store_id: ?string, prefix: string, created_at: string, revoked_at: ?string, active: bool, allowed_networks: list<string>}> */
     public function listApiKeys(): array {}
 
     public function revokeApiKey(int $id): bool {}
 
-    /** @return array{id: int, name: string, store_id: ?string}|null */
+    /**
+     * The client of a valid, unrevoked key, ignoring networks and throttling (use authenticate() for requests).
+     *
+     * @return array{id: int, name: string, store_id: ?string, allowed_networks: list<string>}|null
+     */
     public function verifyApiKey(string $key): ?array {}
 }

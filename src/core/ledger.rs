@@ -28,11 +28,18 @@ pub struct Config {
     pub busy_timeout: Duration,
     /// Largest batch accepted.
     pub max_batch: usize,
+    /// Failed authentications per address and 5 minutes before it is throttled (0: never).
+    pub auth_max_failures: i64,
 }
 
 impl Default for Config {
     fn default() -> Self {
-        Self { zone: Zone::moscow(), busy_timeout: Duration::from_millis(5000), max_batch: 10_000 }
+        Self {
+            zone: Zone::moscow(),
+            busy_timeout: Duration::from_millis(5000),
+            max_batch: 10_000,
+            auth_max_failures: keys::THROTTLE_FAILURES,
+        }
     }
 }
 
@@ -323,12 +330,30 @@ impl Ledger {
         self.with(|db| synclog::stores(db, Some(hours), time::now_millis(), &self.config.zone))
     }
 
-    /// Creates an API key; the secret is in the result once.
+    /// Creates an API key, optionally limited to networks; the secret is in the result once.
     ///
     /// # Errors
-    /// See [`keys::create`].
-    pub fn create_api_key(&self, name: &str, store_id: Option<&str>) -> Result<Value> {
-        self.with(|db| keys::create(db, name, store_id, time::now_millis()))
+    /// `invalid_network`, and see [`keys::create`].
+    pub fn create_api_key(&self, name: &str, store_id: Option<&str>, networks: &[String]) -> Result<Value> {
+        let networks = keys::parse_networks(networks)?;
+        self.with(|db| keys::create(db, name, store_id, &networks, time::now_millis()))
+    }
+
+    /// Limits a key to networks (an empty list allows any address).
+    ///
+    /// # Errors
+    /// `invalid_network`, `not_found`, or a storage fault.
+    pub fn set_api_key_networks(&self, id: i64, networks: &[String]) -> Result<()> {
+        let networks = keys::parse_networks(networks)?;
+        self.with(|db| keys::set_networks(db, id, &networks))
+    }
+
+    /// Checks a key used from `address`, with per-key networks and throttling of failing addresses.
+    ///
+    /// # Errors
+    /// Storage faults.
+    pub fn authenticate(&self, key: &str, address: &str) -> Result<keys::Auth> {
+        self.with(|db| keys::authenticate(db, key, address, self.config.auth_max_failures, time::now_millis()))
     }
 
     /// Lists API keys without secrets.

@@ -14,11 +14,12 @@ use crate::core::time::Zone;
 /// Setting names and defaults, as `php --ri cashback` shows them. Each has a
 /// validator, so `ini_set()` refuses a bad value at once (and returns false)
 /// instead of the ledger failing later; PHP also needs one for `ini_restore()`.
-pub static ENTRIES: IniEntryDefs<5> = IniEntryDefs::new([
+pub static ENTRIES: IniEntryDefs<6> = IniEntryDefs::new([
     entry(c"cashback.database", c"", accept_any),
     entry(c"cashback.timezone", c"Europe/Moscow", check_timezone),
     entry(c"cashback.busy_timeout_ms", c"5000", check_busy_timeout),
     entry(c"cashback.max_batch", c"10000", check_max_batch),
+    entry(c"cashback.auth_max_failures", c"10", check_auth_max_failures),
     IniEntryDef::end(),
 ]);
 
@@ -74,6 +75,17 @@ unsafe extern "C" fn check_busy_timeout(
     validate(value, |text| text.trim().parse::<u64>().is_ok())
 }
 
+unsafe extern "C" fn check_auth_max_failures(
+    _: *mut zend_ini_entry,
+    value: *mut zend_string,
+    _: *mut c_void,
+    _: *mut c_void,
+    _: *mut c_void,
+    _: c_int,
+) -> c_int {
+    validate(value, |text| text.trim().parse::<u32>().is_ok())
+}
+
 unsafe extern "C" fn check_max_batch(
     _: *mut zend_ini_entry,
     value: *mut zend_string,
@@ -109,6 +121,11 @@ pub fn timezone() -> String {
 /// `cashback.busy_timeout_ms`: how long a write waits for the lock.
 pub fn busy_timeout_ms() -> u64 {
     get(c"cashback.busy_timeout_ms").trim().parse().unwrap_or(5000)
+}
+
+/// `cashback.auth_max_failures`: failed authentications per address and 5 minutes before throttling (0: off).
+pub fn auth_max_failures() -> i64 {
+    get(c"cashback.auth_max_failures").trim().parse().unwrap_or(crate::core::keys::THROTTLE_FAILURES)
 }
 
 /// `cashback.max_batch`: largest accepted batch.

@@ -12,6 +12,7 @@ use super::{
     ini,
 };
 use crate::core::{
+    keys::{self, Auth},
     ledger::{Config, Ledger, RequestContext},
     phone, phones,
     synclog::{LogEntry, LogFilter},
@@ -42,6 +43,7 @@ fn config(options: Option<&ZendHashTable>) -> PhpResult<Config> {
             .map_err(|message| invalid("invalid_option", &format!("cashback.timezone: {message}")))?,
         busy_timeout: Duration::from_millis(ini::busy_timeout_ms()),
         max_batch: ini::max_batch(),
+        auth_max_failures: ini::auth_max_failures(),
     };
     let Some(options) = options else { return Ok(config) };
     let options = match array_to_json(options)? {
@@ -61,11 +63,14 @@ fn config(options: Option<&ZendHashTable>) -> PhpResult<Config> {
             ("max_batch", Value::Number(max)) if max.as_u64().is_some_and(|m| m > 0) => {
                 config.max_batch = max.as_u64().unwrap_or_default() as usize;
             }
+            ("auth_max_failures", Value::Number(max)) if max.as_u64().is_some() => {
+                config.auth_max_failures = max.as_i64().unwrap_or_default();
+            }
             _ => {
                 return Err(invalid(
                     "invalid_option",
                     &format!(
-                        "unknown or malformed option {name:?}; known: timezone (string), busy_timeout_ms (int >= 0), max_batch (int > 0)"
+                        "unknown or malformed option {name:?}; known: timezone (string), busy_timeout_ms (int >= 0), max_batch (int > 0), auth_max_failures (int >= 0)"
                     ),
                 ));
             }
@@ -119,7 +124,7 @@ impl CashbackLedger {
     /// Opens (creating and migrating if needed) the ledger database.
     ///
     /// `$path` defaults to the `cashback.database` ini setting. `$options`:
-    /// `timezone`, `busy_timeout_ms`, `max_batch` (defaults from ini).
+    /// `timezone`, `busy_timeout_ms`, `max_batch`, `auth_max_failures` (defaults from ini).
     pub fn __construct(path: Option<String>, options: Option<&ZendHashTable>) -> PhpResult<Self> {
         let path = path.unwrap_or_else(ini::database);
         Ok(Self { ledger: Ledger::open(path, config(options)?)? })
@@ -317,9 +322,34 @@ impl CashbackLedger {
         Ok(array(&self.ledger.silent_stores(hours.0)?))
     }
 
-    /// Creates an API key. The result's `key` is the secret, shown this once.
-    pub fn create_api_key(&self, name: String, store_id: Option<String>) -> PhpResult<PhpArray> {
-        Ok(array(&self.ledger.create_api_key(&name, store_id.as_deref())?))
+    /// Creates an API key, optionally limited to source networks (CIDR blocks).
+    /// The result's `key` is the secret, shown this once.
+    pub fn create_api_key(
+        &self,
+        name: String,
+        store_id: Option<String>,
+        networks: Option<&ZendHashTable>,
+    ) -> PhpResult<PhpArray> {
+        Ok(array(&self.ledger.create_api_key(&name, store_id.as_deref(), &string_list(networks, "networks")?)?))
+    }
+
+    /// Limits a key to source networks; an empty list allows any address again.
+    pub fn set_api_key_networks(&self, id: Int, networks: &ZendHashTable) -> PhpResult<()> {
+        Ok(self.ledger.set_api_key_networks(id.0, &string_list(Some(networks), "networks")?)?)
+    }
+
+    /// Checks a key used from `$remoteAddress` (empty for local callers): `status` is ok (with
+    /// `client`), unauthorized, forbidden_network, or throttled (with `retry_after` seconds).
+    /// Failures are counted per address; an address failing too often is throttled.
+    pub fn authenticate(&self, key: String, remote_address: Option<String>) -> PhpResult<PhpArray> {
+        let auth = self.ledger.authenticate(&key, remote_address.as_deref().unwrap_or_default())?;
+        let mut result = serde_json::json!({"status": auth.code()});
+        match auth {
+            Auth::Allowed(client) => result["client"] = client_json(&client),
+            Auth::Throttled { retry_after } => result["retry_after"] = retry_after.into(),
+            Auth::Unauthorized | Auth::ForbiddenNetwork => {}
+        }
+        Ok(array(&result))
     }
 
     /// Every API key, without secrets.
@@ -334,9 +364,30 @@ impl CashbackLedger {
 
     /// The client of a valid key (`id`, `name`, `store_id`), or null.
     pub fn verify_api_key(&self, key: String) -> PhpResult<Option<PhpArray>> {
-        Ok(self.ledger.verify_api_key(&key)?.map(|client| {
-            array(&serde_json::json!({"id": client.id, "name": client.name, "store_id": client.store_id}))
-        }))
+        Ok(self.ledger.verify_api_key(&key)?.map(|client| array(&client_json(&client))))
+    }
+}
+
+fn client_json(client: &keys::Client) -> Value {
+    serde_json::json!({
+        "id": client.id,
+        "name": client.name,
+        "store_id": client.store_id,
+        "allowed_networks": client.networks.iter().map(ToString::to_string).collect::<Vec<_>>(),
+    })
+}
+
+fn string_list(list: Option<&ZendHashTable>, name: &str) -> PhpResult<Vec<String>> {
+    let Some(list) = list else { return Ok(Vec::new()) };
+    match array_to_json(list)? {
+        Value::Array(items) => items
+            .into_iter()
+            .map(|item| match item {
+                Value::String(text) => Ok(text),
+                _ => Err(invalid("invalid_argument", &format!("{name} must be a list of strings"))),
+            })
+            .collect(),
+        _ => Err(invalid("invalid_argument", &format!("{name} must be a list of strings"))),
     }
 }
 

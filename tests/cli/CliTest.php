@@ -107,7 +107,7 @@ final class CliTest extends TestCase
     {
         $cases = [
             [[], 'cashback: missing command'],
-            [['keys'], 'cashback keys: missing subcommand (create, list, revoke)'],
+            [['keys'], 'cashback keys: missing subcommand (create, list, networks, revoke)'],
             [['keys', 'rotate'], 'cashback keys: unknown subcommand "rotate"'],
             [['keys', 'list', '--bogus'], 'cashback keys list: unknown option --bogus'],
             [['keys', 'list', '-x'], 'cashback keys list: unknown option -x'],
@@ -156,7 +156,7 @@ final class CliTest extends TestCase
         $this->assertStringContainsString('shown only once and cannot be shown again', $run['stderr']);
 
         $json = $this->json(0, 'keys', 'create', 'central');
-        $this->assertSame(['id', 'name', 'store_id', 'key'], array_keys($json));
+        $this->assertSame(['id', 'name', 'store_id', 'key', 'allowed_networks'], array_keys($json));
         $this->assertSame([2, 'central', null], [$json['id'], $json['name'], $json['store_id']]);
 
         $list = $this->cli('keys', 'list');
@@ -167,7 +167,7 @@ final class CliTest extends TestCase
             $this->assertStringNotContainsString($hidden, json_encode($listJson));
         }
         $this->assertStringContainsString(substr($secret[0], 0, 16), $list['stdout'], 'the public prefix is listed');
-        $this->assertMatchesRegularExpression('/^ID\s+NAME\s+STORE\s+PREFIX\s+CREATED\s+STATUS$/m', $list['stdout']);
+        $this->assertMatchesRegularExpression('/^ID\s+NAME\s+STORE\s+PREFIX\s+NETWORKS\s+CREATED\s+STATUS$/m', $list['stdout']);
         $this->assertSame([2, 1], array_column($listJson['keys'], 'id'));
         $this->assertArrayNotHasKey('key', $listJson['keys'][0]);
     }
@@ -185,6 +185,23 @@ final class CliTest extends TestCase
         $missing = $this->cli('keys', 'revoke', '99');
         $this->assertSame(1, $missing['exit']);
         $this->assertSame("error: not_found: no API key with id 99\n", $missing['stderr']);
+    }
+
+    public function testKeysLimitedToNetworks(): void
+    {
+        $run = $this->cli('keys', 'create', 'branch', '--networks=10.1.0.0/16, 192.0.2.10');
+        $this->assertSame(0, $run['exit'], $run['stderr']);
+        $this->assertStringContainsString('(only from 10.1.0.0/16, 192.0.2.10/32)', $run['stdout']);
+        $this->assertSame(
+            ['id' => 1, 'allowed_networks' => ['127.0.0.0/8']],
+            $this->json(0, 'keys', 'networks', '1', '127.0.0.0/8'),
+        );
+        $this->assertSame(['127.0.0.0/8'], $this->json(0, 'keys', 'list')['keys'][0]['allowed_networks']);
+        $this->assertSame("API key 1 is accepted from any address.\n", $this->cli('keys', 'networks', '1')['stdout']);
+        $this->assertSame([], $this->json(0, 'keys', 'list')['keys'][0]['allowed_networks']);
+        $bad = $this->cli('keys', 'networks', '1', 'not-a-network');
+        $this->assertSame(1, $bad['exit']);
+        $this->assertStringStartsWith('error: invalid_network: ', $bad['stderr']);
     }
 
     public function testKeysListWhenEmpty(): void

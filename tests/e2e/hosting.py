@@ -84,8 +84,10 @@ class Ledger:
         """Runs code whose value is the expression `code`; returns it JSON-decoded."""
         return json.loads(self.php(f"echo json_encode({code});"))
 
-    def create_key(self, name: str, store_id: str | None = None) -> tuple[int, str]:
-        created = self.call(f"$ledger->createApiKey({json.dumps(name)}, {json.dumps(store_id) if store_id else 'null'})")
+    def create_key(self, name: str, store_id: str | None = None, networks: list[str] | None = None) -> tuple[int, str]:
+        store = json.dumps(store_id) if store_id else "null"
+        nets = f"json_decode({json.dumps(json.dumps(networks))}, true)" if networks else "null"
+        created = self.call(f"$ledger->createApiKey({json.dumps(name)}, {store}, {nets})")
         return created["id"], created["key"]
 
     def revoke_key(self, key_id: int) -> bool:

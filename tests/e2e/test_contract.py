@@ -87,6 +87,39 @@ def test_revoked_key_is_refused_at_once(site, anon, customer):
     assert balance_of(anon.with_key(site.demo_key), customer.phone(0)) == Decimal("10.00")
 
 
+def test_key_limited_to_other_networks_is_forbidden(site, anon, customer):
+    _, key = site.ledger.create_key("store-branch", "store-8", ["10.8.0.0/16", "2001:db8:8::/48"])
+    client = anon.with_key(key)
+    before = balance_of(anon.with_key(site.demo_key), customer.phone(0))
+    for method, path, query, body in SECURED_CALLS:
+        reply = client.request(method, path, query=query, body=body)
+        assert (reply.status, reply.body["error"]) == (403, "forbidden_network"), reply
+    assert balance_of(anon.with_key(site.demo_key), customer.phone(0)) == before
+    _, local = site.ledger.create_key("store-local", "store-8", ["127.0.0.0/8", "::1/128"])
+    assert anon.with_key(local).get("balance", user_phone=customer.phone(0)).status == 200
+
+
+def test_throttling_of_failed_authentication(site, contract, tmp_path, customer):
+    # A second host on the same ledger, with throttling after 3 failures per address.
+    config = tmp_path / "throttled.php"
+    php_config(config, {"database": str(site.ledger.db), "auth_max_failures": 3, "retry_after_seconds": RETRY_AFTER})
+    host = Host(tmp_path, config, workers=2)
+    try:
+        client = ApiClient(host.base_url, contract, "cbk_000000000000_" + "1" * 48)
+        assert [client.get("balance", user_phone=customer.phone(0)).status for _ in range(3)] == [401, 401, 401]
+        # Now even the right key is refused from this address, with a Retry-After.
+        for method, path, query, body in SECURED_CALLS:
+            reply = client.with_key(site.demo_key).request(method, path, query=query, body=body)
+            assert (reply.status, reply.body["error"]) == (429, "too_many_requests"), reply
+            assert 1 <= int(reply.headers["Retry-After"]) <= 300
+        logged = site.ledger.call("array_column($ledger->syncLog(['status' => 'throttled'], 10)['items'], 'error')")
+        assert logged and set(logged) == {"too_many_requests"}
+    finally:
+        host.stop()
+        # Later tests of this session use 127.0.0.1 too: forget its failures.
+        subprocess.run(["sqlite3", str(site.ledger.db), "DELETE FROM auth_failures"], check=True, timeout=10)
+
+
 def test_health_needs_no_key(anon):
     reply = anon.get("health")
     assert reply.status == 200

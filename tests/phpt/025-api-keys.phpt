@@ -79,7 +79,7 @@ foreach (glob(sys_get_temp_dir() . '/cashback-phpt-*-' . $name . '.db') ?: [] as
 }
 ?>
 --EXPECT--
-create keys: ["id","name","store_id","key"]
+create keys: ["id","name","store_id","key","allowed_networks"]
 int(1)
 string(8) "store-12"
 string(8) "store-12"
@@ -89,7 +89,7 @@ int(2)
 NULL
 bool(true)
 list count: 2
-list keys: ["id","name","store_id","prefix","created_at","revoked_at","active"]
+list keys: ["id","name","store_id","prefix","created_at","revoked_at","active","allowed_networks"]
 bool(false)
 bool(false)
 listed: [2,"1c-central",null,true,null]
@@ -99,8 +99,8 @@ int(1)
 bool(true)
 int(16)
 bool(false)
-verify k1: {"id":1,"name":"store-12","store_id":"store-12"}
-verify k2: {"id":2,"name":"1c-central","store_id":null}
+verify k1: {"id":1,"name":"store-12","store_id":"store-12","allowed_networks":[]}
+verify k2: {"id":2,"name":"1c-central","store_id":null,"allowed_networks":[]}
 wrong secret: null
 other key's lookup with k1 secret: null
 garbage: null

@@ -48,14 +48,30 @@ final class Api
         $call = new Call($request, $started);
         try {
             $ledger = $this->settings->openLedger();
-            $call->client = $ledger->verifyApiKey((string) $request->header('X-API-Key'));
-            if ($call->client === null) {
-                return $call->logged($ledger, Response::error(401, 'unauthorized'));
+            $auth = $ledger->authenticate((string) $request->header('X-API-Key'), $request->remoteAddress);
+            if ($auth['status'] !== 'ok') {
+                return $call->logged($ledger, $this->refusal($auth));
             }
+            $call->client = $auth['client'];
             return $this->$handler($ledger, $call);
         } catch (\CashbackException $e) {
             return $this->failure($e, isset($ledger) ? $ledger : null, $call);
         }
+    }
+
+    /** The answer to a key that is missing, unknown, revoked, used from a foreign network, or throttled. */
+    private function refusal(array $auth): Response
+    {
+        return match ($auth['status']) {
+            'forbidden_network' => Response::error(403, 'forbidden_network', ['message' => 'This API key may not be used from your address.']),
+            'throttled' => Response::error(
+                429,
+                'too_many_requests',
+                ['message' => 'Too many failed authentications from your address; retry later.'],
+                ['Retry-After' => (string) $auth['retry_after']],
+            ),
+            default => Response::error(401, 'unauthorized'),
+        };
     }
 
     private function failure(\CashbackException $e, ?\CashbackLedger $ledger, Call $call): Response

@@ -10,6 +10,9 @@ namespace Cashback\Api;
  */
 final class Call
 {
+    /** Sync-log statuses of refused authentication, so an operator can filter attacks. */
+    private const REFUSAL_STATUS = [401 => 'unauthorized', 403 => 'forbidden', 429 => 'throttled'];
+
     /** @var array{id: int, name: string, store_id: ?string}|null */
     public ?array $client = null;
 
@@ -51,7 +54,7 @@ final class Call
             'endpoint' => $this->request->path,
             'client' => $this->client['name'] ?? null,
             'store_id' => $this->store(),
-            'status' => $error === null ? 'success' : ($status === 401 ? 'unauthorized' : 'error'),
+            'status' => $error === null ? 'success' : (self::REFUSAL_STATUS[$status] ?? 'error'),
             'error' => $error,
             'duration_ms' => intdiv(hrtime(true) - $this->startedNs, 1_000_000),
         ]);

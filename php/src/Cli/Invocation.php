@@ -28,6 +28,12 @@ final class Invocation
         return $this->arguments[$index] ?? null;
     }
 
+    /** @return list<string> */
+    public function arguments(): array
+    {
+        return $this->arguments;
+    }
+
     public function option(string $name): ?string
     {
         return $this->parsed->value($name);
