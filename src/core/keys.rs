@@ -182,22 +182,25 @@ pub fn revoke(db: &Connection, id: i64, now_ms: i64) -> Result<bool> {
 /// Storage faults.
 pub fn verify(db: &Connection, key: &str) -> Result<Option<Client>> {
     let lookup = key.strip_prefix(PREFIX).and_then(|rest| rest.split_once('_')).map_or("", |(lookup, _)| lookup);
-    let row: Option<(i64, String, Option<String>, Vec<u8>, Option<String>)> = db
+    let row: Option<(Client, Vec<u8>)> = db
         .prepare_cached(
             "SELECT id, name, store_id, hash, allowed_networks FROM api_keys WHERE lookup = ?1 AND revoked_at IS NULL",
         )?
-        .query_row([lookup], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?)))
+        .query_row([lookup], |row| {
+            let client = Client {
+                id: row.get(0)?,
+                name: row.get(1)?,
+                store_id: row.get(2)?,
+                networks: networks_from_column(row.get(4)?),
+            };
+            Ok((client, row.get(3)?))
+        })
         .optional()?;
     // Hash and compare even when no row matched, so timing does not tell whether a lookup part exists.
     let given = sha256(key.as_bytes());
-    let stored = row.as_ref().map_or([0u8; 32].to_vec(), |(_, _, _, hash, _)| hash.clone());
+    let stored = row.as_ref().map_or([0u8; 32].to_vec(), |(_, hash)| hash.clone());
     let matches = constant_time_eq(&given, &stored);
-    Ok(row.filter(|_| matches).map(|(id, name, store_id, _, networks)| Client {
-        id,
-        name,
-        store_id,
-        networks: networks_from_column(networks),
-    }))
+    Ok(row.filter(|_| matches).map(|(client, _)| client))
 }
 
 /// Checks a key as used from `address` (empty: a local caller, never throttled),
