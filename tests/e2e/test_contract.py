@@ -120,6 +120,26 @@ def test_throttling_of_failed_authentication(site, contract, tmp_path, customer)
         subprocess.run(["sqlite3", str(site.ledger.db), "DELETE FROM auth_failures"], check=True, timeout=10)
 
 
+def test_keys_never_reach_logs_or_errors(site, anon, customer):
+    wrong = "cbk_0123456789ab_" + "f" * 48
+    replies = [
+        anon.with_key(site.demo_key).get("balance", user_phone=customer.phone(0)),
+        anon.with_key(wrong).get("balance", user_phone=customer.phone(0)),
+        anon.with_key(site.demo_key).post("transactions", {"type": "bogus", "external_id": xid("k")}),
+    ]
+    secrets = [site.demo_key.rsplit("_", 1)[1], wrong.rsplit("_", 1)[1]]
+    dumped = subprocess.run(["sqlite3", str(site.ledger.db), ".dump sync_log"], capture_output=True, text=True,
+                            check=True, timeout=30).stdout
+    for secret in secrets:
+        assert secret not in dumped, "a key reached the sync log"
+        assert secret not in site.host.log(), "a key reached the server log"
+        assert all(secret.encode() not in reply.raw for reply in replies), "a key was echoed in a response"
+    # the stored hashes are not the keys either
+    stored = subprocess.run(["sqlite3", str(site.ledger.db), ".dump api_keys"], capture_output=True, text=True,
+                            check=True, timeout=30).stdout
+    assert all(secret not in stored for secret in secrets)
+
+
 def test_health_needs_no_key(anon):
     reply = anon.get("health")
     assert reply.status == 200
