@@ -13,13 +13,14 @@ WORKERS      ?= 4
 RUN_PACKAGES  := php8.2-cli php8.2-dev libclang-dev sqlite3
 TEST_PACKAGES := $(RUN_PACKAGES) php8.2-fpm nginx-light chromium phpunit
 
-.PHONY: all deps deps-test build test test-rust test-php test-stubs run install uninstall clean help
+.PHONY: all deps deps-test build bitrix-module test test-rust test-php test-stubs run install uninstall clean help
 
 all: build
 
 help:
 	@echo "make run      build and serve the API on 127.0.0.1:$(PORT) with a demo database (var/cashback.db)"
 	@echo "make test     build, then run the Rust, stub and .phpt tests"
+	@echo "make bitrix-module  package the Bitrix module (with the shared API code) as dist/retaillab.cashback.tar.gz"
 	@echo "make install  copy the extension into PHP's extension dir and enable it for the CLI and FPM"
 	@echo "make clean    remove build output and var/"
 
@@ -49,6 +50,14 @@ build: deps
 	$(CARGO) build --release
 
 $(EXTENSION): build
+
+# The Bitrix module as an integrator installs it: bitrix-module/ plus the shared API code in shared/.
+bitrix-module:
+	@rm -rf dist/retaillab.cashback && mkdir -p dist
+	cp -r bitrix-module dist/retaillab.cashback
+	cp -r php/src dist/retaillab.cashback/shared
+	tar -C dist -czf dist/retaillab.cashback.tar.gz retaillab.cashback
+	@echo "dist/retaillab.cashback.tar.gz: unpack into /local/modules/ (see bitrix-module/README.md)"
 
 test: deps-test build
 	@tests/run.sh $(EXTENSION)
@@ -84,4 +93,4 @@ uninstall:
 
 clean:
 	$(CARGO) clean
-	rm -rf var
+	rm -rf var dist

@@ -61,6 +61,7 @@ suite stubs plain tests/stubs/check.sh "$extension"
 suite phpt phpt env TEST_PHP_EXECUTABLE="$(command -v php)" TEST_PHP_ARGS="-d extension=$extension" \
     php "$(php-config --extension-dir)/build/run-tests.php" -q --show-diff tests/phpt
 suite cli phpunit php -d extension="$extension" "$(command -v phpunit)" --configuration tests/cli/phpunit.xml
+suite bitrix phpunit php -d extension="$extension" "$(command -v phpunit)" --configuration tests/bitrix/phpunit.xml
 python_env > "$log/venv" 2>&1 || { cat "$log/venv"; echo "cannot prepare the Python test environment"; }
 suite e2e pytest var/test-venv/bin/python -m pytest -q tests/e2e
 suite fpm plain bash tests/fpm/run.sh "$extension"

@@ -30,9 +30,24 @@ pub type SharedConnection = Arc<Mutex<Connection>>;
 
 type CacheKey = (u32, PathBuf);
 
-static CACHE: Lazy<Mutex<HashMap<CacheKey, SharedConnection>>> = Lazy::new(|| Mutex::new(HashMap::new()));
+/// A cached connection and the identity of the file it opened.
+struct Cached {
+    connection: SharedConnection,
+    file: Option<FileId>,
+}
 
-/// Returns this process's connection to `path`, opening it on first use.
+/// Device and inode: a path whose file was deleted, replaced or restored from a backup names another file.
+type FileId = (u64, u64);
+
+fn file_id(path: &Path) -> Option<FileId> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).ok().map(|meta| (meta.dev(), meta.ino()))
+}
+
+static CACHE: Lazy<Mutex<HashMap<CacheKey, Cached>>> = Lazy::new(|| Mutex::new(HashMap::new()));
+
+/// Returns this process's connection to `path`, opening it on first use, and
+/// again when the file at the path is no longer the one it opened.
 ///
 /// # Errors
 /// Storage faults while opening or migrating, or a schema that is too new.
@@ -41,11 +56,15 @@ pub fn shared(path: &Path, busy_timeout: Duration) -> Result<SharedConnection> {
     let key = (pid, path.to_path_buf());
     let mut cache = CACHE.lock();
     forget_inherited(&mut cache, pid);
-    if let Some(connection) = cache.get(&key) {
-        return Ok(Arc::clone(connection));
+    let current = file_id(path);
+    if let Some(cached) = cache.get(&key) {
+        if cached.file.is_some() && cached.file == current {
+            return Ok(Arc::clone(&cached.connection));
+        }
+        cache.remove(&key);
     }
     let connection = Arc::new(Mutex::new(open(path, busy_timeout)?));
-    cache.insert(key, Arc::clone(&connection));
+    cache.insert(key, Cached { connection: Arc::clone(&connection), file: file_id(path) });
     Ok(connection)
 }
 
@@ -56,11 +75,11 @@ pub fn evict(path: &Path) {
 
 /// Leaks connections a forked child inherited: closing them would run SQLite
 /// cleanup on its parent's file handles, which is exactly what must not happen.
-fn forget_inherited(cache: &mut HashMap<CacheKey, SharedConnection>, pid: u32) {
+fn forget_inherited(cache: &mut HashMap<CacheKey, Cached>, pid: u32) {
     let inherited: Vec<CacheKey> = cache.keys().filter(|(owner, _)| *owner != pid).cloned().collect();
     for key in inherited {
-        if let Some(connection) = cache.remove(&key) {
-            std::mem::forget(connection);
+        if let Some(cached) = cache.remove(&key) {
+            std::mem::forget(cached.connection);
         }
     }
 }
@@ -162,5 +181,21 @@ mod tests {
         evict(&path);
         let third = shared(&path, Duration::from_millis(100)).unwrap();
         assert!(!Arc::ptr_eq(&first, &third));
+    }
+
+    #[test]
+    fn a_replaced_file_is_reopened() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ledger.db");
+        let first = shared(&path, Duration::from_millis(100)).unwrap();
+        first.lock().execute("INSERT INTO phones VALUES ('79001234567', 1, 1)", []).unwrap();
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+        let second = shared(&path, Duration::from_millis(100)).unwrap();
+        assert!(!Arc::ptr_eq(&first, &second), "a deleted file must not be served from the cache");
+        let phones: i64 = second.lock().query_row("SELECT count(*) FROM phones", [], |row| row.get(0)).unwrap();
+        assert_eq!(phones, 0);
+        assert!(Arc::ptr_eq(&second, &shared(&path, Duration::from_millis(100)).unwrap()));
     }
 }

@@ -16,6 +16,20 @@ define('CASHBACK_REPO', dirname(__DIR__, 2));
 define('CASHBACK_MODULE_DIR', CASHBACK_REPO . '/bitrix-module');
 $_SERVER['DOCUMENT_ROOT'] = sys_get_temp_dir() . '/cashback-bitrix-docroot-' . getmypid();
 @mkdir($_SERVER['DOCUMENT_ROOT'], 0700, true);
+register_shutdown_function(static function (): void {
+    // Tests copy files into the document root; leave nothing behind.
+    $root = $_SERVER['DOCUMENT_ROOT'];
+    if (is_dir($root)) {
+        $items = new RecursiveIteratorIterator(
+            new RecursiveDirectoryIterator($root, FilesystemIterator::SKIP_DOTS),
+            RecursiveIteratorIterator::CHILD_FIRST,
+        );
+        foreach ($items as $item) {
+            $item->isDir() && !$item->isLink() ? rmdir($item->getPathname()) : unlink($item->getPathname());
+        }
+        rmdir($root);
+    }
+});
 define('B_PROLOG_INCLUDED', true);
 define('LANGUAGE_ID', getenv('CASHBACK_TEST_LANG') ?: 'ru');
 

@@ -49,3 +49,101 @@ final class Option
         return $$variable ?? [];
     }
 }
+
+/**
+ * Test double of Bitrix\Main\Config\Configuration over the site's real files:
+ * DOCUMENT_ROOT/bitrix/.settings.php, overridden section by section by
+ * /bitrix/.settings_extra.php. Like the kernel: add() leaves a readonly section
+ * alone, addReadonly() writes it anyway, saveConfiguration() rewrites only
+ * .settings.php (never the extra file).
+ */
+final class Configuration
+{
+    private static ?Configuration $instance = null;
+
+    /** @var array<string, array{value: mixed, readonly: bool}>|null */
+    private ?array $data = null;
+
+    /** @var array<string, array{value: mixed, readonly: bool}>|null what .settings.php holds */
+    private ?array $stored = null;
+
+    public static function getInstance($moduleId = null): Configuration
+    {
+        return self::$instance ??= new self();
+    }
+
+    /** Forgets what was loaded (the next call reads the files again, as a new hit would). */
+    public static function reset(): void
+    {
+        self::$instance = null;
+    }
+
+    public static function getValue($name)
+    {
+        return self::getInstance()->get($name);
+    }
+
+    public static function setValue($name, $value): void
+    {
+        $configuration = self::getInstance();
+        $configuration->add($name, $value);
+        $configuration->saveConfiguration();
+    }
+
+    public function get($name)
+    {
+        $this->load();
+        return $this->data[$name]['value'] ?? null;
+    }
+
+    public function add($name, $value): void
+    {
+        $this->load();
+        if (empty($this->data[$name]['readonly'])) {
+            $this->data[$name] = ['value' => $value, 'readonly' => false];
+        }
+        if (empty($this->stored[$name]['readonly'])) {
+            $this->stored[$name] = ['value' => $value, 'readonly' => false];
+        }
+    }
+
+    public function addReadonly($name, $value): void
+    {
+        $this->load();
+        $this->data[$name] = ['value' => $value, 'readonly' => true];
+        $this->stored[$name] = ['value' => $value, 'readonly' => true];
+    }
+
+    public function delete($name): void
+    {
+        $this->load();
+        unset($this->data[$name], $this->stored[$name]);
+    }
+
+    public function saveConfiguration(): void
+    {
+        $this->load();
+        file_put_contents(self::path('/bitrix/.settings.php'), "<?php\nreturn " . var_export($this->stored, true) . ";\n");
+    }
+
+    private function load(): void
+    {
+        if ($this->data !== null) {
+            return;
+        }
+        $read = static function (string $file): array {
+            if (!is_file($file)) {
+                return [];
+            }
+            $data = include $file;
+            return is_array($data) ? $data : [];
+        };
+        $this->stored = $read(self::path('/bitrix/.settings.php'));
+        $this->data = $read(self::path('/bitrix/.settings_extra.php')) + $this->stored;
+    }
+
+    private static function path(string $relative): string
+    {
+        return rtrim((string) $_SERVER['DOCUMENT_ROOT'], '/') . $relative;
+    }
+}

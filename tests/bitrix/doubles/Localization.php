@@ -31,6 +31,27 @@ final class Loc
         }
     }
 
+    /**
+     * Like Bitrix: the messages of $file's lang file in $language (default the
+     * current one), returned and not merged into what getMessage() reads.
+     *
+     * @return array<string, string>
+     */
+    public static function loadLanguageFile(string $file, ?string $language = null): array
+    {
+        $module = realpath(\CASHBACK_MODULE_DIR);
+        $real = realpath($file) ?: $file;
+        if ($module === false || !str_starts_with($real, $module . '/')) {
+            return [];
+        }
+        $langFile = $module . '/lang/' . ($language ?? \LANGUAGE_ID) . '/' . substr($real, strlen($module) + 1);
+        $MESS = [];
+        if (is_file($langFile)) {
+            include $langFile;
+        }
+        return $MESS;
+    }
+
     /** Like Bitrix: null for an unknown code; `#NAME#` placeholders replaced. */
     public static function getMessage(string $code, ?array $replace = null, ?string $language = null): ?string
     {

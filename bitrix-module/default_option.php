@@ -1,0 +1,38 @@
+<?php
+
+// Defaults of the module's options: Bitrix\Main\Config\Option::get('retaillab.cashback', $name)
+// falls back to this array when an option was never saved. Values are strings, as Option stores them.
+// Retaillab\Cashback\Options reads them with types and checks.
+
+$retaillab_cashback_default_option = [
+    // The ledger's SQLite file. A relative path is relative to DOCUMENT_ROOT; an empty value means
+    // "the cashback.database ini setting". The default sits in /bitrix/php_interface, which stock
+    // Bitrix nginx configs deny (location ~* ^/bitrix/(modules|...|php_interface)); the installer also
+    // puts a deny-all .htaccess next to it for Apache. Production: an absolute path outside
+    // DOCUMENT_ROOT, e.g. /var/lib/cashback/cashback.db (see README.md, "Where the ledger lives").
+    'database_path' => 'bitrix/php_interface/retaillab.cashback/cashback.db',
+    // Zone of timestamps sent without an offset (1C sends local time): Russia/Kazakhstan IANA names, UTC, +03:00.
+    'timezone' => 'Europe/Moscow',
+    // Largest batch accepted by POST transactions/batch.
+    'max_batch' => '10000',
+    // Largest request body (16 MiB); keep nginx client_max_body_size and PHP post_max_size at least this big.
+    'max_body_bytes' => '16777216',
+    // A store that sent nothing for this many hours is reported as silent.
+    'silence_hours' => '6',
+    // Per-store thresholds, JSON {"store-1": 12, ...}; edited in the settings page as "store-1 = 12" lines.
+    'store_silence_hours' => '{}',
+    // Who gets the "store is silent" e-mail (comma-separated); empty: only the admin-panel notice.
+    'notify_email' => '',
+    // Sync-log rows older than this are pruned daily.
+    'log_retention_days' => '90',
+    // Online shop: cashback accrued on a paid order, percent of the order sum.
+    'accrual_percent' => '5',
+    // Online shop: orders below this sum (rubles) accrue nothing.
+    'accrual_min_order' => '0',
+    // Online shop: Y — delivery price does not accrue cashback.
+    'accrual_exclude_delivery' => 'Y',
+    // Online shop: at most this percent of an order may be paid with cashback.
+    'redeem_max_percent' => '50',
+    // Online shop: code of the order property holding the cashback the customer redeems.
+    'redeem_property_code' => 'CASHBACK_REDEEM',
+];

@@ -1,0 +1,11 @@
+<?php
+
+// Copied to /bitrix/admin/ by the module installer; the page itself lives in
+// the module folder, under /local/modules (preferred) or /bitrix/modules.
+if (is_file($_SERVER['DOCUMENT_ROOT'] . '/local/modules/retaillab.cashback/admin/log.php')) {
+    require $_SERVER['DOCUMENT_ROOT'] . '/local/modules/retaillab.cashback/admin/log.php';
+} elseif (is_file($_SERVER['DOCUMENT_ROOT'] . '/bitrix/modules/retaillab.cashback/admin/log.php')) {
+    require $_SERVER['DOCUMENT_ROOT'] . '/bitrix/modules/retaillab.cashback/admin/log.php';
+} else {
+    require $_SERVER['DOCUMENT_ROOT'] . '/bitrix/admin/404.php';
+}

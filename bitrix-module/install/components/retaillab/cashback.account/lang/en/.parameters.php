@@ -1,0 +1,4 @@
+<?php
+$MESS['RETAILLAB_CASHBACK_ACCOUNT_PARAM_ORDER_URL_TEMPLATE'] = 'Order page (#ID# is the order ID)';
+$MESS['RETAILLAB_CASHBACK_ACCOUNT_PARAM_PAGE_SIZE'] = 'Entries per page (1–100)';
+$MESS['RETAILLAB_CASHBACK_ACCOUNT_PARAM_CURSOR_PARAM'] = 'GET parameter of the history page';

@@ -1,0 +1,2 @@
+<?php
+$MESS['RETAILLAB_CASHBACK_ACCOUNT_COMPONENT_TITLE'] = 'Мой кэшбэк';

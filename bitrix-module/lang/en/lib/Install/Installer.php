@@ -1,0 +1,14 @@
+<?php
+$MESS['RETAILLAB_CASHBACK_INSTALL_NO_EXTENSION'] = 'The cashback PHP extension is not loaded (PHP #PHP_VERSION#, #SAPI#), and the module cannot work without it: it holds the cashback ledger. Install the extension (make install in the project, or copy cashback.so into #EXTENSION_DIR#), enable it with the line extension=cashback.so in php.ini (#INI#) or in a separate .ini in #INI_DIR# — for PHP-FPM and for the command-line PHP that runs cron — then restart PHP-FPM and install again. Check: php -m | grep cashback.';
+$MESS['RETAILLAB_CASHBACK_INSTALL_DATABASE_FAILED'] = 'Cannot create the cashback ledger database #PATH#: #ERROR#. Make sure the folder exists or can be created and is writable by the user PHP-FPM and cron run as, or choose another path (the module option database_path, or cashback.database in php.ini).';
+$MESS['RETAILLAB_CASHBACK_INSTALL_DATABASE_READY'] = 'Cashback ledger database: #PATH#.';
+$MESS['RETAILLAB_CASHBACK_INSTALL_DATABASE_PUBLIC'] = 'The database folder #DIR# is inside the site root. For Apache it got a deny-all .htaccess; for nginx make sure a deny rule covers this path (see the module README), or move the database out of the site root.';
+$MESS['RETAILLAB_CASHBACK_INSTALL_STEP_FAILED'] = 'Error: #ERROR#';
+$MESS['RETAILLAB_CASHBACK_INSTALL_MODULE_MISSING'] = 'The #MODULE# module is not installed: the online-shop order handlers were not registered. After installing #MODULE#, reinstall the Cashback module keeping its data.';
+$MESS['RETAILLAB_CASHBACK_INSTALL_ROUTING_UNAVAILABLE'] = 'The main module #VERSION# has no routing (21.400.0 or later is needed): the 1C API is served through the urlrewrite.php rule and /local/api/cashback/v1/index.php.';
+$MESS['RETAILLAB_CASHBACK_INSTALL_ROUTES_FOREIGN'] = 'The file #FILE# already exists and belongs to something else: the module routes were not installed. The 1C API is served through the urlrewrite.php rule.';
+$MESS['RETAILLAB_CASHBACK_INSTALL_ROUTING_MANUAL'] = 'The routing section is defined in #FILE#, which the kernel API cannot change: add \'#ROUTE_FILE#\' to its \'routing\' => [\'value\' => [\'config\' => [...]]] list by hand. Until then the API works through the urlrewrite.php rule.';
+$MESS['RETAILLAB_CASHBACK_INSTALL_ROUTING_WEBSERVER'] = 'The API routes are installed (/local/routes/cashback.php). They work when the web server sends non-existent URLs to /bitrix/routing_index.php (nginx: try_files $uri $uri/ /bitrix/routing_index.php;). Otherwise the API is served through the urlrewrite.php rule.';
+$MESS['RETAILLAB_CASHBACK_UNINSTALL_ROUTING_MANUAL'] = 'The routing section is defined in #FILE#: remove \'#ROUTE_FILE#\' from its config list by hand.';
+$MESS['RETAILLAB_CASHBACK_UNINSTALL_DATA_KEPT'] = 'The cashback ledger data is kept: #PATH#. The module settings are kept.';
+$MESS['RETAILLAB_CASHBACK_UNINSTALL_DATA_DELETED'] = 'The cashback ledger database #PATH# and the module settings are deleted.';

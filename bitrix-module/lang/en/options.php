@@ -1,0 +1,15 @@
+<?php
+$MESS['RETAILLAB_CASHBACK_OPTIONS_NOT_INSTALLED'] = 'The Cashback module is not installed.';
+$MESS['RETAILLAB_CASHBACK_OPTIONS_ACCESS_DENIED'] = 'Access to the Cashback module settings is denied.';
+$MESS['RETAILLAB_CASHBACK_OPTIONS_TAB_STORAGE'] = 'Storage';
+$MESS['RETAILLAB_CASHBACK_OPTIONS_TAB_STORAGE_TITLE'] = 'The ledger database and API limits';
+$MESS['RETAILLAB_CASHBACK_OPTIONS_TAB_MONITORING'] = 'Store monitoring';
+$MESS['RETAILLAB_CASHBACK_OPTIONS_TAB_MONITORING_TITLE'] = 'Silent stores, notifications and sync-log retention';
+$MESS['RETAILLAB_CASHBACK_OPTIONS_TAB_SHOP'] = 'Online shop';
+$MESS['RETAILLAB_CASHBACK_OPTIONS_TAB_SHOP_TITLE'] = 'Cashback accrual and redemption on orders';
+$MESS['RETAILLAB_CASHBACK_OPTIONS_TAB_KEYS'] = 'API keys';
+$MESS['RETAILLAB_CASHBACK_OPTIONS_TAB_KEYS_TITLE'] = 'Access keys of the stores and the 1C central base';
+$MESS['RETAILLAB_CASHBACK_OPTIONS_TAB_RIGHTS'] = 'Access';
+$MESS['RETAILLAB_CASHBACK_OPTIONS_TAB_RIGHTS_TITLE'] = 'Access level to the module';
+$MESS['RETAILLAB_CASHBACK_OPTIONS_SAVE'] = 'Save';
+$MESS['RETAILLAB_CASHBACK_OPTIONS_APPLY'] = 'Apply';
