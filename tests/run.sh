@@ -65,6 +65,7 @@ suite bitrix phpunit php -d extension="$extension" "$(command -v phpunit)" --con
 python_env > "$log/venv" 2>&1 || { cat "$log/venv"; echo "cannot prepare the Python test environment"; }
 suite e2e pytest var/test-venv/bin/python -m pytest -q tests/e2e
 suite fpm plain bash tests/fpm/run.sh "$extension"
+suite onec plain bash tests/onec/run.sh "$extension"
 browser_env > "$log/npm" 2>&1 || { cat "$log/npm"; echo "cannot install the browser test's packages"; }
 suite browser node node --test tests/browser/
 
