@@ -76,7 +76,7 @@ test-php: build
 run: build
 	@$(PHP) -d extension=$(EXTENSION) php/bin/setup-demo.php $(VAR) $(PORT)
 	PHP_CLI_SERVER_WORKERS=$(WORKERS) CASHBACK_CONFIG=$(VAR)/config.php \
-		$(PHP) -d extension=$(EXTENSION) -S 127.0.0.1:$(PORT) php/public/index.php
+		$(PHP) -d extension=$(EXTENSION) -d enable_post_data_reading=0 -S 127.0.0.1:$(PORT) php/public/index.php
 
 install: build
 	@dir=$$(php-config --extension-dir); \

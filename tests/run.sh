@@ -64,6 +64,7 @@ suite cli phpunit php -d extension="$extension" "$(command -v phpunit)" --config
 suite bitrix phpunit php -d extension="$extension" "$(command -v phpunit)" --configuration tests/bitrix/phpunit.xml
 python_env > "$log/venv" 2>&1 || { cat "$log/venv"; echo "cannot prepare the Python test environment"; }
 suite e2e pytest var/test-venv/bin/python -m pytest -q tests/e2e
+suite hostile pytest var/test-venv/bin/python -m pytest -q tests/hostile
 suite fpm plain bash tests/fpm/run.sh "$extension"
 suite onec plain bash tests/onec/run.sh "$extension"
 browser_env > "$log/npm" 2>&1 || { cat "$log/npm"; echo "cannot install the browser test's packages"; }

@@ -63,7 +63,7 @@ export function writeConfig(file, settings) {
 
 /** Starts `php -S` on the front controller and waits until /admin/login answers. */
 export async function startHost({ config, port, workers = 4, logFile }) {
-  const child = spawn(PHP, ['-d', `extension=${EXTENSION}`, '-S', `127.0.0.1:${port}`, 'php/public/index.php'], {
+  const child = spawn(PHP, ['-d', `extension=${EXTENSION}`, '-d', 'enable_post_data_reading=0', '-S', `127.0.0.1:${port}`, 'php/public/index.php'], {
     cwd: ROOT,
     env: { ...process.env, PHP_CLI_SERVER_WORKERS: String(workers), CASHBACK_CONFIG: config },
     detached: true, // its own process group: stop() kills the workers too

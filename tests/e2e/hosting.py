@@ -140,7 +140,9 @@ class Host:
         env = dict(os.environ, PHP_CLI_SERVER_WORKERS=str(workers), CASHBACK_CONFIG=str(config))
         self._log = open(self.log_path, "wb")
         self.process = subprocess.Popen(
-            [PHP, *EXT_ARGS, *php_args, "-S", f"127.0.0.1:{self.port}", "php/public/index.php"],
+            # As in production: the API reads the raw body, so PHP does not parse (and warn about) it.
+            [PHP, *EXT_ARGS, "-d", "enable_post_data_reading=0", *php_args, "-S", f"127.0.0.1:{self.port}",
+             "php/public/index.php"],
             cwd=REPO, env=env, stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group: the workers go down with it
         )

@@ -249,6 +249,13 @@ request GET /php/src/Settings.php
 check "GET /php/src/Settings.php: 404" test "$code" = 404
 request GET "$API/no-such-endpoint" -H "X-API-Key: $KEY"
 check "unknown API path: 404 JSON from the API" test "$code:$(json .error)" = 404:not_found
+# PHP's built-in server answers methods it does not know (QUERY) with its own 501; production reaches the API.
+request QUERY "$API/balance?user_phone=79001234567" -H "X-API-Key: $KEY"
+check "QUERY balance: 405 method_not_allowed, Allow: GET" test "$code:$(json .error):$(header Allow)" = "405:method_not_allowed:GET"
+# With enable_post_data_reading off PHP leaves a multipart body alone: no warning, the JSON is read.
+request POST "$API/transactions" -H "X-API-Key: $KEY" -H 'Content-Type: multipart/form-data' \
+    --data-binary '{"external_id":"FPM_MULTIPART","type":"accrual","amount":1,"user_id":44}'
+check "POST with a multipart Content-Type and no boundary: 200 ok" test "$code:$(json .status)" = 200:ok
 request GET "/fpm-status?json"
 check "FPM status page from loopback: 200" test "$code:$(json .pool)" = 200:cashback
 

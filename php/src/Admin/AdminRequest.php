@@ -33,9 +33,29 @@ final class AdminRequest
             $method === 'HEAD' ? 'GET' : $method,
             (string) parse_url((string) ($_SERVER['REQUEST_URI'] ?? '/'), PHP_URL_PATH),
             $_GET,
-            $_POST,
+            self::formFields(),
             $https,
         );
+    }
+
+    /**
+     * The posted form. The hosts run with enable_post_data_reading=0 (the API
+     * reads raw JSON, and PHP's own parsing warns about bodies it cannot read),
+     * so a url-encoded form is parsed here; multipart is never needed.
+     *
+     * @return array<string, mixed>
+     */
+    private static function formFields(): array
+    {
+        if ($_POST !== [] || ini_get('enable_post_data_reading')) {
+            return $_POST;
+        }
+        $type = strtolower(trim(explode(';', (string) ($_SERVER['CONTENT_TYPE'] ?? ''))[0]));
+        if ($type !== 'application/x-www-form-urlencoded') {
+            return [];
+        }
+        parse_str((string) file_get_contents('php://input'), $fields);
+        return $fields;
     }
 
     /** A query parameter as a string; arrays (`?store[]=x`) count as absent. */

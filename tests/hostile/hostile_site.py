@@ -1,0 +1,121 @@
+"""The standalone host for the hostile-input tests (tests/e2e/hosting.py) on a
+free loopback port with a temporary VARDIR and a config of our own, and a
+read-only view of its ledger database through /usr/bin/sqlite3.
+
+A module of its own (not conftest.py) so that `pytest tests/e2e tests/hostile`
+in one session imports it unambiguously.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+E2E = Path(__file__).resolve().parents[1] / "e2e"
+if str(E2E) not in sys.path:
+    sys.path.insert(0, str(E2E))
+
+from hosting import EXT_ARGS, EXTENSION, PHP, REPO, Host, Ledger, free_port, php_config  # noqa: E402
+
+SQLITE3 = shutil.which("sqlite3") or "/usr/bin/sqlite3"
+
+# Small limits, so that 413s are cheap to provoke (a 10,000-deep array, ~20 KB, still fits).
+MAX_BODY_BYTES = 32 * 1024
+MAX_BATCH = 5
+RETRY_AFTER = 1
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What a refused request must leave untouched."""
+
+    entries: int
+    max_id: int
+    sum_amount: int  # kopecks
+    accounts: int
+    sum_balance: int  # kopecks
+
+    def __str__(self) -> str:
+        return (f"entries={self.entries} max_id={self.max_id} sum(amount)={self.sum_amount} "
+                f"accounts={self.accounts} sum(balance)={self.sum_balance}")
+
+
+class Database:
+    """The ledger file, read with the sqlite3 shell in read-only mode (never written)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def query(self, sql: str) -> list[list[str]]:
+        done = subprocess.run(
+            [SQLITE3, "-readonly", "-batch", "-bail", "-json", str(self.path), sql],
+            capture_output=True, text=True, timeout=30,
+        )
+        assert done.returncode == 0, f"sqlite3 failed ({done.returncode}): {done.stderr}"
+        return json.loads(done.stdout) if done.stdout.strip() else []
+
+    def snapshot(self) -> Snapshot:
+        row = self.query(
+            "SELECT (SELECT count(*) FROM entries) AS entries,"
+            " (SELECT coalesce(max(id), 0) FROM entries) AS max_id,"
+            " (SELECT coalesce(sum(amount), 0) FROM entries) AS sum_amount,"
+            " (SELECT count(*) FROM accounts) AS accounts,"
+            " (SELECT coalesce(sum(balance), 0) FROM accounts) AS sum_balance"
+        )[0]
+        return Snapshot(**{k: int(v) for k, v in row.items()})
+
+    def tables(self) -> set[str]:
+        return {row["name"] for row in self.query("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+@dataclass
+class HostileSite:
+    host: Host
+    ledger: Ledger
+    db: Database
+    vardir: Path
+    demo_key: str
+    max_body_bytes: int
+    max_batch: int
+
+    @property
+    def base_url(self) -> str:
+        return self.host.base_url
+
+
+def start_site(vardir: Path, **limits) -> HostileSite:
+    if EXT_ARGS and not EXTENSION.is_file():
+        pytest.exit(f"the extension is not built: {EXTENSION} (set CASHBACK_EXTENSION)", returncode=4)
+    setup = subprocess.run(
+        [PHP, *EXT_ARGS, "php/bin/setup-demo.php", str(vardir), str(free_port())],
+        cwd=REPO, capture_output=True, text=True, timeout=60,
+    )
+    assert setup.returncode == 0, setup.stderr + setup.stdout
+    config = vardir / "config.php"
+    values = json.loads(subprocess.run(
+        [PHP, "-r", f"echo json_encode(require {json.dumps(str(config))});"],
+        capture_output=True, text=True, check=True,
+    ).stdout)
+    if "'auth_max_failures'" in (REPO / "php" / "src" / "Settings.php").read_text(encoding="utf-8"):
+        # Bad keys are sent on purpose from 127.0.0.1; throttling has tests of its own (tests/e2e).
+        values["auth_max_failures"] = 0
+    values.update(limits)
+    php_config(config, values)
+    database = Path(values["database"])
+    host = Host(vardir, config)
+    return HostileSite(
+        host, Ledger(database), Database(database), vardir,
+        (vardir / "demo-api-key").read_text().strip(),
+        int(values.get("max_body_bytes", 16 * 1024 * 1024)), int(values.get("max_batch", 10000)),
+    )
+
+
+def stop_site(site: HostileSite) -> None:
+    """Stops the host; its log is checked by the tests themselves (a teardown error would hide which)."""
+    site.host.stop()
