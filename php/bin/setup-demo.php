@@ -26,7 +26,7 @@ if (!is_file($config)) {
     file_put_contents($config, "<?php\n\n// Standalone host settings (see php/src/Settings.php for every key).\nreturn " . var_export($settings, true) . ";\n");
 }
 $settings = Cashback\Settings::fromFile($config);
-$ledger = $settings->openLedger();
+$ledger = $settings->openLedger(create: true);
 
 if (!is_file($keyFile)) {
     foreach ([[42, '+7 (900) 123-45-67'], [43, '8 912 000-11-22'], [44, '+375 29 123-45-67']] as [$userId, $phone]) {

@@ -76,13 +76,19 @@ final class Settings
             'busy_timeout_ms' => $this->int('busy_timeout_ms'),
             'max_batch' => $this->int('max_batch'),
             'auth_max_failures' => $this->int('auth_max_failures'),
+            // Serving requests never creates the database: a deleted or moved ledger must answer 503,
+            // not start over empty. Setup (php/bin/setup-demo.php, the Bitrix installer) creates it.
+            'create' => false,
         ];
     }
 
-    /** Opens the ledger (the extension caches the connection per process). */
-    public function openLedger(): \CashbackLedger
+    /**
+     * Opens the ledger (the extension caches the connection per process).
+     * Only setup passes $create: serving requests never creates the file.
+     */
+    public function openLedger(bool $create = false): \CashbackLedger
     {
         $path = $this->database();
-        return new \CashbackLedger($path === '' ? null : $path, $this->ledgerOptions());
+        return new \CashbackLedger($path === '' ? null : $path, ['create' => $create] + $this->ledgerOptions());
     }
 }

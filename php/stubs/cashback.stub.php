@@ -38,7 +38,9 @@ final class CashbackLedger
      * Opens (creating and migrating if needed) the ledger database.
      *
      * @param string|null $path Database file; defaults to the `cashback.database` ini setting.
-     * @param array{timezone?: string, busy_timeout_ms?: int, max_batch?: int, auth_max_failures?: int}|null $options
+     * @param array{timezone?: string, busy_timeout_ms?: int, max_batch?: int, auth_max_failures?: int, create?: bool}|null $options
+     *     `create` (default true) creates a missing database file; hosts serving requests pass
+     *     false so that a deleted or moved ledger fails with database_unavailable.
      * @throws CashbackException
      */
     public function __construct(?string $path = null, ?array $options = null) {}

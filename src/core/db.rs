@@ -16,7 +16,7 @@ use once_cell::sync::Lazy;
 use parking_lot::Mutex;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
-use super::error::{LedgerError, Result};
+use super::error::{LedgerError, Result, StorageFault};
 
 include!(concat!(env!("OUT_DIR"), "/migrations.rs"));
 
@@ -51,7 +51,7 @@ static CACHE: Lazy<Mutex<HashMap<CacheKey, Cached>>> = Lazy::new(|| Mutex::new(H
 ///
 /// # Errors
 /// Storage faults while opening or migrating, or a schema that is too new.
-pub fn shared(path: &Path, busy_timeout: Duration) -> Result<SharedConnection> {
+pub fn shared(path: &Path, busy_timeout: Duration, create: bool) -> Result<SharedConnection> {
     let pid = std::process::id();
     let key = (pid, path.to_path_buf());
     let mut cache = CACHE.lock();
@@ -63,9 +63,24 @@ pub fn shared(path: &Path, busy_timeout: Duration) -> Result<SharedConnection> {
         }
         cache.remove(&key);
     }
-    let connection = Arc::new(Mutex::new(open(path, busy_timeout)?));
+    let connection = Arc::new(Mutex::new(open(path, busy_timeout, create)?));
     cache.insert(key, Cached { connection: Arc::clone(&connection), file: file_id(path) });
     Ok(connection)
+}
+
+/// Sharpens an I/O fault with the operating system's reason: SQLite reports a
+/// write refused for lost permission (EPERM, EACCES, EROFS) or a full disk
+/// (ENOSPC, EDQUOT) as a plain I/O error.
+pub fn refine_fault(connection: &Connection, error: LedgerError) -> LedgerError {
+    let LedgerError::Storage { fault: StorageFault::Other, message } = error else { return error };
+    // SAFETY: the handle is this open connection's; sqlite3_system_errno only reads its last error.
+    let errno = unsafe { rusqlite::ffi::sqlite3_system_errno(connection.handle()) };
+    let fault = match errno {
+        1 | 13 | 30 => StorageFault::ReadOnly,
+        28 | 122 => StorageFault::Full,
+        _ => StorageFault::Other,
+    };
+    LedgerError::Storage { fault, message }
 }
 
 /// Drops a failed connection from the cache so the next call opens afresh.
@@ -84,12 +99,28 @@ fn forget_inherited(cache: &mut HashMap<CacheKey, Cached>, pid: u32) {
     }
 }
 
-/// Opens (creating if needed) and migrates a ledger database.
+/// Opens and migrates a ledger database, creating the file only when `create` is set.
+///
+/// A host serving requests opens with `create` off: a ledger file that was
+/// deleted or moved away must fail loudly (503), not come back empty and
+/// accept writes that the restored file would never have.
 ///
 /// # Errors
-/// Storage faults, or [`LedgerError::SchemaTooNew`].
-pub fn open(path: &Path, busy_timeout: Duration) -> Result<Connection> {
-    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+/// Storage faults (`database_unavailable` for a missing file), or [`LedgerError::SchemaTooNew`].
+pub fn open(path: &Path, busy_timeout: Duration, create: bool) -> Result<Connection> {
+    if !create && !path.exists() {
+        return Err(LedgerError::Storage {
+            fault: StorageFault::CantOpen,
+            message: format!(
+                "no ledger database at {}; create it first (setup, module install or a ledger opened with create)",
+                path.display()
+            ),
+        });
+    }
+    let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    if create {
+        flags |= OpenFlags::SQLITE_OPEN_CREATE;
+    }
     let mut connection = Connection::open_with_flags(path, flags)?;
     connection.busy_timeout(busy_timeout)?;
     configure(&connection)?;
@@ -148,11 +179,11 @@ mod tests {
     fn migrates_a_new_file_and_refuses_a_newer_one() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("ledger.db");
-        let connection = open(&path, Duration::from_millis(100)).unwrap();
+        let connection = open(&path, Duration::from_millis(100), true).unwrap();
         assert_eq!(user_version(&connection).unwrap(), schema_version());
         connection.pragma_update(None, "user_version", schema_version() + 1).unwrap();
         drop(connection);
-        let error = open(&path, Duration::from_millis(100)).unwrap_err();
+        let error = open(&path, Duration::from_millis(100), true).unwrap_err();
         assert_eq!(error.code(), "schema_too_new");
     }
 
@@ -163,7 +194,7 @@ mod tests {
         let connection = Connection::open(&path).unwrap();
         assert_eq!(user_version(&connection).unwrap(), 0);
         drop(connection);
-        let connection = open(&path, Duration::from_millis(100)).unwrap();
+        let connection = open(&path, Duration::from_millis(100), true).unwrap();
         assert_eq!(user_version(&connection).unwrap(), schema_version());
         let tables: i64 = connection
             .query_row("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'entries'", [], |r| r.get(0))
@@ -175,27 +206,38 @@ mod tests {
     fn caches_one_connection_per_process_and_path() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("ledger.db");
-        let first = shared(&path, Duration::from_millis(100)).unwrap();
-        let second = shared(&path, Duration::from_millis(100)).unwrap();
+        let first = shared(&path, Duration::from_millis(100), true).unwrap();
+        let second = shared(&path, Duration::from_millis(100), true).unwrap();
         assert!(Arc::ptr_eq(&first, &second));
         evict(&path);
-        let third = shared(&path, Duration::from_millis(100)).unwrap();
+        let third = shared(&path, Duration::from_millis(100), true).unwrap();
         assert!(!Arc::ptr_eq(&first, &third));
+    }
+
+    #[test]
+    fn a_missing_file_is_not_created_unless_asked() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ledger.db");
+        let error = open(&path, Duration::from_millis(100), false).unwrap_err();
+        assert_eq!(error.code(), "database_unavailable");
+        assert!(!path.exists());
+        open(&path, Duration::from_millis(100), true).unwrap();
+        open(&path, Duration::from_millis(100), false).unwrap();
     }
 
     #[test]
     fn a_replaced_file_is_reopened() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("ledger.db");
-        let first = shared(&path, Duration::from_millis(100)).unwrap();
+        let first = shared(&path, Duration::from_millis(100), true).unwrap();
         first.lock().execute("INSERT INTO phones VALUES ('79001234567', 1, 1)", []).unwrap();
         for suffix in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
         }
-        let second = shared(&path, Duration::from_millis(100)).unwrap();
+        let second = shared(&path, Duration::from_millis(100), true).unwrap();
         assert!(!Arc::ptr_eq(&first, &second), "a deleted file must not be served from the cache");
         let phones: i64 = second.lock().query_row("SELECT count(*) FROM phones", [], |row| row.get(0)).unwrap();
         assert_eq!(phones, 0);
-        assert!(Arc::ptr_eq(&second, &shared(&path, Duration::from_millis(100)).unwrap()));
+        assert!(Arc::ptr_eq(&second, &shared(&path, Duration::from_millis(100), true).unwrap()));
     }
 }

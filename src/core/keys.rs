@@ -264,7 +264,7 @@ mod tests {
     fn ledger_db() -> Connection {
         let dir = tempfile::tempdir().unwrap();
         let connection =
-            crate::core::db::open(&dir.path().join("keys.db"), std::time::Duration::from_millis(100)).unwrap();
+            crate::core::db::open(&dir.path().join("keys.db"), std::time::Duration::from_millis(100), true).unwrap();
         std::mem::forget(dir);
         connection
     }

@@ -28,6 +28,8 @@ pub struct Config {
     pub busy_timeout: Duration,
     /// Largest batch accepted.
     pub max_batch: usize,
+    /// Create the database file when it does not exist (hosts serving requests turn this off).
+    pub create: bool,
     /// Failed authentications per address and 5 minutes before it is throttled (0: never).
     pub auth_max_failures: i64,
 }
@@ -38,6 +40,7 @@ impl Default for Config {
             zone: Zone::moscow(),
             busy_timeout: Duration::from_millis(5000),
             max_batch: 10_000,
+            create: true,
             auth_max_failures: keys::THROTTLE_FAILURES,
         }
     }
@@ -55,10 +58,13 @@ pub struct RequestContext {
 }
 
 /// The cashback ledger on one SQLite file.
+///
+/// It holds the path, not a connection: every call takes this process's
+/// connection from the cache, which reopens it if the file at the path was
+/// replaced, so a long-lived object never writes into a deleted file.
 pub struct Ledger {
     path: PathBuf,
     config: Config,
-    connection: SharedConnection,
 }
 
 impl Ledger {
@@ -74,8 +80,9 @@ impl Ledger {
                 "database path is empty; set cashback.database or pass a path",
             ));
         }
-        let connection = db::shared(&path, config.busy_timeout)?;
-        Ok(Self { path, config, connection })
+        db::shared(&path, config.busy_timeout, config.create)?;
+        // Later calls never create: the file exists now, and one that disappears must stay missing.
+        Ok(Self { path, config: Config { create: false, ..config } })
     }
 
     /// The settings in force.
@@ -85,7 +92,10 @@ impl Ledger {
 
     /// Runs `work` on the connection; a fault that a fresh connection may cure evicts this one.
     fn with<T>(&self, work: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
-        let result = work(&mut self.connection.lock());
+        let shared: SharedConnection = db::shared(&self.path, self.config.busy_timeout, self.config.create)?;
+        let mut connection = shared.lock();
+        let result = work(&mut connection).map_err(|error| db::refine_fault(&connection, error));
+        drop(connection);
         if let Err(LedgerError::Storage {
             fault: StorageFault::Corrupt | StorageFault::CantOpen | StorageFault::ReadOnly,
             ..

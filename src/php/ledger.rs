@@ -43,6 +43,7 @@ fn config(options: Option<&ZendHashTable>) -> PhpResult<Config> {
             .map_err(|message| invalid("invalid_option", &format!("cashback.timezone: {message}")))?,
         busy_timeout: Duration::from_millis(ini::busy_timeout_ms()),
         max_batch: ini::max_batch(),
+        create: true,
         auth_max_failures: ini::auth_max_failures(),
     };
     let Some(options) = options else { return Ok(config) };
@@ -66,11 +67,12 @@ fn config(options: Option<&ZendHashTable>) -> PhpResult<Config> {
             ("auth_max_failures", Value::Number(max)) if max.as_u64().is_some() => {
                 config.auth_max_failures = max.as_i64().unwrap_or_default();
             }
+            ("create", Value::Bool(create)) => config.create = *create,
             _ => {
                 return Err(invalid(
                     "invalid_option",
                     &format!(
-                        "unknown or malformed option {name:?}; known: timezone (string), busy_timeout_ms (int >= 0), max_batch (int > 0), auth_max_failures (int >= 0)"
+                        "unknown or malformed option {name:?}; known: timezone (string), busy_timeout_ms (int >= 0), max_batch (int > 0), auth_max_failures (int >= 0), create (bool)"
                     ),
                 ));
             }
@@ -124,7 +126,10 @@ impl CashbackLedger {
     /// Opens (creating and migrating if needed) the ledger database.
     ///
     /// `$path` defaults to the `cashback.database` ini setting. `$options`:
-    /// `timezone`, `busy_timeout_ms`, `max_batch`, `auth_max_failures` (defaults from ini).
+    /// `timezone`, `busy_timeout_ms`, `max_batch`, `auth_max_failures` (defaults from ini), and
+    /// `create` (default true): whether a missing database file is created. Hosts serving
+    /// requests pass false, so a deleted ledger answers `database_unavailable` instead of
+    /// starting over empty.
     pub fn __construct(path: Option<String>, options: Option<&ZendHashTable>) -> PhpResult<Self> {
         let path = path.unwrap_or_else(ini::database);
         Ok(Self { ledger: Ledger::open(path, config(options)?)? })

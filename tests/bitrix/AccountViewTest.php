@@ -179,9 +179,7 @@ final class AccountViewTest extends TestCase
         $this->dir = sys_get_temp_dir() . '/cashback-account-' . bin2hex(random_bytes(6));
         mkdir($this->dir, 0700, true);
         Option::set('retaillab.cashback', 'database_path', $this->dir . '/cashback.db');
-        $ledger = class_exists(LedgerFactory::class)
-            ? LedgerFactory::open()
-            : new \CashbackLedger(Option::get('retaillab.cashback', 'database_path'));
+        $ledger = LedgerFactory::create(); // the installed site's ledger
         $ledger->applyBatch([
             ['type' => 'accrual', 'amount' => '150.00', 'external_id' => 'Accrual_0001', 'user_id' => 7,
                 'description' => 'Москва, Тверская 1, касса 2', 'created_at' => '2026-11-25T10:00:00'],

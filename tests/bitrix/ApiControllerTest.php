@@ -39,6 +39,7 @@ final class ApiControllerTest extends TestCase
         mkdir($this->dir, 0700, true);
         Option::$values = [];
         Option::set(Module::ID, Options::DATABASE_PATH, $this->dir . '/cashback.db');
+        LedgerFactory::create(); // the installed site's ledger
         HttpRequest::$input = '';
         \BitrixSessidDouble::$valid = false; // a 1C request never carries a Bitrix session token
         // The shared API reports 503s and crashes to the server log; keep them out of the test output.

@@ -27,9 +27,7 @@ final class OnlineCashbackTest extends TestCase
         $this->dir = sys_get_temp_dir() . '/cashback-online-' . bin2hex(random_bytes(6));
         mkdir($this->dir, 0700, true);
         Option::set('retaillab.cashback', 'database_path', $this->dir . '/cashback.db');
-        $this->ledger = class_exists(LedgerFactory::class)
-            ? LedgerFactory::open()
-            : new \CashbackLedger(Option::get('retaillab.cashback', 'database_path'));
+        $this->ledger = LedgerFactory::create(); // the installed site's ledger
     }
 
     protected function tearDown(): void

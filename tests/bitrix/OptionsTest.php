@@ -25,6 +25,7 @@ final class OptionsTest extends TestCase
         mkdir($this->dir, 0700, true);
         Option::$values = [];
         Option::set(Module::ID, Options::DATABASE_PATH, $this->dir . '/cashback.db');
+        LedgerFactory::create(); // the installed site's ledger
     }
 
     protected function tearDown(): void

@@ -30,9 +30,7 @@ final class PhoneSyncTest extends TestCase
         $this->dir = sys_get_temp_dir() . '/cashback-phonesync-' . bin2hex(random_bytes(6));
         mkdir($this->dir, 0700, true);
         Option::set('retaillab.cashback', 'database_path', $this->dir . '/cashback.db');
-        $this->ledger = class_exists(LedgerFactory::class)
-            ? LedgerFactory::open()
-            : new \CashbackLedger(Option::get('retaillab.cashback', 'database_path'));
+        $this->ledger = LedgerFactory::create(); // the installed site's ledger
         UserTable::reset();
         UserPhoneAuthTable::reset();
         Log::capture(function (string $message): void {

@@ -35,6 +35,17 @@ final class CliTest extends TestCase
         $this->database = $this->directory . '/ledger.db';
         $this->config = $this->directory . '/config.php';
         file_put_contents($this->config, '<?php return ' . var_export(['database' => $this->database, 'silence_hours' => 6], true) . ';');
+        // The operator's first command sets the ledger up (see testANewDatabaseIsAnnounced).
+        $this->assertSame(0, $this->cli('health')['exit']);
+    }
+
+    public function testANewDatabaseIsAnnounced(): void
+    {
+        $fresh = $this->directory . '/fresh.db';
+        $first = $this->cli('--database=' . $fresh, 'stores');
+        $this->assertSame(0, $first['exit'], $first['stderr']);
+        $this->assertSame("note: created a new ledger database at $fresh\n", $first['stderr']);
+        $this->assertSame('', $this->cli('--database=' . $fresh, 'stores')['stderr'], 'only a new file is announced');
     }
 
     protected function tearDown(): void

@@ -94,7 +94,7 @@ final class Installer
         $databasePath = Options::databasePath();
         try {
             (new DataDirectory($databasePath, $this->documentRoot))->prepare();
-            LedgerFactory::open()->health();
+            LedgerFactory::create()->health();
         } catch (\Throwable $e) {
             $report->errors[] = (string) Loc::getMessage('RETAILLAB_CASHBACK_INSTALL_DATABASE_FAILED', [
                 '#PATH#' => $databasePath,

@@ -37,4 +37,14 @@ final class LedgerFactory
     {
         return self::settings()->openLedger();
     }
+
+    /**
+     * Opens the ledger, creating its file when missing: only for installing the
+     * module. Everything else uses open(), so a ledger file deleted or moved
+     * under a running site fails loudly instead of starting over empty.
+     */
+    public static function create(): \CashbackLedger
+    {
+        return self::settings()->openLedger(create: true);
+    }
 }

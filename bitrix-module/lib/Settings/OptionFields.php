@@ -171,7 +171,7 @@ final class OptionFields
             'database' => Options::absolutePath($values[Options::DATABASE_PATH]),
             'timezone' => $values[Options::TIMEZONE],
             'max_batch' => (int) $values[Options::MAX_BATCH],
-        ])->openLedger();
+        ])->openLedger(create: true); // choosing a new file sets up a ledger there
         $ledger->health();
         return $ledger;
     }

@@ -50,9 +50,19 @@ final class Environment
         return $path;
     }
 
+    /**
+     * The operator's CLI sets ledgers up, so it creates a missing database (the
+     * hosts never do) — and says so, in case the path was mistyped or the file moved.
+     */
     private function openLedger(): \CashbackLedger
     {
-        return new \CashbackLedger($this->databasePath(), $this->settings()->ledgerOptions());
+        $path = $this->databasePath();
+        $isNew = !file_exists($path);
+        $ledger = new \CashbackLedger($path, ['create' => true] + $this->settings()->ledgerOptions());
+        if ($isNew) {
+            fwrite(STDERR, "note: created a new ledger database at $path\n");
+        }
+        return $ledger;
     }
 
     /** An explicitly chosen file must exist; the default one may be absent (then defaults apply). */
