@@ -1,0 +1,138 @@
+"""Figures of the last reliability run, as Markdown.
+
+    var/test-venv/bin/python tests/reliability/report.py            # print them
+    var/test-venv/bin/python tests/reliability/report.py --write    # refresh docs/reliability.md
+
+Reads var/reliability-last-run.json (written by every run of tests/reliability,
+one section per test, merged with earlier runs) and replaces what lies between
+the `<!-- reliability-figures:begin -->` and `<!-- reliability-figures:end -->`
+markers of docs/reliability.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+SUMMARY = REPO / "var" / "reliability-last-run.json"
+DOC = REPO / "docs" / "reliability.md"
+BEGIN, END = "<!-- reliability-figures:begin -->", "<!-- reliability-figures:end -->"
+
+
+def n(value) -> str:
+    return f"{value:,}".replace(",", " ") if isinstance(value, int) else str(value)
+
+
+def render(data: dict) -> str:
+    meta = data.get("last_session", {})
+    s = data.get("sections", {})
+    out = [f"Last run: {meta.get('finished_at', '?')}, {meta.get('mode', '?')}, seed {meta.get('seed', '?')}, "
+           f"commit {meta.get('commit', '?')}, {meta.get('session_seconds', '?')} s for the session; "
+           f"failed tests: {', '.join(meta.get('failed_tests') or []) or 'none'}.", ""]
+
+    out += ["**Concurrency** (audit of every answer against the ledger)", "",
+            "| Run | Clients | Seconds | Requests | Operations | Accepted | Duplicates | Refused | Conflicts | "
+            "Insufficient | Race ids | Lost | Doubled | Overdrawn | Extra |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for key, label in (("concurrency_cli", "PHP CLI, extension direct"), ("concurrency_http_fpm", "HTTP, nginx + php-fpm"),
+                       ("concurrency_http_builtin", "HTTP, php -S 4 workers")):
+        f = s.get(key)
+        if not f:
+            out.append(f"| {label} | not run | | | | | | | | | | | | | |")
+            continue
+        st, er = f.get("statuses", {}), f.get("errors", {})
+        out.append(f"| {label} | {f['processes']} | {f['seconds']} | {n(f['requests'])} | {n(f['operations'])} | "
+                   f"{n(st.get('success', 0))} | {n(st.get('duplicate', 0))} | {n(st.get('error', 0))} | "
+                   f"{n(er.get('external_id_conflict', 0))} | {n(er.get('insufficient_balance', 0))} | "
+                   f"{n(f.get('race_ids', 0))} | {f['lost']} | {f['doubled']} | {f['overdrawn']} | {f['extra']} |")
+
+    out += ["", "**Crashes** (SIGKILL, then resend; compared entry for entry with a crash-free reference run)", "",
+            "| Run | Batches | Items | Kills | Before commit | After commit | Ledger entries | Lost | Extra | Doubled | "
+            "Overdrawn | integrity_check | verify() |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for key, label in (("crashes_cli", "PHP CLI workers, 500-2000 items"), ("crashes_fpm", "php-fpm workers over HTTP, 1500-4000 items")):
+        f = s.get(key)
+        if not f:
+            out.append(f"| {label} | not run | | | | | | | | | | | |")
+            continue
+        out.append(f"| {label} | {f['batches']} | {n(f['items'])} | {f['kills']} | {f['killed_before_commit']} | "
+                   f"{f['killed_after_commit']} | {n(f['ledger_entries'])} | {f['lost']} | {f['extra']} | "
+                   f"{f['doubled']} | {f['overdrawn']} | {f['integrity']} | {'ok' if f['verify_ok'] else 'FAILED'} |")
+    for key, label in (("crash_after_commit_cli_batch", "killed after applyBatch() returned"),
+                       ("crash_after_commit_cli_apply", "killed after apply() returned"),
+                       ("crash_after_commit_fpm_batch", "FPM worker killed after the commit (batch)"),
+                       ("crash_after_commit_fpm_single", "FPM worker killed after the commit (single)")):
+        f = s.get(key)
+        if f:
+            out.append(f"| {label} | | | {f['crashes']} | | {f['crashes']} | {n(f.get('ledger_entries', '-'))} | "
+                       f"{f.get('lost', 0)} | {f.get('extra', 0)} | {f.get('doubled', 0)} | {f.get('overdrawn', 0)} | "
+                       f"{f.get('integrity', 'ok')} | {'ok' if f.get('verify_ok', True) else 'FAILED'} |")
+
+    out += ["", "**Faults** (503 + code + Retry-After during the fault, resumption without restart)", "",
+            "| Fault | Host | Expected code | API answered | Extension threw | Acknowledged | Lost | Extra | "
+            "Resumed after | Broken guarantees |",
+            "|---|---|---|---|---|---|---|---|---|---|"]
+    faults = sorted(k for k in s if k.startswith("fault_"))
+    for key in faults:
+        f = s[key]
+        name = key[len("fault_"):].rsplit("_", 1)[0].replace("_", " ")
+        value = f.get("resumed_after_s")
+        resumed = "never" if value is None else value if isinstance(value, str) else f"{value} s"
+        api = ", ".join(f.get("api_answers") or []) or "-"
+        ext = ", ".join(str(x) for x in f.get("extension_answers") or []) or "-"
+        out.append(f"| {name} | {f['host']} | {f['expected_code']} | {api} | {ext} | {f['acknowledged']} | "
+                   f"{f['lost']} | {f['extra']} | {resumed} | {f['problems']} |")
+
+    load = [s[k] for k in ("concurrency_cli", "concurrency_http_fpm", "concurrency_http_builtin") if k in s]
+    crashes = [s[k] for k in s if k.startswith("crash")]
+    totals = {
+        "operations": sum(f["operations"] for f in load) + sum(f.get("items", 0) for f in crashes),
+        "processes": sum(f["processes"] for f in load),
+        "crashes": sum(f.get("kills", f.get("crashes", 0)) for f in crashes),
+        "faults": len(faults),
+        "lost": sum(f.get("lost", 0) for f in load + crashes),
+        "doubled": sum(f.get("doubled", 0) for f in load + crashes),
+        "overdrawn": sum(f.get("overdrawn", 0) for f in load + crashes),
+        "fault_lost": sum(s[k].get("lost", 0) for k in faults),
+        "fault_broken": sum(1 for k in faults if s[k].get("problems")),
+    }
+    out[2:2] = [f"**Totals**: {n(totals['operations'])} operations (concurrency runs and crash batches) from "
+                f"{totals['processes']} concurrent clients (PHP CLI processes and HTTP connections, 8 per run), "
+                f"{totals['crashes']} crashes injected (SIGKILL), "
+                f"{totals['faults']} storage faults injected. Under load and crashes: **{totals['lost']} lost, "
+                f"{totals['doubled']} doubled, {totals['overdrawn']} overdrawn**. Under faults: {totals['fault_lost']} "
+                f"lost, {totals['fault_broken']} of {totals['faults']} fault runs with a broken guarantee "
+                "(the open bugs below).", ""]
+    return "\n".join(out) + "\n"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--write", action="store_true", help="replace the figures block of docs/reliability.md")
+    parser.add_argument("--summary", type=Path, default=SUMMARY)
+    args = parser.parse_args()
+    try:
+        data = json.loads(args.summary.read_text())
+    except OSError as error:
+        print(f"no figures yet ({error}); run the tests first", file=sys.stderr)
+        return 1
+    text = render(data)
+    if not args.write:
+        print(text)
+        return 0
+    doc = DOC.read_text()
+    if BEGIN not in doc or END not in doc:
+        print(f"{DOC} has no {BEGIN} ... {END} block", file=sys.stderr)
+        return 1
+    head, rest = doc.split(BEGIN, 1)
+    _, tail = rest.split(END, 1)
+    DOC.write_text(f"{head}{BEGIN}\n{text}{END}{tail}")
+    print(f"updated {DOC}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
