@@ -13,7 +13,7 @@ WORKERS      ?= 4
 RUN_PACKAGES  := php8.2-cli php8.2-dev libclang-dev sqlite3
 TEST_PACKAGES := $(RUN_PACKAGES) php8.2-fpm nginx-light chromium phpunit
 
-.PHONY: all deps deps-test build bitrix-module test test-rust test-php test-stubs run install uninstall clean help
+.PHONY: all deps deps-test build bitrix-module test stress test-rust test-php test-stubs run install uninstall clean help
 
 all: build
 
@@ -21,6 +21,7 @@ help:
 	@echo "make run      build and serve the API on 127.0.0.1:$(PORT) with a demo database (var/cashback.db)"
 	@echo "make test     build, then run the Rust, stub and .phpt tests"
 	@echo "make bitrix-module  package the Bitrix module (with the shared API code) as dist/retaillab.cashback.tar.gz"
+	@echo "make stress   the long reliability run (CASHBACK_STRESS_SECONDS per phase, default 300)"
 	@echo "make install  copy the extension into PHP's extension dir and enable it for the CLI and FPM"
 	@echo "make clean    remove build output and var/"
 
@@ -61,6 +62,13 @@ bitrix-module:
 
 test: deps-test build
 	@tests/run.sh $(EXTENSION)
+
+# The long reliability run: each concurrency phase and the crash loop last CASHBACK_STRESS_SECONDS (default 300).
+stress: deps-test build
+	@[ -x var/test-venv/bin/python ] || python3 -m venv var/test-venv
+	var/test-venv/bin/pip install --quiet -r tests/requirements.txt
+	CASHBACK_EXTENSION=$(EXTENSION) CASHBACK_STRESS_SECONDS=$${CASHBACK_STRESS_SECONDS:-300} \
+		var/test-venv/bin/python -m pytest -q tests/reliability
 
 test-rust:
 	$(CARGO) test
