@@ -230,9 +230,14 @@ fn parse_user(object: &Map<String, Value>) -> Result<UserRef, TxError> {
         (None, Some(Value::String(text))) => {
             phone::normalize(text).map(UserRef::Phone).map_err(|_| TxError::InvalidPhone)
         }
-        (None, Some(Value::Number(number))) => {
-            phone::normalize(&number.to_string()).map(UserRef::Phone).map_err(|_| TxError::InvalidPhone)
-        }
+        // A phone typed as a JSON integer is its digits; a fractional number (79001234567.0) is not a phone,
+        // and reading its text would add the zero after the dot as a digit.
+        (None, Some(Value::Number(number))) => match number.as_u64() {
+            Some(digits) => {
+                phone::normalize(&digits.to_string()).map(UserRef::Phone).map_err(|_| TxError::InvalidPhone)
+            }
+            None => Err(TxError::field("user_phone", "must be a string, or a whole positive number of digits")),
+        },
         (None, Some(_)) => Err(TxError::field("user_phone", "must be a string")),
     }
 }
@@ -353,6 +358,19 @@ mod tests {
                     .unwrap()
             ),
             Err(TxError::InvalidPhone)
+        );
+    }
+
+    #[test]
+    fn a_phone_given_as_a_number_must_be_an_integer() {
+        let with_phone =
+            |phone: Value| json!({"type": "accrual", "amount": 1, "external_id": "p", "user_phone": phone});
+        assert_eq!(check(with_phone(json!(79001234567u64))).unwrap().user, UserRef::Phone("79001234567".into()));
+        assert_eq!(field_of(with_phone(json!(900123456.0))), "user_phone");
+        assert_eq!(field_of(with_phone(json!(79001234567.0))), "user_phone");
+        assert_eq!(
+            check(with_phone(json!(-79001234567i64))),
+            Err(TxError::field("user_phone", "must be a string, or a whole positive number of digits"))
         );
     }
 
