@@ -11,9 +11,9 @@ PORT         ?= 8080
 WORKERS      ?= 4
 # What `make run` needs, and what `make test` needs on top (real FPM, nginx, browser).
 RUN_PACKAGES  := php8.2-cli php8.2-dev libclang-dev sqlite3
-TEST_PACKAGES := $(RUN_PACKAGES) php8.2-fpm nginx-light chromium phpunit
+TEST_PACKAGES := $(RUN_PACKAGES) php8.2-fpm php8.2-sqlite3 nginx-light chromium phpunit curl jq wrk
 
-.PHONY: all deps deps-test build bitrix-module test stress test-rust test-php test-stubs run install uninstall clean help
+.PHONY: all deps deps-test build bitrix-module test stress bench bench-quick bench-smoke test-rust test-php test-stubs run install uninstall clean help
 
 all: build
 
@@ -21,6 +21,7 @@ help:
 	@echo "make run      build and serve the API on 127.0.0.1:$(PORT) with a demo database (var/cashback.db)"
 	@echo "make test     build, then run the Rust, stub and .phpt tests"
 	@echo "make bitrix-module  package the Bitrix module (with the shared API code) as dist/retaillab.cashback.tar.gz"
+	@echo "make bench    every benchmark, written to docs/benchmarks.md (under 10 min); make bench-quick: the ratios in under 60 s"
 	@echo "make stress   the long reliability run (CASHBACK_STRESS_SECONDS per phase, default 300)"
 	@echo "make install  copy the extension into PHP's extension dir and enable it for the CLI and FPM"
 	@echo "make clean    remove build output and var/"
@@ -62,6 +63,19 @@ bitrix-module:
 
 test: deps-test build
 	@tests/run.sh $(EXTENSION)
+
+# Benchmarks (bench/, docs/benchmarks.md). Not part of `make test`; bench/smoke.sh is.
+# Everything, then docs/benchmarks.md: about 5 min; the first run also generates and verifies
+# the 10M-entry ledger (about 4-5 min, cached in target/bench-data).
+bench: deps-test build
+	bash bench/run.sh $(EXTENSION)
+
+# Under 60 s: a smaller batch (extension vs pure PHP) and HTTP runs; one line per ratio.
+bench-quick: deps-test build
+	@bash bench/quick.sh $(EXTENSION)
+
+bench-smoke: deps-test build
+	bash bench/smoke.sh $(EXTENSION)
 
 # The long reliability run: each concurrency phase and the crash loop last CASHBACK_STRESS_SECONDS (default 300).
 stress: deps-test build
