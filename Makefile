@@ -13,7 +13,7 @@ WORKERS      ?= 4
 RUN_PACKAGES  := php8.2-cli php8.2-dev libclang-dev sqlite3
 TEST_PACKAGES := $(RUN_PACKAGES) php8.2-fpm php8.2-sqlite3 nginx-light chromium phpunit curl jq wrk
 
-.PHONY: all deps deps-test build bitrix-module test stress bench bench-quick bench-smoke test-rust test-php test-stubs run install uninstall clean help
+.PHONY: all deps deps-test build bitrix-module test stress fuzz bench bench-quick bench-smoke test-rust test-php test-stubs run install uninstall clean help
 
 all: build
 
@@ -22,6 +22,7 @@ help:
 	@echo "make test     build, then run the Rust, stub and .phpt tests"
 	@echo "make bitrix-module  package the Bitrix module (with the shared API code) as dist/retaillab.cashback.tar.gz"
 	@echo "make bench    every benchmark, written to docs/benchmarks.md (under 10 min); make bench-quick: the ratios in under 60 s"
+	@echo "make fuzz     every fuzz target for FUZZ_SECONDS (default 60) each"
 	@echo "make stress   the long reliability run (CASHBACK_STRESS_SECONDS per phase, default 300)"
 	@echo "make install  copy the extension into PHP's extension dir and enable it for the CLI and FPM"
 	@echo "make clean    remove build output and var/"
@@ -63,6 +64,10 @@ bitrix-module:
 
 test: deps-test build
 	@tests/run.sh $(EXTENSION)
+
+# Every cargo-fuzz target for FUZZ_SECONDS each (default 60); make test runs 10 s each.
+fuzz: deps
+	bash tests/fuzz/run.sh $${FUZZ_SECONDS:-60}
 
 # Benchmarks (bench/, docs/benchmarks.md). Not part of `make test`; bench/smoke.sh is.
 # Everything, then docs/benchmarks.md: about 5 min; the first run also generates and verifies

@@ -67,6 +67,7 @@ suite e2e pytest var/test-venv/bin/python -m pytest -q tests/e2e
 suite hostile pytest var/test-venv/bin/python -m pytest -q tests/hostile
 suite fpm plain bash tests/fpm/run.sh "$extension"
 suite bench plain bash bench/smoke.sh "$extension"
+suite fuzz plain bash tests/fuzz/run.sh 10
 suite reliability pytest var/test-venv/bin/python -m pytest -q tests/reliability
 suite onec plain bash tests/onec/run.sh "$extension"
 browser_env > "$log/npm" 2>&1 || { cat "$log/npm"; echo "cannot install the browser test's packages"; }
