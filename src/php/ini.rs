@@ -42,60 +42,27 @@ fn validate(new_value: *mut zend_string, valid: fn(&str) -> bool) -> c_int {
     if text.is_some_and(valid) { SUCCESS } else { FAILURE }
 }
 
-unsafe extern "C" fn accept_any(
-    _: *mut zend_ini_entry,
-    _: *mut zend_string,
-    _: *mut c_void,
-    _: *mut c_void,
-    _: *mut c_void,
-    _: c_int,
-) -> c_int {
-    SUCCESS
+/// Declares an `on_modify` handler that takes a new value only when `$valid` holds for it.
+macro_rules! validator {
+    ($name:ident, $valid:expr) => {
+        unsafe extern "C" fn $name(
+            _: *mut zend_ini_entry,
+            value: *mut zend_string,
+            _: *mut c_void,
+            _: *mut c_void,
+            _: *mut c_void,
+            _: c_int,
+        ) -> c_int {
+            validate(value, $valid)
+        }
+    };
 }
 
-unsafe extern "C" fn check_timezone(
-    _: *mut zend_ini_entry,
-    value: *mut zend_string,
-    _: *mut c_void,
-    _: *mut c_void,
-    _: *mut c_void,
-    _: c_int,
-) -> c_int {
-    validate(value, |text| Zone::parse(text).is_ok())
-}
-
-unsafe extern "C" fn check_busy_timeout(
-    _: *mut zend_ini_entry,
-    value: *mut zend_string,
-    _: *mut c_void,
-    _: *mut c_void,
-    _: *mut c_void,
-    _: c_int,
-) -> c_int {
-    validate(value, |text| text.trim().parse::<u64>().is_ok())
-}
-
-unsafe extern "C" fn check_auth_max_failures(
-    _: *mut zend_ini_entry,
-    value: *mut zend_string,
-    _: *mut c_void,
-    _: *mut c_void,
-    _: *mut c_void,
-    _: c_int,
-) -> c_int {
-    validate(value, |text| text.trim().parse::<u32>().is_ok())
-}
-
-unsafe extern "C" fn check_max_batch(
-    _: *mut zend_ini_entry,
-    value: *mut zend_string,
-    _: *mut c_void,
-    _: *mut c_void,
-    _: *mut c_void,
-    _: c_int,
-) -> c_int {
-    validate(value, |text| text.trim().parse::<usize>().is_ok_and(|max| max > 0))
-}
+validator!(accept_any, |_| true);
+validator!(check_timezone, |text| Zone::parse(text).is_ok());
+validator!(check_busy_timeout, |text| text.trim().parse::<u64>().is_ok());
+validator!(check_auth_max_failures, |text| text.trim().parse::<u32>().is_ok());
+validator!(check_max_batch, |text| text.trim().parse::<usize>().is_ok_and(|max| max > 0));
 
 unsafe extern "C" {
     fn zend_ini_string_ex(name: *const c_char, name_length: usize, orig: c_int, exists: *mut bool) -> *mut c_char;
