@@ -126,21 +126,9 @@ impl<'a, 'b> Gen<'a, 'b> {
         if self.one_in(4)? {
             return self.text();
         }
-        Ok(self
-            .pick(&[
-                "external_id",
-                "type",
-                "amount",
-                "user_id",
-                "user_phone",
-                "description",
-                "source",
-                "store_id",
-                "created_at",
-                "original_external_id",
-                "unknown",
-            ])?
-            .to_owned())
+        let mut names = cashback::core::tx::KNOWN_FIELDS.to_vec();
+        names.push("unknown");
+        Ok(self.pick(&names)?.to_owned())
     }
 
     /// An external_id: mostly from the pool.

@@ -110,7 +110,7 @@ pub const MAX_DESCRIPTION: usize = 1000;
 pub const MAX_STORE_ID: usize = 64;
 
 /// Fields the request may carry; others are refused so typos do not pass silently.
-const KNOWN_FIELDS: [&str; 10] = [
+pub const KNOWN_FIELDS: [&str; 10] = [
     "external_id",
     "type",
     "amount",

@@ -2,47 +2,11 @@
 
 declare(strict_types=1);
 
-// Test doubles of the sale module's D7 surface the event handlers touch:
-// Bitrix\Main\Event (getParameter) and a minimal Bitrix\Sale\Order with its
-// property collection. Orders are built with Order::forTest(); load() returns
+// Test doubles of the sale module's D7 surface the event handlers touch: a
+// minimal Bitrix\Sale\Order with its property collection (Bitrix\Main\Event is
+// in Main.php). Orders are built with Order::forTest(); load() returns
 // the stored instance and save() counts saves and may call $onSave, the way
 // Bitrix fires OnSaleOrderSaved from inside save().
-
-namespace Bitrix\Main {
-    if (!class_exists(Event::class, false)) {
-        class Event
-        {
-            /** @param array<string, mixed> $parameters */
-            public function __construct(
-                private string $moduleId,
-                private string $type,
-                private array $parameters = [],
-            ) {
-            }
-
-            public function getModuleId(): string
-            {
-                return $this->moduleId;
-            }
-
-            public function getEventType(): string
-            {
-                return $this->type;
-            }
-
-            public function getParameter(string $key): mixed
-            {
-                return $this->parameters[$key] ?? null;
-            }
-
-            /** @return array<string, mixed> */
-            public function getParameters(): array
-            {
-                return $this->parameters;
-            }
-        }
-    }
-}
 
 namespace Bitrix\Sale {
     /** Bitrix\Sale\Result: what save() returns. */
