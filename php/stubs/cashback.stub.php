@@ -148,10 +148,21 @@ final class CashbackLedger
     public function importPhones(array $rows): array {}
 
     /**
+     * Appends a sync-log row now (refusals and errors), with this process's queued read rows.
+     *
      * @param array{endpoint: string, status: string, client?: string, store_id?: string,
      *     external_id?: string, error?: string, duration_ms?: int} $entry
      */
     public function logSync(array $entry): void {}
+
+    /**
+     * Queues the sync-log row of a successful read: written with this process's next
+     * write, or within about a second, or when the process ends. Same keys as logSync().
+     *
+     * @param array{endpoint: string, status: string, client?: string, store_id?: string,
+     *     external_id?: string, error?: string, duration_ms?: int} $entry
+     */
+    public function logRead(array $entry): void {}
 
     /**
      * @param array{store_id?: string, status?: string, external_id?: string, from?: string|int|float, to?: string|int|float}|null $filter

@@ -15,7 +15,7 @@
 use std::collections::{HashMap, HashSet};
 
 use rusqlite::{Connection, ToSql, params_from_iter};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::{
     error::{Result, TxError},
@@ -72,34 +72,80 @@ impl Outcome {
         }
     }
 
-    /// The result as callers see it; amounts in rubles.
-    pub fn to_json(&self) -> Value {
+    /// The result as callers see it, field by field in wire order: what both the
+    /// JSON form ([`Outcome::to_json`]) and the PHP binding's arrays are built from.
+    pub fn fields(&self) -> Vec<(&'static str, ResultValue<'_>)> {
+        use ResultValue::{Bool, Int, Money, Names, Null, Text};
         match self {
-            Self::Applied { external_id, transaction_id, user_id, balance } => json!({
-                "external_id": external_id, "status": "success", "transaction_id": transaction_id,
-                "user_id": user_id, "balance": money::minor_to_json(*balance), "negative_balance": *balance < 0,
-            }),
-            Self::Duplicate { external_id, transaction_id, user_id } => json!({
-                "external_id": external_id, "status": "duplicate", "transaction_id": transaction_id, "user_id": user_id,
-            }),
-            Self::Rejected { external_id, error } => rejection_json(external_id.as_deref(), error),
+            Self::Applied { external_id, transaction_id, user_id, balance } => vec![
+                ("external_id", Text(external_id)),
+                ("status", Text("success")),
+                ("transaction_id", Int(*transaction_id)),
+                ("user_id", Int(*user_id)),
+                ("balance", Money(*balance)),
+                ("negative_balance", Bool(*balance < 0)),
+            ],
+            Self::Duplicate { external_id, transaction_id, user_id } => vec![
+                ("external_id", Text(external_id)),
+                ("status", Text("duplicate")),
+                ("transaction_id", Int(*transaction_id)),
+                ("user_id", Int(*user_id)),
+            ],
+            Self::Rejected { external_id, error } => {
+                let mut fields = vec![
+                    ("external_id", external_id.as_deref().map_or(Null, Text)),
+                    ("status", Text("error")),
+                    ("error", Text(error.code())),
+                ];
+                match error {
+                    TxError::Validation { field, message } => {
+                        fields.extend([("field", Text(field)), ("message", Text(message))]);
+                    }
+                    TxError::InsufficientBalance { balance } => fields.push(("balance", Money(*balance))),
+                    TxError::ExceedsOriginal { remaining } => fields.push(("remaining", Money(*remaining))),
+                    TxError::ExternalIdConflict { fields: names } => fields.push(("fields", Names(names))),
+                    _ => {}
+                }
+                fields
+            }
         }
+    }
+
+    /// The result as a JSON object; amounts in rubles.
+    pub fn to_json(&self) -> Value {
+        Value::Object(self.fields().into_iter().map(|(name, value)| (name.to_owned(), value.to_json())).collect())
     }
 }
 
-fn rejection_json(external_id: Option<&str>, error: &TxError) -> Value {
-    let mut result = json!({"external_id": external_id, "status": "error", "error": error.code()});
-    let details = match error {
-        TxError::Validation { field, message } => json!({"field": field, "message": message}),
-        TxError::InsufficientBalance { balance } => json!({"balance": money::minor_to_json(*balance)}),
-        TxError::ExceedsOriginal { remaining } => json!({"remaining": money::minor_to_json(*remaining)}),
-        TxError::ExternalIdConflict { fields } => json!({"fields": fields}),
-        _ => json!({}),
-    };
-    if let (Some(target), Value::Object(extra)) = (result.as_object_mut(), details) {
-        target.extend(extra);
+/// One field of an [`Outcome`], borrowed from it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ResultValue<'a> {
+    /// A string.
+    Text(&'a str),
+    /// An integer (ids).
+    Int(i64),
+    /// An amount in minor units, shown in rubles.
+    Money(i64),
+    /// A flag.
+    Bool(bool),
+    /// No value.
+    Null,
+    /// A list of field names.
+    Names(&'a [&'static str]),
+}
+
+impl ResultValue<'_> {
+    /// The value as JSON.
+    pub fn to_json(self) -> Value {
+        match self {
+            Self::Text(text) => Value::from(text),
+            Self::Int(int) => Value::from(int),
+            Self::Money(minor) => money::minor_to_json(minor),
+            Self::Bool(flag) => Value::Bool(flag),
+            Self::Null => Value::Null,
+            Self::Names(names) => Value::from(names.to_vec()),
+        }
     }
-    result
 }
 
 /// An entry accepted by this batch, waiting to be inserted.

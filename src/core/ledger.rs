@@ -12,7 +12,7 @@ use super::{
     batch::{BatchState, Outcome},
     db::{self, SharedConnection},
     error::{LedgerError, Result, StorageFault},
-    keys, money, phones,
+    keys, money, phones, readlog,
     synclog::{self, LogEntry, LogFilter},
     time::{self, Zone},
     tx::{self, Kind},
@@ -92,18 +92,26 @@ impl Ledger {
 
     /// Runs `work` on the connection; a fault that a fresh connection may cure evicts this one.
     fn with<T>(&self, work: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
-        let shared: SharedConnection = db::shared(&self.path, self.config.busy_timeout, self.config.create)?;
-        let mut connection = shared.lock();
-        let result = work(&mut connection).map_err(|error| db::refine_fault(&connection, error));
-        drop(connection);
-        if let Err(LedgerError::Storage {
-            fault: StorageFault::Corrupt | StorageFault::CantOpen | StorageFault::ReadOnly,
-            ..
-        }) = &result
-        {
-            db::evict(&self.path);
+        with_connection(&self.path, self.config.busy_timeout, work)
+    }
+
+    /// Runs `commit` with this process's queued read rows (see [`readlog`]), which it
+    /// must write in its own commit; if it fails they stay queued for a later one.
+    fn with_queued_reads<T>(&self, commit: impl FnOnce(&[LogEntry]) -> Result<T>) -> Result<T> {
+        let rows = readlog::take(&self.path);
+        let result = commit(&rows);
+        if result.is_err() {
+            readlog::restore(&self.path, self.config.busy_timeout, rows);
         }
         result
+    }
+
+    /// Writes the queued read rows now, so a query of the log or of the stores
+    /// in this process sees its own calls; a failure leaves them queued.
+    fn write_queued_reads(&self) {
+        let _ = self.with_queued_reads(|rows| {
+            if rows.is_empty() { Ok(()) } else { write_log_rows(&self.path, self.config.busy_timeout, rows) }
+        });
     }
 
     /// Applies one transaction. Same rules as a batch of one.
@@ -129,36 +137,39 @@ impl Ledger {
         let now_ms = time::now_millis();
         let parsed: Vec<_> =
             items.iter().map(|item| tx::parse(item, &self.config.zone, now_ms.div_euclid(1000))).collect();
-        self.with(|connection| {
-            let db = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let mut state = BatchState::load(&db, parsed.iter().map(|p| p.as_ref().ok()).collect())?;
-            let outcomes: Vec<Outcome> = parsed
-                .iter()
-                .zip(items)
-                .enumerate()
-                .map(|(index, (result, raw))| state.decide(index, result, tx::raw_external_id(raw)))
-                .collect();
-            state.write(&db, now_ms)?;
-            if let Some(context) = context {
-                let duration_ms = started.elapsed().as_millis() as i64;
-                let log: Vec<LogEntry> = outcomes
+        self.with_queued_reads(|queued| {
+            self.with(|connection| {
+                let db = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                synclog::append(&db, queued)?;
+                let mut state = BatchState::load(&db, parsed.iter().map(|p| p.as_ref().ok()).collect())?;
+                let outcomes: Vec<Outcome> = parsed
                     .iter()
-                    .zip(parsed.iter().zip(items))
-                    .map(|(outcome, (parsed, raw))| LogEntry {
-                        at: now_ms,
-                        client: context.client.clone(),
-                        store_id: item_store(parsed, raw).or_else(|| context.store_id.clone()),
-                        endpoint: context.endpoint.clone(),
-                        external_id: outcome.external_id().map(str::to_owned),
-                        status: outcome.status().to_owned(),
-                        error: outcome.error_code().map(str::to_owned),
-                        duration_ms,
-                    })
+                    .zip(items)
+                    .enumerate()
+                    .map(|(index, (result, raw))| state.decide(index, result, tx::raw_external_id(raw)))
                     .collect();
-                synclog::append(&db, &log)?;
-            }
-            db.commit()?;
-            Ok(outcomes)
+                state.write(&db, now_ms)?;
+                if let Some(context) = context {
+                    let duration_ms = started.elapsed().as_millis() as i64;
+                    let log: Vec<LogEntry> = outcomes
+                        .iter()
+                        .zip(parsed.iter().zip(items))
+                        .map(|(outcome, (parsed, raw))| LogEntry {
+                            at: now_ms,
+                            client: context.client.clone(),
+                            store_id: item_store(parsed, raw).or_else(|| context.store_id.clone()),
+                            endpoint: context.endpoint.clone(),
+                            external_id: outcome.external_id().map(str::to_owned),
+                            status: outcome.status().to_owned(),
+                            error: outcome.error_code().map(str::to_owned),
+                            duration_ms,
+                        })
+                        .collect();
+                    synclog::append(&db, &log)?;
+                }
+                db.commit()?;
+                Ok(outcomes)
+            })
         })
     }
 
@@ -168,18 +179,21 @@ impl Ledger {
     /// `invalid_user_id` or a storage fault.
     pub fn balance(&self, user_id: i64) -> Result<Value> {
         let user_id = phones::check_user_id(user_id)?;
-        self.with(|db| {
-            let row: Option<(i64, i64)> = db
-                .prepare_cached("SELECT balance, updated_at FROM accounts WHERE user_id = ?1")?
-                .query_row([user_id], |row| Ok((row.get(0)?, row.get(1)?)))
-                .optional()?;
-            let (balance, updated_at) = row.map_or((0, None), |(balance, at)| (balance, Some(at)));
-            Ok(json!({
-                "user_id": user_id,
-                "balance": money::minor_to_json(balance),
-                "updated_at": updated_at.map(|ms| time::format_millis(ms, &self.config.zone)),
-            }))
-        })
+        self.with(|db| self.account(db, user_id))
+    }
+
+    /// The balance fields of a user (zero and no `updated_at` for one who never had an entry).
+    fn account(&self, db: &Connection, user_id: i64) -> Result<Value> {
+        let row: Option<(i64, i64)> = db
+            .prepare_cached("SELECT balance, updated_at FROM accounts WHERE user_id = ?1")?
+            .query_row([user_id], |row| Ok((row.get(0)?, row.get(1)?)))
+            .optional()?;
+        let (balance, updated_at) = row.map_or((0, None), |(balance, at)| (balance, Some(at)));
+        Ok(json!({
+            "user_id": user_id,
+            "balance": money::minor_to_json(balance),
+            "updated_at": updated_at.map(|ms| time::format_millis(ms, &self.config.zone)),
+        }))
     }
 
     /// Balance of the owner of a phone: the balance fields plus the normalized `phone`.
@@ -187,10 +201,14 @@ impl Ledger {
     /// # Errors
     /// `invalid_phone`, `user_not_found`, `phone_ambiguous`, or a storage fault.
     pub fn balance_by_phone(&self, phone: &str) -> Result<Value> {
-        let (user_id, normalized) = self.find_user_by_phone(phone)?;
-        let mut balance = self.balance(user_id)?;
-        balance["phone"] = Value::String(normalized);
-        Ok(balance)
+        self.with(|db| {
+            // One read transaction: the phone's owner and their balance as of the same commit.
+            let tx = db.transaction_with_behavior(TransactionBehavior::Deferred)?;
+            let (user_id, normalized) = phones::find_user(&tx, phone)?;
+            let mut balance = self.account(&tx, user_id)?;
+            balance["phone"] = Value::String(normalized);
+            Ok(balance)
+        })
     }
 
     /// A page of a user's history, newest first: `{items, next_cursor}`.
@@ -285,22 +303,39 @@ impl Ledger {
         self.with(|db| phones::import(db, rows))
     }
 
-    /// Appends one sync-log row (a request that wrote nothing, e.g. a balance query or a 401).
+    /// Appends one sync-log row now (a refusal or an error: rows an operator may
+    /// look for at once), together with this process's queued read rows.
+    ///
+    /// The rows are committed without an fsync of their own (see [`db::without_fsync`]):
+    /// a power cut may lose the last such rows, never a ledger entry or the log of a write.
     ///
     /// # Errors
     /// `invalid_log_entry` or a storage fault.
-    pub fn log(&self, mut entry: LogEntry) -> Result<()> {
-        entry.validate()?;
-        if entry.at == 0 {
-            entry.at = time::now_millis();
-        }
-        // The row and the store's last activity in one commit: one fsync, not two.
-        self.with(|db| {
-            let tx = db.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            synclog::append(&tx, std::slice::from_ref(&entry))?;
-            tx.commit()?;
-            Ok(())
+    pub fn log(&self, entry: LogEntry) -> Result<()> {
+        let entry = stamped(entry)?;
+        self.with_queued_reads(|queued| {
+            let rows: Vec<LogEntry> = queued.iter().cloned().chain(std::iter::once(entry)).collect();
+            write_log_rows(&self.path, self.config.busy_timeout, &rows)
         })
+    }
+
+    /// Queues the sync-log row of a successful read; it is written with this
+    /// process's next commit, or within about a second (see [`readlog`]).
+    ///
+    /// # Errors
+    /// `invalid_log_entry` only: rows that cannot be written later are reported on stderr.
+    pub fn log_read(&self, entry: LogEntry) -> Result<()> {
+        let entry = stamped(entry)?;
+        if let Some(due) = readlog::push(&self.path, self.config.busy_timeout, entry) {
+            if let Err(error) = write_log_rows(&self.path, self.config.busy_timeout, &due) {
+                eprintln!(
+                    "cashback: {} sync-log rows of reads were not written: {} ({error})",
+                    due.len(),
+                    error.code()
+                );
+            }
+        }
+        Ok(())
     }
 
     /// A page of the sync log, newest first.
@@ -308,6 +343,7 @@ impl Ledger {
     /// # Errors
     /// Storage faults.
     pub fn sync_log(&self, filter: &LogFilter, limit: usize, cursor: Option<i64>) -> Result<Value> {
+        self.write_queued_reads();
         self.with(|db| synclog::query(db, filter, limit, cursor, &self.config.zone))
     }
 
@@ -332,6 +368,7 @@ impl Ledger {
     /// # Errors
     /// Storage faults.
     pub fn store_activity(&self) -> Result<Value> {
+        self.write_queued_reads();
         self.with(|db| synclog::stores(db, None, time::now_millis(), &self.config.zone))
     }
 
@@ -343,6 +380,7 @@ impl Ledger {
         if hours <= 0 {
             return Err(LedgerError::invalid("invalid_hours", "hours must be positive"));
         }
+        self.write_queued_reads();
         self.with(|db| synclog::stores(db, Some(hours), time::now_millis(), &self.config.zone))
     }
 
@@ -422,6 +460,53 @@ impl Ledger {
             }))
         })
     }
+}
+
+/// A validated log row with its time (now, unless the caller gave one).
+fn stamped(mut entry: LogEntry) -> Result<LogEntry> {
+    entry.validate()?;
+    if entry.at == 0 {
+        entry.at = time::now_millis();
+    }
+    Ok(entry)
+}
+
+/// Runs `work` on this process's connection to `path`; a fault that a fresh
+/// connection may cure evicts it.
+fn with_connection<T>(
+    path: &Path,
+    busy_timeout: Duration,
+    work: impl FnOnce(&mut Connection) -> Result<T>,
+) -> Result<T> {
+    // Only Ledger::open creates the file: one that disappears later must stay missing.
+    let shared: SharedConnection = db::shared(path, busy_timeout, false)?;
+    let mut connection = shared.lock();
+    let result = work(&mut connection).map_err(|error| db::refine_fault(&connection, error));
+    drop(connection);
+    if let Err(LedgerError::Storage {
+        fault: StorageFault::Corrupt | StorageFault::CantOpen | StorageFault::ReadOnly,
+        ..
+    }) = &result
+    {
+        db::evict(path);
+    }
+    result
+}
+
+/// Writes sync-log rows of calls that changed nothing (reads, refusals) in one
+/// commit without an fsync of its own (see [`db::without_fsync`]).
+///
+/// # Errors
+/// Storage faults.
+pub(crate) fn write_log_rows(path: &Path, busy_timeout: Duration, rows: &[LogEntry]) -> Result<()> {
+    with_connection(path, busy_timeout, |db| {
+        db::without_fsync(db, |db| {
+            let tx = db.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            synclog::append(&tx, rows)?;
+            tx.commit()?;
+            Ok(())
+        })
+    })
 }
 
 /// The store an item names, even when the item was refused, so the store's

@@ -99,18 +99,35 @@ pub fn format_minor(minor: i64) -> String {
 }
 
 /// Minor units as the JSON number a wire client expects (`1250.5`).
-///
-/// The float is parsed from the exact decimal text, so its shortest
-/// representation prints back as that decimal; no division on floats.
 pub fn minor_to_json(minor: i64) -> Value {
-    let float: f64 = format_minor(minor).parse().expect("formatted decimal parses");
-    serde_json::Number::from_f64(float).map_or(Value::Null, Value::Number)
+    serde_json::Number::from_f64(minor_to_float(minor)).map_or(Value::Null, Value::Number)
+}
+
+/// Minor units as the float whose shortest representation is the decimal
+/// amount (`125050` → `1250.5`).
+///
+/// Both operands are exact in an `f64` (amounts stay far below 2^53) and IEEE
+/// division is correctly rounded, so the quotient is the float nearest to the
+/// exact decimal: the same float that parsing the decimal text gives.
+pub fn minor_to_float(minor: i64) -> f64 {
+    minor as f64 / MINOR_PER_UNIT as f64
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn floats_of_amounts_are_those_of_their_decimal_text() {
+        let edges = [0, 1, -1, 7, 10, 99, 101, 125_050, MAX_MINOR, -MAX_MINOR, MAX_MINOR - 1];
+        let sweep = (0..200_000).map(|i| i * 7_919 % MAX_MINOR).chain((0..100_000).map(|i| -i * 104_729));
+        for minor in edges.into_iter().chain(sweep) {
+            let parsed: f64 = format_minor(minor).parse().unwrap();
+            assert_eq!(minor_to_float(minor).to_bits(), parsed.to_bits(), "{minor}");
+            assert_eq!(parse_float(minor_to_float(minor)), Ok(minor));
+        }
+    }
 
     #[test]
     fn accepts_numbers_and_decimal_strings() {

@@ -10,6 +10,10 @@ use ext_php_rs::{
 use serde_json::{Map, Number, Value};
 
 use super::errors::exception;
+use crate::core::{
+    batch::{Outcome, ResultValue},
+    money,
+};
 use ext_php_rs::exception::PhpException;
 
 /// Deepest nesting accepted from PHP; transactions are two levels deep.
@@ -118,6 +122,34 @@ pub fn json_to_array(value: &Value) -> ZBox<ZendHashTable> {
         other => {
             let _ = array.push(json_to_zval(other));
         }
+    }
+    array
+}
+
+/// The PHP array of a transaction's result, built from its fields without a JSON detour
+/// (this runs once per batch item).
+pub fn outcome_array(outcome: &Outcome) -> ZBox<ZendHashTable> {
+    let fields = outcome.fields();
+    let mut array = ZendHashTable::with_capacity(fields.len() as u32);
+    for (name, value) in fields {
+        let mut zval = Zval::new();
+        match value {
+            ResultValue::Text(text) => {
+                let _ = zval.set_string(text, false);
+            }
+            ResultValue::Int(int) => zval.set_long(int),
+            ResultValue::Money(minor) => zval.set_double(money::minor_to_float(minor)),
+            ResultValue::Bool(flag) => zval.set_bool(flag),
+            ResultValue::Null => zval.set_null(),
+            ResultValue::Names(names) => {
+                let mut list = ZendHashTable::with_capacity(names.len() as u32);
+                for name in names {
+                    let _ = list.push(*name);
+                }
+                zval.set_hashtable(list);
+            }
+        }
+        let _ = array.insert(name, zval);
     }
     array
 }

@@ -7,7 +7,7 @@ use ext_php_rs::{boxed::ZBox, flags::ClassFlags, prelude::*, types::ZendHashTabl
 use serde_json::Value;
 
 use super::{
-    convert::{Flag, Int, Text, array_to_json, flag_value, json_to_array, parse_flag, zval_to_json},
+    convert::{Flag, Int, Text, array_to_json, flag_value, json_to_array, outcome_array, parse_flag, zval_to_json},
     errors::exception,
     ini,
 };
@@ -152,7 +152,7 @@ impl CashbackLedger {
     /// Applies one transaction; returns its result (`status`: success, duplicate or error).
     pub fn apply(&self, transaction: &ZendHashTable, context: Option<&ZendHashTable>) -> PhpResult<PhpArray> {
         let outcome = self.ledger.apply(&array_to_json(transaction)?, self::context(context)?.as_ref())?;
-        Ok(array(&outcome.to_json()))
+        Ok(outcome_array(&outcome))
     }
 
     /// Applies a list of transactions in order, in one commit; returns one result per item.
@@ -166,7 +166,11 @@ impl CashbackLedger {
         }
         let items = transactions.values().map(zval_to_json).collect::<PhpResult<Vec<_>>>()?;
         let outcomes = self.ledger.apply_batch(&items, self::context(context)?.as_ref())?;
-        Ok(array(&Value::Array(outcomes.iter().map(|outcome| outcome.to_json()).collect())))
+        let mut results = ZendHashTable::with_capacity(u32::try_from(outcomes.len()).unwrap_or(u32::MAX));
+        for outcome in &outcomes {
+            let _ = results.push(outcome_array(outcome));
+        }
+        Ok(results)
     }
 
     /// Balance of a user: `user_id`, `balance`, `updated_at`.
@@ -258,26 +262,17 @@ impl CashbackLedger {
         Ok(array(&serde_json::json!({"imported": report.imported, "rejected": rejected})))
     }
 
-    /// Appends a sync-log row: `endpoint`, `status`, and optional `client`, `store_id`,
+    /// Appends a sync-log row now: `endpoint`, `status`, and optional `client`, `store_id`,
     /// `external_id`, `error`, `duration_ms`.
     pub fn log_sync(&self, entry: &ZendHashTable) -> PhpResult<()> {
-        let value = array_to_json(entry)?;
-        let text = |key: &str| value.get(key).and_then(Value::as_str).map(str::to_owned);
-        self.ledger.log(LogEntry {
-            at: 0,
-            client: text("client"),
-            store_id: text("store_id"),
-            endpoint: text("endpoint").unwrap_or_default(),
-            external_id: text("external_id"),
-            status: text("status").unwrap_or_default(),
-            error: text("error"),
-            duration_ms: match value.get("duration_ms") {
-                None | Some(Value::Null) => 0,
-                Some(Value::Number(ms)) => ms.as_f64().filter(|ms| ms.is_finite()).map_or(-1, |ms| ms as i64),
-                Some(_) => return Err(invalid("invalid_log_entry", "duration_ms must be a number")),
-            },
-        })?;
-        Ok(())
+        Ok(self.ledger.log(log_entry(entry)?)?)
+    }
+
+    /// Queues the sync-log row of a successful read (same keys as `logSync`): it is
+    /// written with this process's next write, or within about a second, sparing
+    /// the read a commit of its own.
+    pub fn log_read(&self, entry: &ZendHashTable) -> PhpResult<()> {
+        Ok(self.ledger.log_read(log_entry(entry)?)?)
     }
 
     /// A page of the sync log, newest first. Filter keys: `store_id`, `status`,
@@ -415,4 +410,24 @@ fn phone_item(item: &Value) -> PhpResult<(String, bool)> {
         },
         _ => Err(invalid("invalid_argument", "each phone item is a string or ['phone' => ..., 'verified' => bool]")),
     }
+}
+
+/// A sync-log row from its PHP array.
+fn log_entry(entry: &ZendHashTable) -> PhpResult<LogEntry> {
+    let value = array_to_json(entry)?;
+    let text = |key: &str| value.get(key).and_then(Value::as_str).map(str::to_owned);
+    Ok(LogEntry {
+        at: 0,
+        client: text("client"),
+        store_id: text("store_id"),
+        endpoint: text("endpoint").unwrap_or_default(),
+        external_id: text("external_id"),
+        status: text("status").unwrap_or_default(),
+        error: text("error"),
+        duration_ms: match value.get("duration_ms") {
+            None | Some(Value::Null) => 0,
+            Some(Value::Number(ms)) => ms.as_f64().filter(|ms| ms.is_finite()).map_or(-1, |ms| ms as i64),
+            Some(_) => return Err(invalid("invalid_log_entry", "duration_ms must be a number")),
+        },
+    })
 }

@@ -29,6 +29,12 @@ pub fn startup(_type: i32, module_number: i32) -> i32 {
     }
 }
 
+/// Module shutdown (a worker's last request served): writes the queued read rows of the sync log.
+pub extern "C" fn shutdown(_type: i32, _module_number: i32) -> i32 {
+    core::readlog::flush(std::time::Duration::ZERO);
+    0
+}
+
 /// `php --ri cashback`: version, build and settings.
 pub extern "C" fn info(module: *mut ModuleEntry) {
     info_table_start!();
@@ -45,5 +51,10 @@ pub extern "C" fn info(module: *mut ModuleEntry) {
 #[php_module]
 #[php(startup = "startup")]
 pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
-    module.name("cashback").version(core::VERSION).info_function(info).class::<ledger::CashbackLedger>()
+    module
+        .name("cashback")
+        .version(core::VERSION)
+        .info_function(info)
+        .shutdown_function(shutdown)
+        .class::<ledger::CashbackLedger>()
 }

@@ -10,6 +10,7 @@ import json
 import sqlite3
 import subprocess
 import sys
+import time
 from decimal import Decimal
 
 import pytest
@@ -186,6 +187,49 @@ def test_phone_errors(api, path):
     assert (reply.status, reply.body["error"]) == (404, "user_not_found")
     reply = api.get(path, user_phone="+7 999 555-00-01")
     assert (reply.status, reply.body["error"]) == (409, "phone_ambiguous")
+
+
+def _read_rows(site, store: str) -> list[dict]:
+    return site.ledger.call(f"$ledger->syncLog(['store_id' => {json.dumps(store)}], 100)['items']")
+
+
+def test_read_rows_reach_the_sync_log_within_seconds(site, contract):
+    # A read's row waits in the serving process (no commit of its own) and is written about a second later.
+    _, key = site.ledger.create_key("read-log-probe", "store-read-log")
+    client = ApiClient(site.base_url, contract, key)
+    for spelling in ("79120001122", "8 (912) 000-11-22", "+7 912 000 11 22"):
+        assert client.get("balance", user_phone=spelling).status == 200
+    assert client.get("transactions", user_phone="79120001122").status == 200
+    assert client.get("balance", user_phone=UNKNOWN_PHONE).status == 404
+    deadline = time.monotonic() + 5
+    while len(rows := _read_rows(site, "store-read-log")) < 5 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert sorted((row["endpoint"], row["status"], row["error"]) for row in rows) == [
+        ("balance", "error", "user_not_found"),
+        *[("balance", "success", None)] * 3,
+        ("transactions", "success", None),
+    ]
+    time.sleep(1.5)
+    assert len(_read_rows(site, "store-read-log")) == 5, "a read was logged twice"
+
+
+def test_queued_read_rows_are_written_by_the_next_write_and_at_exit(site):
+    # In one PHP process: a queued row rides on the next write's commit (seen by another
+    # process at once, long before the background thread would write it), and the module
+    # writes what is still queued when the process ends.
+    script = """
+        $row = ['endpoint' => 'balance', 'status' => 'success', 'store_id' => 'store-queue'];
+        $count = fn () => (int) shell_exec('sqlite3 ' . escapeshellarg($db) . ' '
+            . escapeshellarg("SELECT count(*) FROM sync_log WHERE store_id = 'store-queue'"));
+        $ledger->logRead($row);
+        $queued = $count();
+        $ledger->apply(['type' => 'accrual', 'amount' => 1, 'external_id' => 'rq_' . uniqid(), 'user_id' => 990001]);
+        $afterWrite = $count();
+        $ledger->logRead($row);
+        echo json_encode([$queued, $afterWrite]);
+    """
+    assert json.loads(site.ledger.php(script)) == [0, 1]
+    assert len(_read_rows(site, "store-queue")) == 2, "the row queued last was lost when the process ended"
 
 
 # ---------------------------------------------------------------- history --

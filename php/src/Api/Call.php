@@ -50,13 +50,16 @@ final class Call
 
     private function writeLog(\CashbackLedger $ledger, ?string $error, int $status): void
     {
-        $ledger->logSync([
+        $entry = [
             'endpoint' => $this->request->path,
             'client' => $this->client['name'] ?? null,
             'store_id' => $this->store(),
             'status' => $error === null ? 'success' : (self::REFUSAL_STATUS[$status] ?? 'error'),
             'error' => $error,
             'duration_ms' => intdiv(hrtime(true) - $this->startedNs, 1_000_000),
-        ]);
+        ];
+        // A successful read's row rides on a later commit (within about a second): reads
+        // must not queue behind the single writer. Refusals and errors are written at once.
+        $error === null ? $ledger->logRead($entry) : $ledger->logSync($entry);
     }
 }

@@ -1,0 +1,181 @@
+//! Sync-log rows of reads, queued in the process and written in batches.
+//!
+//! The sync log records every call, and a balance read changes nothing else:
+//! writing its row in a commit of its own made every read a write, queued
+//! behind the single SQLite writer. So the row of a successful read waits in
+//! this process's memory and is written
+//! - with this process's next commit to the same file (a ledger write or a
+//!   row that is logged at once), at no cost of its own;
+//! - when [`FLUSH_ROWS`] rows are waiting, by the read that queues the last one;
+//! - by a background thread, about [`FLUSH_AFTER`] after it was queued;
+//! - when PHP shuts the module down (a worker recycled after `pm.max_requests`).
+//!
+//! What a crash can lose is therefore at most about a second of read rows of
+//! one process: never a ledger entry, never the row of a write or of a refusal
+//! (those are written at once). Rows keep the time of the call, so the log
+//! stays in order by time; only their ids come later.
+//!
+//! Queues are per process: a forked child starts with none (its parent writes
+//! what it had queued) and with its own flusher thread.
+
+use std::{
+    collections::HashMap,
+    path::{Path, PathBuf},
+    sync::atomic::{AtomicU32, Ordering},
+    time::{Duration, Instant},
+};
+
+use once_cell::sync::Lazy;
+use parking_lot::Mutex;
+
+use super::{ledger::write_log_rows, synclog::LogEntry};
+
+/// How many queued rows make the read that queues the last one write them all.
+pub const FLUSH_ROWS: usize = 64;
+/// How long a row may wait for a commit before the background thread writes it.
+pub const FLUSH_AFTER: Duration = Duration::from_secs(1);
+
+/// Rows waiting for one database file, and how to open it from the flusher thread.
+struct Pending {
+    rows: Vec<LogEntry>,
+    since: Instant,
+    busy_timeout: Duration,
+}
+
+struct Queues {
+    pid: u32,
+    by_path: HashMap<PathBuf, Pending>,
+}
+
+static QUEUES: Lazy<Mutex<Queues>> = Lazy::new(|| Mutex::new(Queues { pid: 0, by_path: HashMap::new() }));
+/// The process whose flusher thread is running (0: none yet).
+static FLUSHER: AtomicU32 = AtomicU32::new(0);
+
+/// This process's queues, emptied first if they were inherited from a parent process.
+fn queues() -> parking_lot::MutexGuard<'static, Queues> {
+    let mut queues = QUEUES.lock();
+    let pid = std::process::id();
+    if queues.pid != pid {
+        queues.pid = pid;
+        queues.by_path.clear();
+    }
+    queues
+}
+
+/// Queues a row for `path`; returns every queued row of `path` when they are
+/// due to be written now (the caller writes them, see [`restore`] on failure).
+pub fn push(path: &Path, busy_timeout: Duration, entry: LogEntry) -> Option<Vec<LogEntry>> {
+    start_flusher();
+    let mut queues = queues();
+    let pending = queues.by_path.entry(path.to_path_buf()).or_insert_with(|| Pending {
+        rows: Vec::with_capacity(FLUSH_ROWS),
+        since: Instant::now(),
+        busy_timeout,
+    });
+    if pending.rows.is_empty() {
+        pending.since = Instant::now();
+    }
+    pending.rows.push(entry);
+    (pending.rows.len() >= FLUSH_ROWS).then(|| std::mem::take(&mut pending.rows))
+}
+
+/// Takes every queued row of `path`, to be written in the caller's commit.
+pub fn take(path: &Path) -> Vec<LogEntry> {
+    queues().by_path.get_mut(path).map(|pending| std::mem::take(&mut pending.rows)).unwrap_or_default()
+}
+
+/// Puts back rows whose commit failed, ahead of anything queued since, so a
+/// later commit writes them.
+pub fn restore(path: &Path, busy_timeout: Duration, mut rows: Vec<LogEntry>) {
+    if rows.is_empty() {
+        return;
+    }
+    let mut queues = queues();
+    let pending = queues.by_path.entry(path.to_path_buf()).or_insert_with(|| Pending {
+        rows: Vec::new(),
+        since: Instant::now(),
+        busy_timeout,
+    });
+    rows.append(&mut pending.rows);
+    pending.rows = rows;
+}
+
+/// Writes every queued row that has waited at least `min_age` (all of them for
+/// `Duration::ZERO`); rows that cannot be written are reported on stderr (the
+/// PHP-FPM log) and dropped, so a broken database cannot grow the queue.
+pub fn flush(min_age: Duration) {
+    let due: Vec<(PathBuf, Duration, Vec<LogEntry>)> = {
+        let mut queues = queues();
+        queues
+            .by_path
+            .iter_mut()
+            .filter(|(_, pending)| !pending.rows.is_empty() && pending.since.elapsed() >= min_age)
+            .map(|(path, pending)| (path.clone(), pending.busy_timeout, std::mem::take(&mut pending.rows)))
+            .collect()
+    };
+    for (path, busy_timeout, rows) in due {
+        if let Err(error) = write_log_rows(&path, busy_timeout, &rows) {
+            eprintln!(
+                "cashback: {} sync-log rows of reads were not written to {}: {} ({error})",
+                rows.len(),
+                path.display(),
+                error.code()
+            );
+        }
+    }
+}
+
+/// How many rows wait for `path` in this process.
+pub fn queued(path: &Path) -> usize {
+    queues().by_path.get(path).map_or(0, |pending| pending.rows.len())
+}
+
+/// Starts this process's flusher thread unless it runs already.
+fn start_flusher() {
+    let pid = std::process::id();
+    if FLUSHER.swap(pid, Ordering::AcqRel) == pid {
+        return;
+    }
+    let spawned = std::thread::Builder::new().name("cashback-log".into()).spawn(|| {
+        loop {
+            std::thread::sleep(FLUSH_AFTER / 4);
+            flush(FLUSH_AFTER);
+        }
+    });
+    if let Err(error) = spawned {
+        // Without the thread rows still go out with the next commit, a full queue or module shutdown.
+        FLUSHER.store(0, Ordering::Release);
+        eprintln!("cashback: cannot start the sync-log thread: {error}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(endpoint: &str) -> LogEntry {
+        LogEntry { endpoint: endpoint.into(), status: "success".into(), ..LogEntry::default() }
+    }
+
+    #[test]
+    fn rows_wait_until_the_queue_is_full() {
+        let path = Path::new("/nonexistent/readlog-full.db");
+        for _ in 1..FLUSH_ROWS {
+            assert!(push(path, Duration::ZERO, row("balance")).is_none());
+        }
+        let due = push(path, Duration::ZERO, row("balance")).expect("the last row fills the queue");
+        assert_eq!(due.len(), FLUSH_ROWS);
+        assert_eq!(queued(path), 0);
+    }
+
+    #[test]
+    fn restored_rows_go_ahead_of_newer_ones() {
+        let path = Path::new("/nonexistent/readlog-restore.db");
+        push(path, Duration::ZERO, row("first"));
+        let taken = take(path);
+        push(path, Duration::ZERO, row("third"));
+        restore(path, Duration::ZERO, taken);
+        let order: Vec<String> = take(path).into_iter().map(|entry| entry.endpoint).collect();
+        assert_eq!(order, ["first", "third"]);
+    }
+}
