@@ -505,7 +505,7 @@ fn a_batch_over_the_limit_is_refused_whole() {
     assert_eq!(entry_count(&ledger), 3);
     assert_eq!(balance(&ledger, 1), 3_000);
     // An empty batch is a no-op.
-    assert!(ledger.apply_batch(&[], None).unwrap().is_empty());
+    assert!(ledger.apply_batch::<Value>(&[], None).unwrap().is_empty());
 }
 
 // ---------------------------------------------------------------------------

@@ -12,7 +12,9 @@ use super::{
     batch::{BatchState, Outcome},
     db::{self, SharedConnection},
     error::{LedgerError, Result, StorageFault},
-    keys, money, phones, readlog,
+    keys, money, phones,
+    raw::{Raw, RawTx},
+    readlog,
     synclog::{self, LogEntry, LogFilter},
     time::{self, Zone},
     tx::{self, Kind},
@@ -118,7 +120,7 @@ impl Ledger {
     ///
     /// # Errors
     /// Storage faults only; business refusals are an [`Outcome::Rejected`].
-    pub fn apply(&self, item: &Value, context: Option<&RequestContext>) -> Result<Outcome> {
+    pub fn apply<T: RawTx>(&self, item: &T, context: Option<&RequestContext>) -> Result<Outcome> {
         Ok(self.apply_batch(std::slice::from_ref(item), context)?.remove(0))
     }
 
@@ -126,7 +128,7 @@ impl Ledger {
     ///
     /// # Errors
     /// `batch_too_large`, or a storage fault (then nothing of the batch is written).
-    pub fn apply_batch(&self, items: &[Value], context: Option<&RequestContext>) -> Result<Vec<Outcome>> {
+    pub fn apply_batch<T: RawTx>(&self, items: &[T], context: Option<&RequestContext>) -> Result<Vec<Outcome>> {
         if items.len() > self.config.max_batch {
             return Err(LedgerError::invalid(
                 "batch_too_large",
@@ -511,16 +513,18 @@ pub(crate) fn write_log_rows(path: &Path, busy_timeout: Duration, rows: &[LogEnt
 
 /// The store an item names, even when the item was refused, so the store's
 /// log rows and last activity include its failures.
-fn item_store(parsed: &std::result::Result<tx::TxRequest, crate::core::error::TxError>, raw: &Value) -> Option<String> {
-    match parsed {
-        Ok(tx) => tx.store_id.clone(),
-        Err(_) => raw
-            .get("store_id")
-            .and_then(Value::as_str)
-            .filter(|store| {
-                (1..=tx::MAX_STORE_ID).contains(&store.chars().count()) && !store.chars().any(char::is_control)
-            })
+fn item_store<T: RawTx>(
+    parsed: &std::result::Result<tx::TxRequest, crate::core::error::TxError>,
+    raw: &T,
+) -> Option<String> {
+    match (parsed, raw.field("store_id")) {
+        (Ok(tx), _) => tx.store_id.clone(),
+        (Err(_), Some(Raw::Text(store))) => (1..=tx::MAX_STORE_ID)
+            .contains(&store.chars().count())
+            .then_some(store)
+            .filter(|store| !store.chars().any(char::is_control))
             .map(str::to_owned),
+        (Err(_), _) => None,
     }
 }
 

@@ -3,7 +3,7 @@
 //! Layout, from the outside in:
 //! - [`ledger`]: the [`Ledger`](ledger::Ledger) facade every caller uses;
 //! - [`batch`]: the set-wise engine that decides and writes transactions;
-//! - [`tx`], [`money`], [`phone`], [`time`]: validation of incoming fields;
+//! - [`tx`] (reading through [`raw`]), [`money`], [`phone`], [`time`]: validation of incoming fields;
 //! - [`phones`], [`synclog`] (with [`readlog`]), [`keys`] (with [`network`]), [`verify`]: the other tables;
 //! - [`db`]: opening, migrations and the per-process connection cache;
 //! - [`error`]: the error types and their stable codes.
@@ -17,6 +17,7 @@ pub mod money;
 pub mod network;
 pub mod phone;
 pub mod phones;
+pub mod raw;
 pub mod readlog;
 pub mod sha256;
 pub mod synclog;

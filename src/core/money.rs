@@ -7,32 +7,28 @@
 
 use serde_json::Value;
 
+use super::raw::Raw;
+
 /// Largest accepted magnitude: 1,000,000,000.00 rubles in kopecks.
 pub const MAX_MINOR: i64 = 100_000_000_000;
 
 /// Minor units per ruble.
 const MINOR_PER_UNIT: i64 = 100;
 
-/// Parses an amount given as a JSON value into signed minor units.
+/// Parses an amount given as a JSON value or PHP scalar into signed minor units.
 ///
 /// # Errors
 /// A message naming what is wrong: wrong type, empty, not a decimal, more than
 /// two fraction digits, or beyond [`MAX_MINOR`].
-pub fn parse_amount(value: &Value) -> Result<i64, String> {
-    match value {
-        Value::Number(number) => {
-            if let Some(int) = number.as_i64() {
-                return units_to_minor(int);
-            }
-            match number.as_f64() {
-                Some(float) => parse_float(float),
-                None => Err(format!("amount {number} is out of range")),
-            }
-        }
-        Value::String(text) => parse_decimal(text),
-        Value::Null => Err("amount must not be null".into()),
-        Value::Bool(_) => Err("amount must be a number or a decimal string, not a boolean".into()),
-        Value::Array(_) | Value::Object(_) => Err("amount must be a number or a decimal string".into()),
+pub fn parse_amount<'a>(value: impl Into<Raw<'a>>) -> Result<i64, String> {
+    match value.into() {
+        Raw::Int(int) => units_to_minor(int),
+        Raw::BigInt(int) => parse_float(int as f64),
+        Raw::Float(float) => parse_float(float),
+        Raw::Text(text) => parse_decimal(text),
+        Raw::Null => Err("amount must not be null".into()),
+        Raw::Bool(_) => Err("amount must be a number or a decimal string, not a boolean".into()),
+        Raw::Nested => Err("amount must be a number or a decimal string".into()),
     }
 }
 

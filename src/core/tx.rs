@@ -3,9 +3,12 @@
 //! Every refusal names the field and says what is wrong, so a 1C developer can
 //! fix the request from the error alone.
 
-use serde_json::{Map, Value};
-
-use super::{error::TxError, money, phone, time};
+use super::{
+    error::TxError,
+    money, phone,
+    raw::{Raw, RawTx},
+    time,
+};
 
 /// What a transaction does to a balance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -124,8 +127,11 @@ pub const KNOWN_FIELDS: [&str; 10] = [
 ];
 
 /// The external_id of a raw item, if it has a usable one (for reporting refusals).
-pub fn raw_external_id(value: &Value) -> Option<String> {
-    value.get("external_id").and_then(Value::as_str).map(str::to_owned)
+pub fn raw_external_id<T: RawTx + ?Sized>(raw: &T) -> Option<String> {
+    match raw.field("external_id") {
+        Some(Raw::Text(text)) => Some(text.to_owned()),
+        _ => None,
+    }
 }
 
 /// Validates one raw transaction.
@@ -134,54 +140,59 @@ pub fn raw_external_id(value: &Value) -> Option<String> {
 ///
 /// # Errors
 /// [`TxError::Validation`] naming the first bad field, or [`TxError::InvalidPhone`].
-pub fn parse(value: &Value, zone: &time::Zone, now: i64) -> Result<TxRequest, TxError> {
-    let empty = Map::new();
-    let object = match value {
-        Value::Object(object) => object,
-        // PHP decodes `{}` to an empty array, indistinguishable from `[]`: read it as the empty object,
-        // so the caller learns which field is missing.
-        Value::Array(items) if items.is_empty() => &empty,
-        _ => return Err(TxError::field("transaction", "must be a JSON object")),
-    };
-    if let Some(unknown) = object.keys().find(|key| !KNOWN_FIELDS.contains(&key.as_str())) {
+pub fn parse<T: RawTx + ?Sized>(raw: &T, zone: &time::Zone, now: i64) -> Result<TxRequest, TxError> {
+    if !raw.is_object() {
+        return Err(TxError::field("transaction", "must be a JSON object"));
+    }
+    if let Some(unknown) = raw.unknown_field() {
         return Err(TxError::field("transaction", format!("unknown field {unknown:?}")));
     }
-    let external_id = required_text(object, "external_id", MAX_EXTERNAL_ID)?;
-    let kind = parse_kind(object)?;
-    let amount = parse_amount(object, kind)?;
-    let user = parse_user(object)?;
-    let original_external_id = optional_text(object, "original_external_id", MAX_EXTERNAL_ID, false)?;
+    let object = Fields(raw);
+    let external_id = required_text(&object, "external_id", MAX_EXTERNAL_ID)?;
+    let kind = parse_kind(&object)?;
+    let amount = parse_amount(&object, kind)?;
+    let user = parse_user(&object)?;
+    let original_external_id = optional_text(&object, "original_external_id", MAX_EXTERNAL_ID, false)?;
     check_original(kind, amount, original_external_id.is_some())?;
     Ok(TxRequest {
         external_id,
         kind,
         amount,
         user,
-        description: optional_text(object, "description", MAX_DESCRIPTION, true)?.unwrap_or_default(),
-        source: parse_source(object)?,
-        store_id: optional_text(object, "store_id", MAX_STORE_ID, false)?,
-        created_at: parse_created_at(object, zone, now)?,
+        description: optional_text(&object, "description", MAX_DESCRIPTION, true)?.unwrap_or_default(),
+        source: parse_source(&object)?,
+        store_id: optional_text(&object, "store_id", MAX_STORE_ID, false)?,
+        created_at: parse_created_at(&object, zone, now)?,
         original_external_id,
     })
 }
 
-fn present<'a>(object: &'a Map<String, Value>, field: &str) -> Option<&'a Value> {
-    object.get(field).filter(|value| !value.is_null())
+/// The fields of a transaction; a field given as null counts as absent.
+struct Fields<'a, T: ?Sized>(&'a T);
+
+impl<T: RawTx + ?Sized> Fields<'_, T> {
+    fn present(&self, field: &str) -> Option<Raw<'_>> {
+        self.0.field(field).filter(|value| *value != Raw::Null)
+    }
 }
 
-fn required_text(object: &Map<String, Value>, field: &'static str, max: usize) -> Result<String, TxError> {
+fn required_text<T: RawTx + ?Sized>(
+    object: &Fields<'_, T>,
+    field: &'static str,
+    max: usize,
+) -> Result<String, TxError> {
     optional_text(object, field, max, false)?.ok_or_else(|| TxError::field(field, "is required"))
 }
 
 /// Text of 1..=max characters without control characters (line breaks allowed in free text).
-fn optional_text(
-    object: &Map<String, Value>,
+fn optional_text<T: RawTx + ?Sized>(
+    object: &Fields<'_, T>,
     field: &'static str,
     max: usize,
     free_text: bool,
 ) -> Result<Option<String>, TxError> {
-    let Some(value) = present(object, field) else { return Ok(None) };
-    let Value::String(text) = value else {
+    let Some(value) = object.present(field) else { return Ok(None) };
+    let Raw::Text(text) = value else {
         return Err(TxError::field(field, "must be a string"));
     };
     if !free_text && text.is_empty() {
@@ -198,20 +209,20 @@ fn optional_text(
     if !free_text && text.trim() != text {
         return Err(TxError::field(field, "must not start or end with whitespace"));
     }
-    Ok(Some(text.clone()))
+    Ok(Some(text.to_owned()))
 }
 
-fn parse_kind(object: &Map<String, Value>) -> Result<Kind, TxError> {
-    match present(object, "type") {
+fn parse_kind<T: RawTx + ?Sized>(object: &Fields<'_, T>) -> Result<Kind, TxError> {
+    match object.present("type") {
         None => Err(TxError::field("type", "is required: accrual, debit or release")),
-        Some(Value::String(name)) => Kind::parse(name)
+        Some(Raw::Text(name)) => Kind::parse(name)
             .ok_or_else(|| TxError::field("type", format!("{name:?} is not accrual, debit or release"))),
         Some(_) => Err(TxError::field("type", "must be a string: accrual, debit or release")),
     }
 }
 
-fn parse_amount(object: &Map<String, Value>, kind: Kind) -> Result<i64, TxError> {
-    let value = present(object, "amount").ok_or_else(|| TxError::field("amount", "is required"))?;
+fn parse_amount<T: RawTx + ?Sized>(object: &Fields<'_, T>, kind: Kind) -> Result<i64, TxError> {
+    let value = object.present("amount").ok_or_else(|| TxError::field("amount", "is required"))?;
     let amount = money::parse_amount(value).map_err(|message| TxError::field("amount", message))?;
     if amount == 0 {
         return Err(TxError::field("amount", "must not be zero"));
@@ -222,31 +233,29 @@ fn parse_amount(object: &Map<String, Value>, kind: Kind) -> Result<i64, TxError>
     Ok(amount)
 }
 
-fn parse_user(object: &Map<String, Value>) -> Result<UserRef, TxError> {
-    match (present(object, "user_id"), present(object, "user_phone")) {
+fn parse_user<T: RawTx + ?Sized>(object: &Fields<'_, T>) -> Result<UserRef, TxError> {
+    let by_phone = |digits: &str| phone::normalize(digits).map(UserRef::Phone).map_err(|_| TxError::InvalidPhone);
+    match (object.present("user_id"), object.present("user_phone")) {
         (Some(_), Some(_)) => Err(TxError::field("user_id", "give user_id or user_phone, not both")),
         (None, None) => Err(TxError::field("user_phone", "is required (or user_id)")),
         (Some(id), None) => parse_user_id(id).map(UserRef::Id),
-        (None, Some(Value::String(text))) => {
-            phone::normalize(text).map(UserRef::Phone).map_err(|_| TxError::InvalidPhone)
-        }
+        (None, Some(Raw::Text(text))) => by_phone(text),
         // A phone typed as a JSON integer is its digits; a fractional number (79001234567.0) is not a phone,
         // and reading its text would add the zero after the dot as a digit.
-        (None, Some(Value::Number(number))) => match number.as_u64() {
-            Some(digits) => {
-                phone::normalize(&digits.to_string()).map(UserRef::Phone).map_err(|_| TxError::InvalidPhone)
-            }
-            None => Err(TxError::field("user_phone", "must be a string, or a whole positive number of digits")),
-        },
+        (None, Some(Raw::Int(digits))) if digits >= 0 => by_phone(&digits.to_string()),
+        (None, Some(Raw::BigInt(digits))) => by_phone(&digits.to_string()),
+        (None, Some(Raw::Int(_) | Raw::Float(_))) => {
+            Err(TxError::field("user_phone", "must be a string, or a whole positive number of digits"))
+        }
         (None, Some(_)) => Err(TxError::field("user_phone", "must be a string")),
     }
 }
 
 /// A positive integer, given as a number or a string of digits (Bitrix ids are often strings).
-pub fn parse_user_id(value: &Value) -> Result<i64, TxError> {
+pub fn parse_user_id(value: Raw<'_>) -> Result<i64, TxError> {
     let id = match value {
-        Value::Number(number) => number.as_i64(),
-        Value::String(text) if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) => text.parse().ok(),
+        Raw::Int(id) => Some(id),
+        Raw::Text(text) if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) => text.parse().ok(),
         _ => None,
     };
     id.filter(|id| *id > 0).ok_or_else(|| TxError::field("user_id", "must be a positive integer"))
@@ -266,23 +275,23 @@ fn check_original(kind: Kind, amount: i64, has_original: bool) -> Result<(), TxE
     }
 }
 
-fn parse_source(object: &Map<String, Value>) -> Result<String, TxError> {
-    let Some(value) = present(object, "source") else { return Ok(DEFAULT_SOURCE.to_owned()) };
+fn parse_source<T: RawTx + ?Sized>(object: &Fields<'_, T>) -> Result<String, TxError> {
+    let Some(value) = object.present("source") else { return Ok(DEFAULT_SOURCE.to_owned()) };
     match value {
-        Value::String(text)
+        Raw::Text(text)
             if (1..=32).contains(&text.len())
                 && text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') =>
         {
-            Ok(text.clone())
+            Ok(text.to_owned())
         }
         _ => Err(TxError::field("source", "must be 1 to 32 characters of a-z, 0-9 and _ (like 1c_retail or web)")),
     }
 }
 
-fn parse_created_at(object: &Map<String, Value>, zone: &time::Zone, now: i64) -> Result<i64, TxError> {
-    match present(object, "created_at") {
+fn parse_created_at<T: RawTx + ?Sized>(object: &Fields<'_, T>, zone: &time::Zone, now: i64) -> Result<i64, TxError> {
+    match object.present("created_at") {
         None => Ok(now),
-        Some(Value::String(text)) => {
+        Some(Raw::Text(text)) => {
             time::parse_timestamp(text, zone).map_err(|message| TxError::field("created_at", message))
         }
         Some(_) => Err(TxError::field("created_at", "must be an ISO 8601 string like 2026-11-27T10:15:00")),
@@ -292,7 +301,7 @@ fn parse_created_at(object: &Map<String, Value>, zone: &time::Zone, now: i64) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{Value, json};
 
     fn check(value: Value) -> Result<TxRequest, TxError> {
         parse(&value, &time::Zone::moscow(), 1_000)

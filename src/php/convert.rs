@@ -1,11 +1,11 @@
-//! PHP values ↔ JSON values. The core speaks `serde_json::Value`; PHP arrays
+//! PHP values ↔ JSON values, and transactions read in place ([`PhpTx`]). PHP arrays
 //! map to JSON arrays (lists) or objects (keyed arrays), key order kept.
 
 use ext_php_rs::{
     boxed::ZBox,
     convert::{FromZval, StubLiteral},
     flags::DataType,
-    types::{ArrayKey, ZendHashTable, Zval},
+    types::{ZendHashTable, Zval},
 };
 use serde_json::{Map, Number, Value};
 
@@ -13,6 +13,8 @@ use super::errors::exception;
 use crate::core::{
     batch::{Outcome, ResultValue},
     money,
+    raw::{Raw, RawTx},
+    tx::KNOWN_FIELDS,
 };
 use ext_php_rs::exception::PhpException;
 
@@ -27,64 +29,215 @@ pub fn array_to_json(array: &ZendHashTable) -> Result<Value, PhpException> {
     table(array, 0)
 }
 
-/// Converts any PHP value to JSON (see [`array_to_json`]).
-///
-/// # Errors
-/// As [`array_to_json`].
-pub fn zval_to_json(value: &Zval) -> Result<Value, PhpException> {
-    zval(value, 0)
-}
-
 fn table(array: &ZendHashTable, depth: usize) -> Result<Value, PhpException> {
     if depth > MAX_DEPTH {
         return Err(exception("invalid_argument", "array is nested too deeply"));
     }
-    if array.has_sequential_keys() {
-        return array.values().map(|value| zval(value, depth + 1)).collect::<Result<_, _>>().map(Value::Array);
-    }
-    let mut object = Map::with_capacity(array.len());
-    for (key, value) in array.iter() {
-        let key = match key {
-            ArrayKey::Long(index) => index.to_string(),
-            ArrayKey::String(text) => text,
-            ArrayKey::Str(text) => text.to_owned(),
-            ArrayKey::ZendString(text) => {
-                text.as_str().map_err(|_| exception("invalid_argument", "array key is not valid UTF-8"))?.to_owned()
-            }
-        };
-        object.insert(key, zval(value, depth + 1)?);
-    }
-    Ok(Value::Object(object))
+    let mut pairs = Vec::with_capacity(array.len());
+    let mut sequential = true;
+    entries(array, |position, key, value| {
+        sequential &= key.is_index(position);
+        pairs.push((key.to_string(), zval(value, depth + 1)?));
+        Ok(())
+    })?;
+    Ok(if sequential {
+        Value::Array(pairs.into_iter().map(|(_, value)| value).collect())
+    } else {
+        Value::Object(pairs.into_iter().collect::<Map<_, _>>())
+    })
 }
 
 fn zval(value: &Zval, depth: usize) -> Result<Value, PhpException> {
+    Ok(match classify(value)? {
+        Php::Null => Value::Null,
+        Php::Bool(flag) => Value::Bool(flag),
+        Php::Int(int) => Value::from(int),
+        // NaN and infinities have no JSON number; as text they fail validation with a clear message.
+        Php::Float(float) => Number::from_f64(float).map_or_else(|| Value::String(float.to_string()), Value::Number),
+        Php::Text(text) => Value::String(text.to_owned()),
+        Php::Array(array) => table(array, depth)?,
+    })
+}
+
+/// A PHP value as the binding accepts it: the one place that decides which
+/// values are refused (objects, resources, strings that are not UTF-8).
+#[derive(Clone, Copy)]
+enum Php<'a> {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Text(&'a str),
+    Array(&'a ZendHashTable),
+}
+
+fn classify(value: &Zval) -> Result<Php<'_>, PhpException> {
     let value = value.dereference();
     if value.is_null() {
-        return Ok(Value::Null);
+        return Ok(Php::Null);
     }
     if let Some(flag) = value.bool() {
-        return Ok(Value::Bool(flag));
+        return Ok(Php::Bool(flag));
     }
     if let Some(int) = value.long() {
-        return Ok(Value::from(int));
+        return Ok(Php::Int(int));
     }
     if let Some(float) = value.double() {
-        // NaN and infinities have no JSON number; as text they fail validation with a clear message.
-        return Ok(Number::from_f64(float).map_or_else(|| Value::String(float.to_string()), Value::Number));
+        return Ok(Php::Float(float));
     }
     if value.is_string() {
-        return value
-            .str()
-            .map(|text| Value::String(text.to_owned()))
-            .ok_or_else(|| exception("invalid_argument", "string is not valid UTF-8"));
+        return value.str().map(Php::Text).ok_or_else(|| exception("invalid_argument", "string is not valid UTF-8"));
     }
     if let Some(array) = value.array() {
-        return table(array, depth);
+        return Ok(Php::Array(array));
     }
     Err(exception(
         "invalid_argument",
         &format!("{} values are not accepted; pass arrays, strings and numbers", value.get_type()),
     ))
+}
+
+/// A key of a PHP array.
+#[derive(Clone, Copy)]
+pub enum Key<'a> {
+    /// An integer key.
+    Index(i64),
+    /// A string key (valid UTF-8).
+    Name(&'a str),
+}
+
+impl Key<'_> {
+    /// Whether this is the integer key `position`, as in a list.
+    pub fn is_index(self, position: usize) -> bool {
+        matches!(self, Self::Index(index) if usize::try_from(index) == Ok(position))
+    }
+}
+
+impl std::fmt::Display for Key<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Index(index) => write!(f, "{index}"),
+            Self::Name(name) => f.write_str(name),
+        }
+    }
+}
+
+/// Calls `each` with the position, key and value of every entry of `array`, in order.
+///
+/// Not ext-php-rs's `iter()`/`values()`: those copy every key into a `String`
+/// and panic on a key that is not UTF-8, which PHP code can pass.
+///
+/// # Errors
+/// `invalid_argument` for a key that is not UTF-8, or what `each` returns.
+pub fn entries<'a>(
+    array: &'a ZendHashTable,
+    mut each: impl FnMut(usize, Key<'_>, &'a Zval) -> Result<(), PhpException>,
+) -> Result<(), PhpException> {
+    let mut cursor = array.iter();
+    let mut position = 0;
+    while let Some((key, value)) = cursor.next_zval() {
+        let key = match key.long() {
+            Some(index) => Key::Index(index),
+            None => Key::Name(key.str().ok_or_else(|| exception("invalid_argument", "array key is not valid UTF-8"))?),
+        };
+        each(position, key, value)?;
+        position += 1;
+    }
+    Ok(())
+}
+
+/// Checks a value the way [`array_to_json`] would convert it, without building anything.
+fn check(value: &Zval, depth: usize) -> Result<(), PhpException> {
+    match classify(value)? {
+        Php::Array(array) => check_table(array, depth),
+        _ => Ok(()),
+    }
+}
+
+fn check_table(array: &ZendHashTable, depth: usize) -> Result<(), PhpException> {
+    if depth > MAX_DEPTH {
+        return Err(exception("invalid_argument", "array is nested too deeply"));
+    }
+    entries(array, |_, _, value| check(value, depth + 1))
+}
+
+/// A transaction read from PHP (a batch item or `apply()`'s argument) in one
+/// pass over its array, borrowing its strings: the ledger validates it field
+/// by field through [`RawTx`], with no copy into a JSON tree.
+pub struct PhpTx<'a> {
+    is_object: bool,
+    /// The value of each of [`KNOWN_FIELDS`] that is present, by position.
+    known: [Option<Raw<'a>>; KNOWN_FIELDS.len()],
+    unknown: Option<String>,
+}
+
+impl<'a> PhpTx<'a> {
+    /// Accepts what [`array_to_json`] accepts, and fails the same way on anything else.
+    ///
+    /// # Errors
+    /// `invalid_argument` for objects, resources, non-UTF-8 strings or too deep nesting.
+    pub fn read(value: &'a Zval) -> Result<Self, PhpException> {
+        match classify(value)? {
+            Php::Array(array) => Self::table(array),
+            // A scalar where a transaction belongs: refused by the ledger as "must be a JSON object".
+            _ => Ok(Self { is_object: false, known: [None; KNOWN_FIELDS.len()], unknown: None }),
+        }
+    }
+
+    /// [`PhpTx::read`] for an array argument.
+    ///
+    /// # Errors
+    /// As [`PhpTx::read`].
+    pub fn table(array: &'a ZendHashTable) -> Result<Self, PhpException> {
+        let mut known = [None; KNOWN_FIELDS.len()];
+        let mut unknown = None;
+        let mut sequential = true;
+        entries(array, |position, key, value| {
+            sequential &= key.is_index(position);
+            let raw = match classify(value)? {
+                Php::Null => Raw::Null,
+                Php::Bool(flag) => Raw::Bool(flag),
+                Php::Int(int) => Raw::Int(int),
+                Php::Float(float) => Raw::Float(float),
+                Php::Text(text) => Raw::Text(text),
+                Php::Array(nested) => {
+                    check_table(nested, 1)?;
+                    Raw::Nested
+                }
+            };
+            let field = match key {
+                Key::Name(name) => known_field(name),
+                Key::Index(_) => None,
+            };
+            match field {
+                Some(index) => known[index] = Some(raw),
+                None if unknown.is_none() => unknown = Some(key.to_string()),
+                None => {}
+            }
+            Ok(())
+        })?;
+        // As array_to_json reads it: a list is a JSON array (the empty one standing for `{}`), anything else an object.
+        Ok(Self { is_object: array.is_empty() || !sequential, known, unknown })
+    }
+}
+
+/// The position of a field name in [`KNOWN_FIELDS`].
+fn known_field(name: &str) -> Option<usize> {
+    KNOWN_FIELDS.iter().position(|known| *known == name)
+}
+
+impl RawTx for PhpTx<'_> {
+    fn is_object(&self) -> bool {
+        self.is_object
+    }
+
+    fn field(&self, name: &str) -> Option<Raw<'_>> {
+        known_field(name).and_then(|index| self.known[index])
+    }
+
+    fn unknown_field(&self) -> Option<String> {
+        self.unknown.clone()
+    }
 }
 
 /// Converts JSON to a PHP value.

@@ -7,7 +7,9 @@ use ext_php_rs::{boxed::ZBox, flags::ClassFlags, prelude::*, types::ZendHashTabl
 use serde_json::Value;
 
 use super::{
-    convert::{Flag, Int, Text, array_to_json, flag_value, json_to_array, outcome_array, parse_flag, zval_to_json},
+    convert::{
+        Flag, Int, Key, PhpTx, Text, array_to_json, entries, flag_value, json_to_array, outcome_array, parse_flag,
+    },
     errors::exception,
     ini,
 };
@@ -151,20 +153,24 @@ impl CashbackLedger {
 
     /// Applies one transaction; returns its result (`status`: success, duplicate or error).
     pub fn apply(&self, transaction: &ZendHashTable, context: Option<&ZendHashTable>) -> PhpResult<PhpArray> {
-        let outcome = self.ledger.apply(&array_to_json(transaction)?, self::context(context)?.as_ref())?;
+        let outcome = self.ledger.apply(&PhpTx::table(transaction)?, self::context(context)?.as_ref())?;
         Ok(outcome_array(&outcome))
     }
 
     /// Applies a list of transactions in order, in one commit; returns one result per item.
     pub fn apply_batch(&self, transactions: &ZendHashTable, context: Option<&ZendHashTable>) -> PhpResult<PhpArray> {
-        // A list filtered with array_filter() keeps gaps in its keys: any integer-keyed array is taken in order.
-        if transactions.iter().any(|(key, _)| !matches!(key, ext_php_rs::types::ArrayKey::Long(_))) {
-            return Err(invalid(
-                "invalid_argument",
-                "transactions must be a list of transactions, not one transaction",
-            ));
-        }
-        let items = transactions.values().map(zval_to_json).collect::<PhpResult<Vec<_>>>()?;
+        let mut items = Vec::with_capacity(transactions.len());
+        entries(transactions, |_, key, item| {
+            // A list filtered with array_filter() keeps gaps in its keys: any integer-keyed array is taken in order.
+            let Key::Index(_) = key else {
+                return Err(invalid(
+                    "invalid_argument",
+                    "transactions must be a list of transactions, not one transaction",
+                ));
+            };
+            items.push(PhpTx::read(item)?);
+            Ok(())
+        })?;
         let outcomes = self.ledger.apply_batch(&items, self::context(context)?.as_ref())?;
         let mut results = ZendHashTable::with_capacity(u32::try_from(outcomes.len()).unwrap_or(u32::MAX));
         for outcome in &outcomes {
@@ -395,7 +401,7 @@ fn import_row(item: &Value) -> Result<phones::ImportRow, String> {
     let user_id = item
         .get("user_id")
         .ok_or("user_id is missing")
-        .and_then(|id| crate::core::tx::parse_user_id(id).map_err(|_| "user_id must be a positive integer"))?;
+        .and_then(|id| crate::core::tx::parse_user_id(id.into()).map_err(|_| "user_id must be a positive integer"))?;
     let phone = item.get("phone").and_then(Value::as_str).ok_or("phone must be a string")?.to_owned();
     let verified = parse_flag(item.get("verified")).ok_or("verified must be true/false, 1/0, yes/no or Y/N")?;
     Ok(phones::ImportRow { user_id, phone, verified })
