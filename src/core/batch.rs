@@ -12,7 +12,7 @@
 //!
 //! The caller commits once: one fsync however long the batch.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use rusqlite::{Connection, ToSql, params_from_iter};
 use serde_json::Value;
@@ -194,7 +194,16 @@ impl<'r> BatchState<'r> {
         users.extend(known.values().map(|entry| entry.user_id));
         let balances = load_balances(db, &users)?;
         let next_id = db.query_row("SELECT coalesce(max(id), 0) + 1 FROM entries", [], |row| row.get(0))?;
-        Ok(Self { requests, known, consumed, phones, balances, touched: HashSet::new(), next_id, accepted: Vec::new() })
+        Ok(Self {
+            requests,
+            known,
+            consumed,
+            phones,
+            balances,
+            touched: HashSet::default(),
+            next_id,
+            accepted: Vec::new(),
+        })
     }
 
     /// Settles item `index`, given its validation result.

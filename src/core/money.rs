@@ -37,7 +37,15 @@ pub fn parse_float(float: f64) -> Result<i64, String> {
     if !float.is_finite() {
         return Err("amount must be a finite number".into());
     }
-    parse_decimal(&format!("{float}"))
+    // Display prints the shortest text that reads back as the same float. Amounts fit on the stack;
+    // only extreme floats (1e300 or 1e-300 printed in full) need the heap.
+    let mut buffer = [0u8; 64];
+    let mut cursor = std::io::Cursor::new(&mut buffer[..]);
+    if std::io::Write::write_fmt(&mut cursor, format_args!("{float}")).is_err() {
+        return parse_decimal(&format!("{float}"));
+    }
+    let written = usize::try_from(cursor.position()).unwrap_or(0);
+    parse_decimal(std::str::from_utf8(&buffer[..written]).unwrap_or_default())
 }
 
 fn units_to_minor(units: i64) -> Result<i64, String> {

@@ -5,7 +5,7 @@
 //! typed by hand). The index holds them all and [`pick`] decides who owns a
 //! number: the one verified owner, else the only owner, else nobody.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use rusqlite::{Connection, params};
 
@@ -50,7 +50,7 @@ pub fn load_candidates(db: &Connection, phones: &[&str]) -> Result<HashMap<Strin
         "SELECT phone, user_id, verified FROM phones WHERE phone IN (SELECT value FROM json_each(?1))",
     )?;
     let mut rows = statement.query([json_list(phones)])?;
-    let mut found: HashMap<String, Candidates> = HashMap::new();
+    let mut found: HashMap<String, Candidates> = HashMap::default();
     while let Some(row) = rows.next()? {
         found.entry(row.get(0)?).or_default().push(Candidate { user_id: row.get(1)?, verified: row.get(2)? });
     }

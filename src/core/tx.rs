@@ -198,9 +198,12 @@ fn optional_text<T: RawTx + ?Sized>(
     if !free_text && text.is_empty() {
         return Err(TxError::field(field, "must not be empty"));
     }
-    let length = text.chars().count();
-    if length > max {
-        return Err(TxError::field(field, format!("is {length} characters long; at most {max} are allowed")));
+    // A text of at most `max` bytes has at most `max` characters: count them only when it could be too long.
+    if text.len() > max {
+        let length = text.chars().count();
+        if length > max {
+            return Err(TxError::field(field, format!("is {length} characters long; at most {max} are allowed")));
+        }
     }
     let allowed_control = |c: char| free_text && matches!(c, '\n' | '\r' | '\t');
     if text.chars().any(|c| c.is_control() && !allowed_control(c)) {

@@ -124,22 +124,47 @@ impl std::fmt::Display for Key<'_> {
 
 /// Calls `each` with the position, key and value of every entry of `array`, in order.
 ///
-/// Not ext-php-rs's `iter()`/`values()`: those copy every key into a `String`
-/// and panic on a key that is not UTF-8, which PHP code can pass.
+/// Reads the hash table's slots directly rather than through ext-php-rs's
+/// `iter()`/`values()`: those go through the engine's external-position API,
+/// copy every key into a `String`, and panic on a key that is not UTF-8, which
+/// PHP code can pass. This runs for every field of every batch item.
 ///
 /// # Errors
 /// `invalid_argument` for a key that is not UTF-8, or what `each` returns.
 pub fn entries<'a>(
     array: &'a ZendHashTable,
-    mut each: impl FnMut(usize, Key<'_>, &'a Zval) -> Result<(), PhpException>,
+    mut each: impl FnMut(usize, Key<'a>, &'a Zval) -> Result<(), PhpException>,
 ) -> Result<(), PhpException> {
-    let mut cursor = array.iter();
+    /// `HASH_FLAG_PACKED` of Zend/zend_hash.h: a list stored as bare zvals (PHP 8.2+).
+    const HASH_FLAG_PACKED: u32 = 1 << 2;
+    // SAFETY: `array` is a live hash table the engine handed us, not modified while we read it (PHP runs this
+    // call alone on its thread). Its first `nNumUsed` slots are initialized, either zvals (packed) or buckets; a
+    // deleted slot holds an IS_UNDEF zval and is skipped. A bucket's key is null for an integer key (then `h` is
+    // the integer) or points to a live zend_string owned by the table.
+    let (packed, used) = unsafe { (array.u.flags & HASH_FLAG_PACKED != 0, array.nNumUsed as usize) };
     let mut position = 0;
-    while let Some((key, value)) = cursor.next_zval() {
-        let key = match key.long() {
-            Some(index) => Key::Index(index),
-            None => Key::Name(key.str().ok_or_else(|| exception("invalid_argument", "array key is not valid UTF-8"))?),
+    for slot in 0..used {
+        let (key, value) = if packed {
+            // SAFETY: see above; `slot < nNumUsed`.
+            (Key::Index(slot as i64), unsafe { &*array.__bindgen_anon_1.arPacked.add(slot) })
+        } else {
+            // SAFETY: see above; `slot < nNumUsed`.
+            let bucket = unsafe { &*array.__bindgen_anon_1.arData.add(slot) };
+            let key = if bucket.key.is_null() {
+                Key::Index(bucket.h as i64)
+            } else {
+                // SAFETY: see above.
+                let bytes = unsafe { (*bucket.key.cast_const()).as_bytes() };
+                Key::Name(
+                    std::str::from_utf8(bytes)
+                        .map_err(|_| exception("invalid_argument", "array key is not valid UTF-8"))?,
+                )
+            };
+            (key, &bucket.val)
         };
+        if value.get_type() == DataType::Undef {
+            continue;
+        }
         each(position, key, value)?;
         position += 1;
     }

@@ -61,6 +61,13 @@ foreach ([
         echo "$label: ", $e->getErrorCode(), ': ', $e->getMessage(), "\n";
     }
 }
+// Lists with holes (unset, array_filter) are read in order, holes skipped.
+$list = [$ok + ['external_id' => 'g1'], 'a hole', $ok + ['external_id' => 'g2'], $ok + ['external_id' => 'g3']];
+unset($list[1]);
+$filtered = array_filter([['external_id' => 'g4', 'amount' => 0] + $ok, $ok + ['external_id' => 'g5']], fn ($item) => $item['amount'] !== 0);
+foreach ([$list, $filtered] as $batch) {
+    echo 'holes: ', implode(' ', array_map(fn ($r) => $r['external_id'] . '=' . $r['status'], $l->applyBatch($batch))), "\n";
+}
 echo 'x0 written: ', json_encode(array_filter($l->history(7, 100)['items'], fn ($e) => $e['external_id'] === 'x0') !== []), "\n";
 echo 'verify: ', json_encode($l->verify()['ok']), "\n";
 ?>
@@ -97,5 +104,7 @@ deep nesting via apply: invalid_argument: array is nested too deeply
 batch list key: invalid_argument: array key is not valid UTF-8
 log entry key: invalid_argument: array key is not valid UTF-8
 options key: invalid_argument: array key is not valid UTF-8
+holes: g1=success g2=success g3=success
+holes: g5=success
 x0 written: false
 verify: true
