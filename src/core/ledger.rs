@@ -204,10 +204,8 @@ impl Ledger {
     /// `invalid_phone`, `user_not_found`, `phone_ambiguous`, or a storage fault.
     pub fn balance_by_phone(&self, phone: &str) -> Result<Value> {
         self.with(|db| {
-            // One read transaction: the phone's owner and their balance as of the same commit.
-            let tx = db.transaction_with_behavior(TransactionBehavior::Deferred)?;
-            let (user_id, normalized) = phones::find_user(&tx, phone)?;
-            let mut balance = self.account(&tx, user_id)?;
+            let (user_id, normalized) = phones::find_user(db, phone)?;
+            let mut balance = self.account(db, user_id)?;
             balance["phone"] = Value::String(normalized);
             Ok(balance)
         })

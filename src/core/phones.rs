@@ -79,7 +79,10 @@ pub fn check_user_id(user_id: i64) -> Result<i64> {
 /// `invalid_phone`, `user_not_found`, `phone_ambiguous`, or a storage fault.
 pub fn find_user(db: &Connection, input: &str) -> Result<(i64, String)> {
     let normalized = normalize_arg(input)?;
-    let candidates = load_candidates(db, &[normalized.as_str()])?.remove(&normalized).unwrap_or_default();
+    let candidates: Candidates = db
+        .prepare_cached("SELECT user_id, verified FROM phones WHERE phone = ?1")?
+        .query_map([normalized.as_str()], |row| Ok(Candidate { user_id: row.get(0)?, verified: row.get(1)? }))?
+        .collect::<rusqlite::Result<_>>()?;
     match pick(&candidates) {
         Ok(user_id) => Ok((user_id, normalized)),
         Err(error) => Err(LedgerError::lookup(

@@ -97,6 +97,21 @@ fn classify(value: &Zval) -> Result<Php<'_>, PhpException> {
     ))
 }
 
+/// A value where a scalar is expected, borrowed (an array is [`Raw::Nested`], not looked into).
+///
+/// # Errors
+/// `invalid_argument` for objects, resources and strings that are not UTF-8.
+pub fn scalar(value: &Zval) -> Result<Raw<'_>, PhpException> {
+    Ok(match classify(value)? {
+        Php::Null => Raw::Null,
+        Php::Bool(flag) => Raw::Bool(flag),
+        Php::Int(int) => Raw::Int(int),
+        Php::Float(float) => Raw::Float(float),
+        Php::Text(text) => Raw::Text(text),
+        Php::Array(_) => Raw::Nested,
+    })
+}
+
 /// A key of a PHP array.
 #[derive(Clone, Copy)]
 pub enum Key<'a> {
@@ -219,17 +234,10 @@ impl<'a> PhpTx<'a> {
         let mut sequential = true;
         entries(array, |position, key, value| {
             sequential &= key.is_index(position);
-            let raw = match classify(value)? {
-                Php::Null => Raw::Null,
-                Php::Bool(flag) => Raw::Bool(flag),
-                Php::Int(int) => Raw::Int(int),
-                Php::Float(float) => Raw::Float(float),
-                Php::Text(text) => Raw::Text(text),
-                Php::Array(nested) => {
-                    check_table(nested, 1)?;
-                    Raw::Nested
-                }
-            };
+            let raw = scalar(value)?;
+            if raw == Raw::Nested {
+                check(value, 1)?;
+            }
             let field = match key {
                 Key::Name(name) => known_field(name),
                 Key::Index(_) => None,

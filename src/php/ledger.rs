@@ -9,6 +9,7 @@ use serde_json::Value;
 use super::{
     convert::{
         Flag, Int, Key, PhpTx, Text, array_to_json, entries, flag_value, json_to_array, outcome_array, parse_flag,
+        scalar,
     },
     errors::exception,
     ini,
@@ -17,6 +18,7 @@ use crate::core::{
     keys::{self, Auth},
     ledger::{Config, Ledger, RequestContext},
     phone, phones,
+    raw::Raw,
     synclog::{LogEntry, LogFilter},
     time::Zone,
 };
@@ -418,22 +420,42 @@ fn phone_item(item: &Value) -> PhpResult<(String, bool)> {
     }
 }
 
-/// A sync-log row from its PHP array.
+fn unknown_log_key(key: &str) -> PhpException {
+    invalid(
+        "invalid_log_entry",
+        &format!("unknown key {key:?}; known: endpoint, status, client, store_id, external_id, error, duration_ms"),
+    )
+}
+
+/// A sync-log row from its PHP array (read in place: every API call writes one).
 fn log_entry(entry: &ZendHashTable) -> PhpResult<LogEntry> {
-    let value = array_to_json(entry)?;
-    let text = |key: &str| value.get(key).and_then(Value::as_str).map(str::to_owned);
-    Ok(LogEntry {
-        at: 0,
-        client: text("client"),
-        store_id: text("store_id"),
-        endpoint: text("endpoint").unwrap_or_default(),
-        external_id: text("external_id"),
-        status: text("status").unwrap_or_default(),
-        error: text("error"),
-        duration_ms: match value.get("duration_ms") {
-            None | Some(Value::Null) => 0,
-            Some(Value::Number(ms)) => ms.as_f64().filter(|ms| ms.is_finite()).map_or(-1, |ms| ms as i64),
-            Some(_) => return Err(invalid("invalid_log_entry", "duration_ms must be a number")),
-        },
-    })
+    let mut row = LogEntry::default();
+    entries(entry, |_, key, value| {
+        let Key::Name(name) = key else { return Err(unknown_log_key(&key.to_string())) };
+        let text = || match scalar(value)? {
+            Raw::Null => Ok(None),
+            Raw::Text(text) => Ok(Some(text.to_owned())),
+            _ => Err(invalid("invalid_log_entry", &format!("{name} must be a string"))),
+        };
+        match name {
+            "endpoint" => row.endpoint = text()?.unwrap_or_default(),
+            "status" => row.status = text()?.unwrap_or_default(),
+            "client" => row.client = text()?,
+            "store_id" => row.store_id = text()?,
+            "external_id" => row.external_id = text()?,
+            "error" => row.error = text()?,
+            "duration_ms" => {
+                row.duration_ms = match scalar(value)? {
+                    Raw::Null => 0,
+                    Raw::Int(ms) => ms,
+                    Raw::Float(ms) if ms.is_finite() => ms as i64,
+                    Raw::Float(_) => -1,
+                    _ => return Err(invalid("invalid_log_entry", "duration_ms must be a number")),
+                }
+            }
+            other => return Err(unknown_log_key(other)),
+        }
+        Ok(())
+    })?;
+    Ok(row)
 }

@@ -24,6 +24,9 @@ foreach ([
     ['endpoint' => 'Balance!', 'status' => 'success'],
     ['endpoint' => 'balance', 'status' => ''],
     ['endpoint' => 'balance', 'status' => 'success', 'duration_ms' => 'slow'],
+    ['endpoint' => 'balance', 'status' => 'success', 'store_id' => 5],
+    ['endpoint' => 'balance', 'status' => 'success', 'shop' => 'store-r'],
+    ['balance', 'success'],
 ] as $bad) {
     try {
         $l->logRead($bad);
@@ -49,4 +52,7 @@ store last seen: yes
 invalid_log_entry: endpoint must be 1..128 characters of a-z, 0-9, _, - and /
 invalid_log_entry: status must be 1..32 characters of a-z, 0-9 and _
 invalid_log_entry: duration_ms must be a number
+invalid_log_entry: store_id must be a string
+invalid_log_entry: unknown key "shop"; known: endpoint, status, client, store_id, external_id, error, duration_ms
+invalid_log_entry: unknown key "0"; known: endpoint, status, client, store_id, external_id, error, duration_ms
 rows: 2

@@ -46,12 +46,14 @@ final class Request
                 $headers[$name] = (string) $_SERVER[$key];
             }
         }
+        $method = strtoupper((string) ($_SERVER['REQUEST_METHOD'] ?? 'GET'));
         return new self(
-            strtoupper((string) ($_SERVER['REQUEST_METHOD'] ?? 'GET')),
+            $method,
             trim($path, '/'),
             $_GET,
             $headers,
-            (string) file_get_contents('php://input'),
+            // A GET carries no body the API reads; not opening php://input saves every balance read a stream.
+            $method === 'GET' || $method === 'HEAD' ? '' : (string) file_get_contents('php://input'),
             (string) ($_SERVER['REMOTE_ADDR'] ?? ''),
         );
     }
