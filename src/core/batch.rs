@@ -12,6 +12,8 @@
 //!
 //! The caller commits once: one fsync however long the batch.
 
+use std::borrow::Cow;
+
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use rusqlite::{Connection, ToSql, params_from_iter};
@@ -24,15 +26,16 @@ use super::{
     tx::{Kind, TxRequest, UserRef},
 };
 
-/// What the ledger knows of one accepted entry.
+/// What the ledger knows of one accepted entry: read from the database, or
+/// accepted earlier in this batch (then its texts borrow from the request).
 #[derive(Debug, Clone)]
-struct Known {
+struct Known<'r> {
     id: i64,
     user_id: i64,
-    phone: Option<String>,
+    phone: Option<Cow<'r, str>>,
     kind: Kind,
     amount: i64,
-    original_external_id: Option<String>,
+    original_external_id: Option<Cow<'r, str>>,
 }
 
 /// The result of one item, in request order.
@@ -158,8 +161,8 @@ struct NewEntry {
 
 /// Everything a batch reads, then decides on, then writes.
 pub struct BatchState<'r> {
-    requests: Vec<Option<&'r TxRequest>>,
-    known: HashMap<String, Known>,
+    requests: Vec<Option<&'r TxRequest<'r>>>,
+    known: HashMap<Cow<'r, str>, Known<'r>>,
     consumed: HashMap<i64, i64>,
     phones: HashMap<String, Candidates>,
     balances: HashMap<i64, i64>,
@@ -173,10 +176,10 @@ impl<'r> BatchState<'r> {
     ///
     /// # Errors
     /// Storage faults.
-    pub fn load(db: &Connection, requests: Vec<Option<&'r TxRequest>>) -> Result<Self> {
+    pub fn load(db: &Connection, requests: Vec<Option<&'r TxRequest<'r>>>) -> Result<Self> {
         let valid = || requests.iter().flatten();
-        let mut ids: Vec<&str> = valid().map(|tx| tx.external_id.as_str()).collect();
-        ids.extend(valid().filter_map(|tx| tx.original_external_id.as_deref()));
+        let mut ids: Vec<&str> = valid().map(|tx| tx.external_id).collect();
+        ids.extend(valid().filter_map(|tx| tx.original_external_id));
         let known = load_known(db, &ids)?;
         let consumed = load_consumed(db, known.values().map(|entry| entry.id))?;
         let phone_list: Vec<&str> = valid()
@@ -210,18 +213,18 @@ impl<'r> BatchState<'r> {
     pub fn decide(
         &mut self,
         index: usize,
-        parsed: &std::result::Result<TxRequest, TxError>,
+        parsed: &'r std::result::Result<TxRequest<'r>, TxError>,
         raw_external_id: Option<String>,
     ) -> Outcome {
         let tx = match parsed {
             Ok(tx) => tx,
             Err(error) => return Outcome::Rejected { external_id: raw_external_id, error: error.clone() },
         };
-        let outcome = match self.known.get(&tx.external_id) {
+        let outcome = match self.known.get(tx.external_id) {
             Some(previous) => self.compare_with(previous, tx),
             None => self.accept(index, tx),
         };
-        outcome.unwrap_or_else(|error| Outcome::Rejected { external_id: Some(tx.external_id.clone()), error })
+        outcome.unwrap_or_else(|error| Outcome::Rejected { external_id: Some(tx.external_id.to_owned()), error })
     }
 
     fn resolve(&self, user: &UserRef) -> std::result::Result<i64, TxError> {
@@ -232,7 +235,7 @@ impl<'r> BatchState<'r> {
     }
 
     /// A resend: the same values are a duplicate, other values a conflict.
-    fn compare_with(&self, previous: &Known, tx: &TxRequest) -> std::result::Result<Outcome, TxError> {
+    fn compare_with(&self, previous: &Known<'r>, tx: &TxRequest<'r>) -> std::result::Result<Outcome, TxError> {
         let mut fields = Vec::new();
         if previous.kind != tx.kind {
             fields.push("type");
@@ -241,7 +244,7 @@ impl<'r> BatchState<'r> {
             fields.push("amount");
         }
         let same_user = match (&tx.user, &previous.phone) {
-            (UserRef::Phone(phone), Some(stored)) => phone == stored,
+            (UserRef::Phone(phone), Some(stored)) => phone.as_str() == stored.as_ref(),
             (user, _) => self.resolve(user).is_ok_and(|id| id == previous.user_id),
         };
         if !same_user {
@@ -250,12 +253,12 @@ impl<'r> BatchState<'r> {
                 UserRef::Phone(_) => "user_phone",
             });
         }
-        if previous.original_external_id != tx.original_external_id {
+        if previous.original_external_id.as_deref() != tx.original_external_id {
             fields.push("original_external_id");
         }
         if fields.is_empty() {
             Ok(Outcome::Duplicate {
-                external_id: tx.external_id.clone(),
+                external_id: tx.external_id.to_owned(),
                 transaction_id: previous.id,
                 user_id: previous.user_id,
             })
@@ -264,7 +267,7 @@ impl<'r> BatchState<'r> {
         }
     }
 
-    fn accept(&mut self, index: usize, tx: &TxRequest) -> std::result::Result<Outcome, TxError> {
+    fn accept(&mut self, index: usize, tx: &'r TxRequest<'r>) -> std::result::Result<Outcome, TxError> {
         let user_id = self.resolve(&tx.user)?;
         let original = self.check_original(tx, user_id)?;
         let balance = self.balances.get(&user_id).copied().unwrap_or(0);
@@ -281,23 +284,28 @@ impl<'r> BatchState<'r> {
         self.balances.insert(user_id, new_balance);
         self.touched.insert(user_id);
         self.known.insert(
-            tx.external_id.clone(),
+            Cow::Borrowed(tx.external_id),
             Known {
                 id,
                 user_id,
-                phone: phone_of(&tx.user),
+                phone: phone_of(&tx.user).map(Cow::Borrowed),
                 kind: tx.kind,
                 amount: tx.amount,
-                original_external_id: tx.original_external_id.clone(),
+                original_external_id: tx.original_external_id.map(Cow::Borrowed),
             },
         );
         self.accepted.push(NewEntry { id, request_index: index, user_id, original_id: original });
-        Ok(Outcome::Applied { external_id: tx.external_id.clone(), transaction_id: id, user_id, balance: new_balance })
+        Ok(Outcome::Applied {
+            external_id: tx.external_id.to_owned(),
+            transaction_id: id,
+            user_id,
+            balance: new_balance,
+        })
     }
 
     /// For a release or a reversal: the original's id, after checking kind, owner and what is left.
-    fn check_original(&self, tx: &TxRequest, user_id: i64) -> std::result::Result<Option<i64>, TxError> {
-        let Some(original_external_id) = &tx.original_external_id else { return Ok(None) };
+    fn check_original(&self, tx: &TxRequest<'r>, user_id: i64) -> std::result::Result<Option<i64>, TxError> {
+        let Some(original_external_id) = tx.original_external_id else { return Ok(None) };
         let original = self.known.get(original_external_id).ok_or(TxError::OriginalNotFound)?;
         let expected_kind = if tx.kind == Kind::Release { Kind::Debit } else { Kind::Accrual };
         if original.kind != expected_kind || original.amount < 0 {
@@ -376,9 +384,9 @@ const ENTRY_COLUMNS: usize = 12;
 const ENTRY_CHUNK: usize = 256;
 const ACCOUNT_CHUNK: usize = 512;
 
-fn phone_of(user: &UserRef) -> Option<String> {
+fn phone_of(user: &UserRef) -> Option<&str> {
     match user {
-        UserRef::Phone(phone) => Some(phone.clone()),
+        UserRef::Phone(phone) => Some(phone),
         UserRef::Id(_) => None,
     }
 }
@@ -394,7 +402,7 @@ pub fn multi_row_insert(head: &str, columns: usize, rows: usize, tail: &str) -> 
 }
 
 /// Entries with these external_ids, with their originals' external_ids.
-fn load_known(db: &Connection, external_ids: &[&str]) -> Result<HashMap<String, Known>> {
+fn load_known<'r>(db: &Connection, external_ids: &[&str]) -> Result<HashMap<Cow<'r, str>, Known<'r>>> {
     let mut statement = db.prepare_cached(
         "SELECT e.id, e.external_id, e.user_id, e.phone, e.kind, e.amount, o.external_id
          FROM entries e LEFT JOIN entries o ON o.id = e.original_id
@@ -402,14 +410,14 @@ fn load_known(db: &Connection, external_ids: &[&str]) -> Result<HashMap<String, 
     )?;
     let rows = statement.query_map([json_list(external_ids)], |row| {
         Ok((
-            row.get::<_, String>(1)?,
+            Cow::Owned(row.get::<_, String>(1)?),
             Known {
                 id: row.get(0)?,
                 user_id: row.get(2)?,
-                phone: row.get(3)?,
+                phone: row.get::<_, Option<String>>(3)?.map(Cow::Owned),
                 kind: super::ledger::kind_column(row, 4)?,
                 amount: row.get(5)?,
-                original_external_id: row.get(6)?,
+                original_external_id: row.get::<_, Option<String>>(6)?.map(Cow::Owned),
             },
         ))
     })?;

@@ -516,7 +516,7 @@ fn item_store<T: RawTx>(
     raw: &T,
 ) -> Option<String> {
     match (parsed, raw.field("store_id")) {
-        (Ok(tx), _) => tx.store_id.clone(),
+        (Ok(tx), _) => tx.store_id.map(str::to_owned),
         (Err(_), Some(Raw::Text(store))) => (1..=tx::MAX_STORE_ID)
             .contains(&store.chars().count())
             .then_some(store)

@@ -73,11 +73,12 @@ pub enum UserRef {
     Phone(String),
 }
 
-/// A validated transaction.
+/// A validated transaction. Its texts borrow from the request it was read from
+/// (a batch item is validated, decided and written without copying them).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TxRequest {
+pub struct TxRequest<'a> {
     /// Idempotency key, unique forever.
-    pub external_id: String,
+    pub external_id: &'a str,
     /// Accrual, debit or release.
     pub kind: Kind,
     /// Minor units as given; negative only for an accrual reversal.
@@ -85,18 +86,18 @@ pub struct TxRequest {
     /// The customer.
     pub user: UserRef,
     /// Free text shown to the customer (store address, register number).
-    pub description: String,
+    pub description: &'a str,
     /// Channel: `1c_retail` by default, `web` for the online shop.
-    pub source: String,
+    pub source: &'a str,
     /// Store the operation came from.
-    pub store_id: Option<String>,
+    pub store_id: Option<&'a str>,
     /// When it happened, Unix seconds.
     pub created_at: i64,
     /// The debit a release cancels, or the accrual a reversal corrects.
-    pub original_external_id: Option<String>,
+    pub original_external_id: Option<&'a str>,
 }
 
-impl TxRequest {
+impl TxRequest<'_> {
     /// Whether this is a negative accrual, the brief's "accrual reversal".
     pub fn is_reversal(&self) -> bool {
         self.kind == Kind::Accrual && self.amount < 0
@@ -140,7 +141,7 @@ pub fn raw_external_id<T: RawTx + ?Sized>(raw: &T) -> Option<String> {
 ///
 /// # Errors
 /// [`TxError::Validation`] naming the first bad field, or [`TxError::InvalidPhone`].
-pub fn parse<T: RawTx + ?Sized>(raw: &T, zone: &time::Zone, now: i64) -> Result<TxRequest, TxError> {
+pub fn parse<'a, T: RawTx + ?Sized>(raw: &'a T, zone: &time::Zone, now: i64) -> Result<TxRequest<'a>, TxError> {
     if !raw.is_object() {
         return Err(TxError::field("transaction", "must be a JSON object"));
     }
@@ -170,27 +171,27 @@ pub fn parse<T: RawTx + ?Sized>(raw: &T, zone: &time::Zone, now: i64) -> Result<
 /// The fields of a transaction; a field given as null counts as absent.
 struct Fields<'a, T: ?Sized>(&'a T);
 
-impl<T: RawTx + ?Sized> Fields<'_, T> {
-    fn present(&self, field: &str) -> Option<Raw<'_>> {
+impl<'a, T: RawTx + ?Sized> Fields<'a, T> {
+    fn present(&self, field: &str) -> Option<Raw<'a>> {
         self.0.field(field).filter(|value| *value != Raw::Null)
     }
 }
 
-fn required_text<T: RawTx + ?Sized>(
-    object: &Fields<'_, T>,
+fn required_text<'a, T: RawTx + ?Sized>(
+    object: &Fields<'a, T>,
     field: &'static str,
     max: usize,
-) -> Result<String, TxError> {
+) -> Result<&'a str, TxError> {
     optional_text(object, field, max, false)?.ok_or_else(|| TxError::field(field, "is required"))
 }
 
 /// Text of 1..=max characters without control characters (line breaks allowed in free text).
-fn optional_text<T: RawTx + ?Sized>(
-    object: &Fields<'_, T>,
+fn optional_text<'a, T: RawTx + ?Sized>(
+    object: &Fields<'a, T>,
     field: &'static str,
     max: usize,
     free_text: bool,
-) -> Result<Option<String>, TxError> {
+) -> Result<Option<&'a str>, TxError> {
     let Some(value) = object.present(field) else { return Ok(None) };
     let Raw::Text(text) = value else {
         return Err(TxError::field(field, "must be a string"));
@@ -206,13 +207,19 @@ fn optional_text<T: RawTx + ?Sized>(
         }
     }
     let allowed_control = |c: char| free_text && matches!(c, '\n' | '\r' | '\t');
-    if text.chars().any(|c| c.is_control() && !allowed_control(c)) {
+    // Control characters are C0, DEL and C1; in ASCII text the bytes tell, without decoding characters.
+    let has_control = if text.is_ascii() {
+        text.bytes().any(|b| (b < 0x20 || b == 0x7f) && !allowed_control(char::from(b)))
+    } else {
+        text.chars().any(|c| c.is_control() && !allowed_control(c))
+    };
+    if has_control {
         return Err(TxError::field(field, "must not contain control characters"));
     }
     if !free_text && text.trim() != text {
         return Err(TxError::field(field, "must not start or end with whitespace"));
     }
-    Ok(Some(text.to_owned()))
+    Ok(Some(text))
 }
 
 fn parse_kind<T: RawTx + ?Sized>(object: &Fields<'_, T>) -> Result<Kind, TxError> {
@@ -278,14 +285,14 @@ fn check_original(kind: Kind, amount: i64, has_original: bool) -> Result<(), TxE
     }
 }
 
-fn parse_source<T: RawTx + ?Sized>(object: &Fields<'_, T>) -> Result<String, TxError> {
-    let Some(value) = object.present("source") else { return Ok(DEFAULT_SOURCE.to_owned()) };
+fn parse_source<'a, T: RawTx + ?Sized>(object: &Fields<'a, T>) -> Result<&'a str, TxError> {
+    let Some(value) = object.present("source") else { return Ok(DEFAULT_SOURCE) };
     match value {
         Raw::Text(text)
             if (1..=32).contains(&text.len())
                 && text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') =>
         {
-            Ok(text.to_owned())
+            Ok(text)
         }
         _ => Err(TxError::field("source", "must be 1 to 32 characters of a-z, 0-9 and _ (like 1c_retail or web)")),
     }
@@ -306,12 +313,12 @@ mod tests {
     use super::*;
     use serde_json::{Value, json};
 
-    fn check(value: Value) -> Result<TxRequest, TxError> {
-        parse(&value, &time::Zone::moscow(), 1_000)
+    fn check(value: &Value) -> Result<TxRequest<'_>, TxError> {
+        parse(value, &time::Zone::moscow(), 1_000)
     }
 
     fn field_of(value: Value) -> &'static str {
-        match check(value) {
+        match check(&value) {
             Err(TxError::Validation { field, .. }) => field,
             other => panic!("expected a validation error, got {other:?}"),
         }
@@ -319,11 +326,11 @@ mod tests {
 
     #[test]
     fn reads_the_briefs_request() {
-        let tx = check(json!({
+        let request = json!({
             "type": "accrual", "amount": 150.00, "external_id": "Accrual_0001_20261127",
             "user_phone": "+7 (900) 123-45-67", "description": "Store 1", "created_at": "2026-11-27T10:15:00"
-        }))
-        .unwrap();
+        });
+        let tx = check(&request).unwrap();
         assert_eq!(tx.kind, Kind::Accrual);
         assert_eq!(tx.amount, 15000);
         assert_eq!(tx.user, UserRef::Phone("79001234567".into()));
@@ -358,39 +365,43 @@ mod tests {
             field_of(json!({"type": "release", "amount": 1, "external_id": "r", "user_id": 1})),
             "original_external_id"
         );
-        assert_eq!(
-            check(
-                with("user_id", json!(null))
-                    .as_object()
-                    .map(|o| {
-                        let mut o = o.clone();
-                        o.insert("user_phone".into(), json!("12"));
-                        Value::Object(o)
-                    })
-                    .unwrap()
-            ),
-            Err(TxError::InvalidPhone)
-        );
+        let mut bad_phone = with("user_id", json!(null));
+        bad_phone["user_phone"] = json!("12");
+        assert_eq!(check(&bad_phone), Err(TxError::InvalidPhone));
+    }
+
+    #[test]
+    fn control_characters_are_refused_in_ascii_and_other_text() {
+        for code in (0u32..0x100).chain([0x2028, 0x200b]) {
+            let c = char::from_u32(code).unwrap();
+            for suffix in ["", " é"] {
+                let description = format!("a{c}b{suffix}");
+                let request = json!({"type": "accrual", "amount": 1, "external_id": "c", "user_id": 1,
+                                     "description": description});
+                let allowed = !c.is_control() || matches!(c, '\n' | '\r' | '\t');
+                assert_eq!(check(&request).is_ok(), allowed, "U+{code:04X} in {description:?}");
+            }
+        }
     }
 
     #[test]
     fn a_phone_given_as_a_number_must_be_an_integer() {
         let with_phone =
             |phone: Value| json!({"type": "accrual", "amount": 1, "external_id": "p", "user_phone": phone});
-        assert_eq!(check(with_phone(json!(79001234567u64))).unwrap().user, UserRef::Phone("79001234567".into()));
+        assert_eq!(check(&with_phone(json!(79001234567u64))).unwrap().user, UserRef::Phone("79001234567".into()));
         assert_eq!(field_of(with_phone(json!(900123456.0))), "user_phone");
         assert_eq!(field_of(with_phone(json!(79001234567.0))), "user_phone");
         assert_eq!(
-            check(with_phone(json!(-79001234567i64))),
+            check(&with_phone(json!(-79001234567i64))),
             Err(TxError::field("user_phone", "must be a string, or a whole positive number of digits"))
         );
     }
 
     #[test]
     fn a_negative_accrual_is_a_reversal() {
-        let tx = check(json!({"type": "accrual", "amount": -50, "external_id": "rv", "user_id": "7",
-                              "original_external_id": "a1"}))
-        .unwrap();
+        let request = json!({"type": "accrual", "amount": -50, "external_id": "rv", "user_id": "7",
+                             "original_external_id": "a1"});
+        let tx = check(&request).unwrap();
         assert!(tx.is_reversal());
         assert_eq!(tx.user, UserRef::Id(7));
         assert_eq!(tx.created_at, 1_000);
