@@ -33,7 +33,7 @@ echo "== 1. CashbackLedger::applyBatch, 10,000 items x 10 (inclusive share of th
 "$PERF" record -q -F 999 --call-graph dwarf,16384 --delay 3000 -o "$WORK/ext.data" -- \
     php -d extension="$EXT" bench/php/profile_batch.php --base "$WORK/base.db" --work "$WORK/runs" --runs 10 --pause 3 2>&1 | grep -v '^ready'
 "$PERF" report -i "$WORK/ext.data" --children --sort symbol --stdio -g none 2>/dev/null \
-    | grep -F '[.]' | grep -E 'CashbackLedger::apply_batch$|Ledger::apply_batch|BatchState::(load|decide|write)|convert::(table|json_to_array)|Outcome::to_json|tx::parse$|sqlite3_step|drop_in_place<serde_json|_int_malloc|_int_free' \
+    | grep -F '[.]' | grep -E 'CashbackLedger::apply_batch$|Ledger::apply_batch|BatchState::(load|decide|write)|convert::(PhpTx::table|outcome_array)|tx::parse$|sqlite3_step|_int_malloc|_int_free' \
     | awk '{printf "  %7s  %s\n", $1, substr($0, index($0, "[.]") + 4)}' | sed 's/ *- *- *$//' | head -20
 
 echo

@@ -14,6 +14,8 @@ use cashback::core::{
     error::TxError,
     ledger::{Config, Ledger},
     phones::ImportRow,
+    readlog,
+    synclog::LogEntry,
 };
 use serde_json::{Value, json};
 use tempfile::TempDir;
@@ -921,4 +923,48 @@ fn data_persists_across_ledgers_on_the_same_file() {
     );
     assert_eq!(reopened.user_phones(3).unwrap(), vec![("79005554433".to_owned(), true)]);
     assert_verified(&reopened);
+}
+
+// ---------------------------------------------------------------------------
+// queued read rows of the sync log
+// ---------------------------------------------------------------------------
+
+fn read_row(store: &str) -> LogEntry {
+    LogEntry {
+        endpoint: "balance".into(),
+        status: "success".into(),
+        store_id: Some(store.into()),
+        ..LogEntry::default()
+    }
+}
+
+fn rows_on_disk(path: &Path, store: &str) -> i64 {
+    rusqlite::Connection::open(path)
+        .unwrap()
+        .query_row("SELECT count(*) FROM sync_log WHERE store_id = ?1", [store], |row| row.get(0))
+        .unwrap()
+}
+
+#[test]
+fn queued_read_rows_survive_a_failed_commit_and_go_out_with_the_next_one() {
+    let (_dir, path, ledger) =
+        fresh_with(Config { busy_timeout: std::time::Duration::from_millis(50), ..Config::default() });
+    for _ in 0..3 {
+        ledger.log_read(read_row("s-queue")).unwrap();
+    }
+    assert_eq!((readlog::queued(&path), rows_on_disk(&path, "s-queue")), (3, 0), "rows wait in the process");
+
+    // Another writer holds the lock: the batch fails, and the rows it was to carry stay queued.
+    let holder = rusqlite::Connection::open(&path).unwrap();
+    holder.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let error = ledger.apply_batch(&[accrual("q-1", 7, "1")], None).unwrap_err();
+    assert_eq!(error.code(), "database_busy");
+    assert_eq!(readlog::queued(&path), 3);
+    holder.execute_batch("ROLLBACK").unwrap();
+
+    // The next commit writes them, once.
+    ledger.apply_batch(&[accrual("q-1", 7, "1")], None).unwrap();
+    assert_eq!((readlog::queued(&path), rows_on_disk(&path, "s-queue")), (0, 3));
+    ledger.log(read_row("s-queue")).unwrap();
+    assert_eq!(rows_on_disk(&path, "s-queue"), 4);
 }

@@ -4,7 +4,8 @@
 # exactly as tests/fpm/run.sh does (placeholders replaced, nothing else), plus
 # one extra server block on a second port whose every URL runs
 # bench/http/bare.php (a fixed JSON body) in the same FPM pool: the floor of
-# what any PHP request costs on this stack.
+# what any PHP request costs on this stack; /shell there runs
+# bench/http/shell.php (the API's PHP classes without the ledger).
 #
 # Source it, then:
 #   stack_start DATABASE CONFIG [POOL_EDITS] [CONFIG2]
@@ -65,6 +66,13 @@ server {
         include fastcgi_params;
         fastcgi_param SCRIPT_FILENAME $STACK_ROOT/bench/http/bare.php;
         fastcgi_param SCRIPT_NAME /bare.php;
+        fastcgi_param HTTP_PROXY "";
+        fastcgi_pass unix:$socket;
+    }
+    location = /shell {
+        include fastcgi_params;
+        fastcgi_param SCRIPT_FILENAME $STACK_ROOT/bench/http/shell.php;
+        fastcgi_param SCRIPT_NAME /shell.php;
         fastcgi_param HTTP_PROXY "";
         fastcgi_pass unix:$socket;
     }

@@ -4,10 +4,11 @@ declare(strict_types=1);
 
 // Item 4 of the benchmarks: wrk against the running nginx + php-fpm stack
 // (bench/http/stack.sh): GET balance, POST one transaction (a unique
-// external_id per request), POST a batch of --batch-items, and the bare
-// endpoint that returns a fixed JSON body. Every round runs all of them one
-// after the other, so the ratios are taken side by side; the report is the
-// median of the rounds.
+// external_id per request), POST a batch of --batch-items, the bare
+// endpoint that returns a fixed JSON body, and the shell endpoint (the API's
+// PHP classes answering a fixed body without the ledger). Every round runs all
+// of them one after the other, so the ratios are taken side by side; the
+// report is the median of the rounds.
 //
 // Two loads per endpoint: "load" (--connections over --threads: throughput
 // and its latency), and "single" (one connection: the latency of one request
@@ -23,7 +24,7 @@ require __DIR__ . '/lib/bootstrap.php';
 $o = Bench::options($argv, [
     'api' => '', 'bare' => '', 'key' => '', 'rounds' => 5, 'duration' => 2, 'connections' => 8, 'threads' => 2,
     'batch-items' => 1000, 'users' => 1000, 'out' => '-', 'fsync-dir' => '', 'label' => 'http', 'single' => 'bare,balance,post',
-    'endpoints' => 'bare,balance,post,batch', 'warmup' => 1, 'api2' => '', 'label2' => 'scale', 'key2' => '',
+    'endpoints' => 'bare,shell,balance,post,batch', 'warmup' => 1, 'api2' => '', 'label2' => 'scale', 'key2' => '',
 ]);
 if ($o['api'] === '' || $o['bare'] === '' || $o['key'] === '') {
     fwrite(STDERR, "need --api, --bare and --key\n");
@@ -41,15 +42,21 @@ $keys = [$o['api'] => $o['key'], $o['api2'] => $o['key2'] !== '' ? $o['key2'] : 
 $wrk = static function (string $endpoint, int $connections, int $threads, float $seconds, string $api = '') use ($o, $dir, $keys): array {
     static $run = 0;
     $run++;
-    $url = $endpoint === 'bare' ? $o['bare'] . '/' : ($api !== '' ? $api : $o['api']);
+    $url = match ($endpoint) {
+        'bare' => $o['bare'] . '/',
+        'shell' => $o['bare'],
+        default => $api !== '' ? $api : $o['api'],
+    };
     $env = [
+        // The shell endpoint takes the balance request on another path.
+        'BENCH_BALANCE_PATH' => $endpoint === 'shell' ? '/shell' : '/local/api/cashback/v1/balance',
         'BENCH_HTTP_DIR' => $dir, 'BENCH_API_KEY' => $keys[$api] ?? $o['key'], 'BENCH_USERS' => (string) $o['users'],
         'BENCH_BATCH_ITEMS' => (string) $o['batch-items'],
         'BENCH_RUN_TAG' => sprintf('%s-%x-%d-%d', $o['label'], time(), getmypid(), $run),
         'PATH' => getenv('PATH'),
     ];
     $command = ['wrk', '-t', (string) $threads, '-c', (string) $connections, '-d', sprintf('%.0fs', $seconds),
-        '--timeout', '30s', '-s', "$dir/$endpoint.lua", $url];
+        '--timeout', '30s', '-s', $dir . '/' . ($endpoint === 'shell' ? 'balance' : $endpoint) . '.lua', $url];
     $process = proc_open($command, [1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $pipes, null, $env);
     $out = stream_get_contents($pipes[1]);
     $err = stream_get_contents($pipes[2]);
@@ -98,7 +105,7 @@ for ($round = 1; $round <= $o['rounds']; $round++) {
     foreach ($rows as $label => $row) {
         $load = $row['load'];
         $ratios = [];
-        foreach (['balance', 'post', 'batch'] as $endpoint) {
+        foreach (['shell', 'balance', 'post', 'batch'] as $endpoint) {
             if (isset($load[$endpoint], $load['bare'])) {
                 $ratios["{$endpoint}_rps_vs_bare"] = $load[$endpoint]['rps'] / $load['bare']['rps'];
                 $ratios["{$endpoint}_p50_vs_bare"] = $load[$endpoint]['p50_us'] / $load['bare']['p50_us'];

@@ -128,6 +128,11 @@ $md .= $table(['', ''], [
 
 $md .= "\n## Targets\n\n";
 $md .= $table(['Target', 'Measured', 'Goal', 'Result'], $targets);
+if (isset($r['shell_rps_vs_bare'], $r['balance_rps_vs_bare'])) {
+    $md .= sprintf("\nWhere GET balance's requests/s go (same rounds): the API's PHP classes alone (`shell`, no ledger call) run at %s "
+        . "the bare endpoint; the ledger calls (authenticate, balance, the queued log row) take GET balance to %s the shell endpoint.\n",
+        $x($r['shell_rps_vs_bare']), $x($r['balance_rps_vs_bare'] / $r['shell_rps_vs_bare']));
+}
 
 $md .= "\n## 1. Core (Rust, criterion)\n\n";
 $critRows = [];
@@ -172,7 +177,9 @@ $md .= "\n## 4. HTTP through nginx + php-fpm (php/server templates)\n\n";
 if ($httpEmpty !== null) {
     $s = $httpEmpty['settings'];
     $md .= sprintf("wrk on loopback. *Load*: %d connections over %d threads, %d s per run; *one connection*: 1 connection, %d s. "
-        . "`bare` is bench/http/bare.php in the same pool (a fixed JSON body: the floor of a PHP request). The batch is %s items per request.\n\n",
+        . "`bare` is bench/http/bare.php in the same pool (a fixed JSON body: the floor of a PHP request); `shell` is bench/http/shell.php, "
+        . "the API's own PHP for a balance request (autoloader, settings, request and response classes) answering a fixed body without calling the ledger, "
+        . "so `balance` against `shell` is the share of the ledger calls. The batch is %s items per request.\n\n",
         $s['connections'], $s['threads'], $s['duration_s'], $s['duration_s'], $num((float) $s['batch_items']));
     $rows = [];
     foreach (['empty' => $httpEmpty, '10M' => $httpScale] as $label => $h) {
