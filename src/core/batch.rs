@@ -403,6 +403,9 @@ pub fn multi_row_insert(head: &str, columns: usize, rows: usize, tail: &str) -> 
 
 /// Entries with these external_ids, with their originals' external_ids.
 fn load_known<'r>(db: &Connection, external_ids: &[&str]) -> Result<HashMap<Cow<'r, str>, Known<'r>>> {
+    if external_ids.is_empty() {
+        return Ok(HashMap::default());
+    }
     let mut statement = db.prepare_cached(
         "SELECT e.id, e.external_id, e.user_id, e.phone, e.kind, e.amount, o.external_id
          FROM entries e LEFT JOIN entries o ON o.id = e.original_id
@@ -427,6 +430,10 @@ fn load_known<'r>(db: &Connection, external_ids: &[&str]) -> Result<HashMap<Cow<
 /// How much of each original has been released or reversed so far.
 fn load_consumed(db: &Connection, ids: impl Iterator<Item = i64>) -> Result<HashMap<i64, i64>> {
     let ids: Vec<i64> = ids.collect();
+    // New operations name no earlier entry: no query at all (for a single write, each one counts).
+    if ids.is_empty() {
+        return Ok(HashMap::default());
+    }
     let mut statement = db.prepare_cached(
         "SELECT original_id, sum(abs(amount)) FROM entries
          WHERE original_id IN (SELECT value FROM json_each(?1)) GROUP BY original_id",
@@ -436,6 +443,9 @@ fn load_consumed(db: &Connection, ids: impl Iterator<Item = i64>) -> Result<Hash
 }
 
 fn load_balances(db: &Connection, users: &[i64]) -> Result<HashMap<i64, i64>> {
+    if users.is_empty() {
+        return Ok(HashMap::default());
+    }
     let mut statement =
         db.prepare_cached("SELECT user_id, balance FROM accounts WHERE user_id IN (SELECT value FROM json_each(?1))")?;
     let rows = statement.query_map([json_list(users)], |row| Ok((row.get(0)?, row.get(1)?)))?;

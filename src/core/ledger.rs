@@ -141,36 +141,36 @@ impl Ledger {
             items.iter().map(|item| tx::parse(item, &self.config.zone, now_ms.div_euclid(1000))).collect();
         self.with_queued_reads(|queued| {
             self.with(|connection| {
-                let db = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
-                synclog::append(&db, queued)?;
-                let mut state = BatchState::load(&db, parsed.iter().map(|p| p.as_ref().ok()).collect())?;
-                let outcomes: Vec<Outcome> = parsed
-                    .iter()
-                    .zip(items)
-                    .enumerate()
-                    .map(|(index, (result, raw))| state.decide(index, result, tx::raw_external_id(raw)))
-                    .collect();
-                state.write(&db, now_ms)?;
-                if let Some(context) = context {
-                    let duration_ms = started.elapsed().as_millis() as i64;
-                    let log: Vec<LogEntry> = outcomes
+                db::write_transaction(connection, |db| {
+                    synclog::append(db, queued)?;
+                    let mut state = BatchState::load(db, parsed.iter().map(|p| p.as_ref().ok()).collect())?;
+                    let outcomes: Vec<Outcome> = parsed
                         .iter()
-                        .zip(parsed.iter().zip(items))
-                        .map(|(outcome, (parsed, raw))| LogEntry {
-                            at: now_ms,
-                            client: context.client.clone(),
-                            store_id: item_store(parsed, raw).or_else(|| context.store_id.clone()),
-                            endpoint: context.endpoint.clone(),
-                            external_id: outcome.external_id().map(str::to_owned),
-                            status: outcome.status().to_owned(),
-                            error: outcome.error_code().map(str::to_owned),
-                            duration_ms,
-                        })
+                        .zip(items)
+                        .enumerate()
+                        .map(|(index, (result, raw))| state.decide(index, result, tx::raw_external_id(raw)))
                         .collect();
-                    synclog::append(&db, &log)?;
-                }
-                db.commit()?;
-                Ok(outcomes)
+                    state.write(db, now_ms)?;
+                    if let Some(context) = context {
+                        let duration_ms = started.elapsed().as_millis() as i64;
+                        let log: Vec<LogEntry> = outcomes
+                            .iter()
+                            .zip(parsed.iter().zip(items))
+                            .map(|(outcome, (parsed, raw))| LogEntry {
+                                at: now_ms,
+                                client: context.client.clone(),
+                                store_id: item_store(parsed, raw).or_else(|| context.store_id.clone()),
+                                endpoint: context.endpoint.clone(),
+                                external_id: outcome.external_id().map(str::to_owned),
+                                status: outcome.status().to_owned(),
+                                error: outcome.error_code().map(str::to_owned),
+                                duration_ms,
+                            })
+                            .collect();
+                        synclog::append(db, &log)?;
+                    }
+                    Ok(outcomes)
+                })
             })
         })
     }
@@ -500,12 +500,7 @@ fn with_connection<T>(
 /// Storage faults.
 pub(crate) fn write_log_rows(path: &Path, busy_timeout: Duration, rows: &[LogEntry]) -> Result<()> {
     with_connection(path, busy_timeout, |db| {
-        db::without_fsync(db, |db| {
-            let tx = db.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            synclog::append(&tx, rows)?;
-            tx.commit()?;
-            Ok(())
-        })
+        db::without_fsync(db, |db| db::write_transaction(db, |db| synclog::append(db, rows)))
     })
 }
 

@@ -46,6 +46,9 @@ pub fn pick(candidates: &[Candidate]) -> std::result::Result<i64, TxError> {
 /// # Errors
 /// Storage faults.
 pub fn load_candidates(db: &Connection, phones: &[&str]) -> Result<HashMap<String, Candidates>> {
+    if phones.is_empty() {
+        return Ok(HashMap::default());
+    }
     let mut statement = db.prepare_cached(
         "SELECT phone, user_id, verified FROM phones WHERE phone IN (SELECT value FROM json_each(?1))",
     )?;
