@@ -968,3 +968,18 @@ fn queued_read_rows_survive_a_failed_commit_and_go_out_with_the_next_one() {
     ledger.log(read_row("s-queue")).unwrap();
     assert_eq!(rows_on_disk(&path, "s-queue"), 4);
 }
+
+#[test]
+fn a_full_queue_of_read_rows_goes_out_long_before_its_rows_are_due_by_age() {
+    let (_dir, path, ledger) = fresh();
+    for _ in 0..readlog::FLUSH_ROWS {
+        ledger.log_read(read_row("s-full")).unwrap();
+    }
+    // Well before the rows are FLUSH_AFTER old: only the thread taking full queues explains them on disk.
+    let deadline = std::time::Instant::now() + readlog::FLUSH_AFTER * 9 / 10;
+    while rows_on_disk(&path, "s-full") < readlog::FLUSH_ROWS as i64 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert_eq!(rows_on_disk(&path, "s-full"), readlog::FLUSH_ROWS as i64);
+    assert_eq!(readlog::queued(&path), 0);
+}

@@ -6,8 +6,11 @@
 //! this process's memory and is written
 //! - with this process's next commit to the same file (a ledger write or a
 //!   row that is logged at once), at no cost of its own;
-//! - when [`FLUSH_ROWS`] rows are waiting, by the read that queues the last one;
-//! - by a background thread, about [`FLUSH_AFTER`] after it was queued;
+//! - by a background thread, about [`FLUSH_AFTER`] after it was queued, or at
+//!   once when [`FLUSH_ROWS`] rows wait: a read never commits (a commit can
+//!   run a WAL checkpoint, and after a burst of writes one took ~100 ms);
+//! - by the read itself only when [`MAX_QUEUED`] rows wait (the thread cannot
+//!   keep up, e.g. the database is locked): back-pressure instead of memory;
 //! - when PHP shuts the module down (a worker recycled after `pm.max_requests`).
 //!
 //! What a crash can lose is therefore at most about a second of read rows of
@@ -26,12 +29,14 @@ use std::{
 };
 
 use once_cell::sync::Lazy;
-use parking_lot::Mutex;
+use parking_lot::{Condvar, Mutex};
 
 use super::{ledger::write_log_rows, synclog::LogEntry};
 
-/// How many queued rows make the read that queues the last one write them all.
+/// How many queued rows wake the background thread to write them.
 pub const FLUSH_ROWS: usize = 64;
+/// How many queued rows make the read that queues the last one write them all itself.
+pub const MAX_QUEUED: usize = 8192;
 /// How long a row may wait for a commit before the background thread writes it.
 pub const FLUSH_AFTER: Duration = Duration::from_secs(1);
 
@@ -50,6 +55,8 @@ struct Queues {
 static QUEUES: Lazy<Mutex<Queues>> = Lazy::new(|| Mutex::new(Queues { pid: 0, by_path: HashMap::new() }));
 /// The process whose flusher thread is running (0: none yet).
 static FLUSHER: AtomicU32 = AtomicU32::new(0);
+/// Wakes the flusher thread when a queue is full.
+static WAKE: Condvar = Condvar::new();
 
 /// This process's queues, emptied first if they were inherited from a parent process.
 fn queues() -> parking_lot::MutexGuard<'static, Queues> {
@@ -62,8 +69,8 @@ fn queues() -> parking_lot::MutexGuard<'static, Queues> {
     queues
 }
 
-/// Queues a row for `path`; returns every queued row of `path` when they are
-/// due to be written now (the caller writes them, see [`restore`] on failure).
+/// Queues a row for `path`; returns every queued row of `path` when so many
+/// wait that the caller must write them itself.
 pub fn push(path: &Path, busy_timeout: Duration, entry: LogEntry) -> Option<Vec<LogEntry>> {
     start_flusher();
     let mut queues = queues();
@@ -76,7 +83,14 @@ pub fn push(path: &Path, busy_timeout: Duration, entry: LogEntry) -> Option<Vec<
         pending.since = Instant::now();
     }
     pending.rows.push(entry);
-    (pending.rows.len() >= FLUSH_ROWS).then(|| std::mem::take(&mut pending.rows))
+    match pending.rows.len() {
+        queued if queued >= MAX_QUEUED => Some(std::mem::take(&mut pending.rows)),
+        FLUSH_ROWS => {
+            WAKE.notify_one();
+            None
+        }
+        _ => None,
+    }
 }
 
 /// Takes every queued row of `path`, to be written in the caller's commit.
@@ -100,16 +114,25 @@ pub fn restore(path: &Path, busy_timeout: Duration, mut rows: Vec<LogEntry>) {
     pending.rows = rows;
 }
 
-/// Writes every queued row that has waited at least `min_age` (all of them for
-/// `Duration::ZERO`); rows that cannot be written are reported on stderr (the
-/// PHP-FPM log) and dropped, so a broken database cannot grow the queue.
-pub fn flush(min_age: Duration) {
+/// Writes every queued row (module shutdown).
+pub fn flush_all() {
+    write_where(|_| true);
+}
+
+/// Writes the queues that are full or have waited [`FLUSH_AFTER`].
+fn flush_due() {
+    write_where(|pending| pending.rows.len() >= FLUSH_ROWS || pending.since.elapsed() >= FLUSH_AFTER);
+}
+
+/// Writes the queues `due` picks; rows that cannot be written are reported on
+/// stderr (the PHP-FPM log) and dropped, so a broken database cannot grow the queue.
+fn write_where(due: impl Fn(&Pending) -> bool) {
     let due: Vec<(PathBuf, Duration, Vec<LogEntry>)> = {
         let mut queues = queues();
         queues
             .by_path
             .iter_mut()
-            .filter(|(_, pending)| !pending.rows.is_empty() && pending.since.elapsed() >= min_age)
+            .filter(|(_, pending)| !pending.rows.is_empty() && due(pending))
             .map(|(path, pending)| (path.clone(), pending.busy_timeout, std::mem::take(&mut pending.rows)))
             .collect()
     };
@@ -138,8 +161,11 @@ fn start_flusher() {
     }
     let spawned = std::thread::Builder::new().name("cashback-log".into()).spawn(|| {
         loop {
-            std::thread::sleep(FLUSH_AFTER / 4);
-            flush(FLUSH_AFTER);
+            {
+                let mut queues = queues();
+                WAKE.wait_for(&mut queues, FLUSH_AFTER / 4);
+            }
+            flush_due();
         }
     });
     if let Err(error) = spawned {
@@ -158,14 +184,18 @@ mod tests {
     }
 
     #[test]
-    fn rows_wait_until_the_queue_is_full() {
+    fn a_read_writes_its_queue_itself_only_when_it_is_very_long() {
         let path = Path::new("/nonexistent/readlog-full.db");
-        for _ in 1..FLUSH_ROWS {
-            assert!(push(path, Duration::ZERO, row("balance")).is_none());
+        // The thread takes the queue at FLUSH_ROWS (and fails on this path); what is left after it must still
+        // come back to the read that reaches MAX_QUEUED, not before.
+        let mut returned = 0;
+        for _ in 0..MAX_QUEUED * 2 {
+            if let Some(due) = push(path, Duration::ZERO, row("balance")) {
+                assert!(due.len() >= MAX_QUEUED, "a read wrote a queue of {}", due.len());
+                returned += due.len();
+            }
         }
-        let due = push(path, Duration::ZERO, row("balance")).expect("the last row fills the queue");
-        assert_eq!(due.len(), FLUSH_ROWS);
-        assert_eq!(queued(path), 0);
+        assert!(returned <= MAX_QUEUED * 2);
     }
 
     #[test]

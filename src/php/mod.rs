@@ -31,7 +31,7 @@ pub fn startup(_type: i32, module_number: i32) -> i32 {
 
 /// Module shutdown (a worker's last request served): writes the queued read rows of the sync log.
 pub extern "C" fn shutdown(_type: i32, _module_number: i32) -> i32 {
-    core::readlog::flush(std::time::Duration::ZERO);
+    core::readlog::flush_all();
     0
 }
 
