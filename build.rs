@@ -11,7 +11,9 @@ const MIGRATIONS_DIR: &str = "src/core/migrations";
 
 fn main() {
     println!("cargo:rerun-if-changed={MIGRATIONS_DIR}");
-    println!("cargo:rerun-if-changed=.git/HEAD");
+    for file in commit_files() {
+        println!("cargo:rerun-if-changed={file}");
+    }
     println!("cargo:rerun-if-env-changed=SOURCE_DATE_EPOCH");
 
     let out_dir = env::var("OUT_DIR").expect("cargo sets OUT_DIR");
@@ -56,6 +58,19 @@ fn render_migrations(migrations: &[(u32, String, String)]) -> String {
     }
     code.push_str("];\n");
     code
+}
+
+/// The files a new commit changes: `.git/HEAD` names the branch, a commit moves
+/// the branch's ref (loose, or in `packed-refs` after a clone or `git gc`). Only
+/// existing files are watched: cargo reruns the script every time for a missing one.
+fn commit_files() -> Vec<String> {
+    let head = fs::read_to_string(".git/HEAD").unwrap_or_default();
+    let branch = head.strip_prefix("ref: ").map(|name| format!(".git/{}", name.trim()));
+    [Some(".git/HEAD".to_owned()), branch, Some(".git/packed-refs".to_owned())]
+        .into_iter()
+        .flatten()
+        .filter(|file| Path::new(file).is_file())
+        .collect()
 }
 
 fn git_commit() -> String {
