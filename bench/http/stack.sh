@@ -54,6 +54,17 @@ stack_start() {
         sed -i -E '/^(user|group|listen\.owner|listen\.group) *=/d' "$STACK_DIR/fpm-pool.conf"
     fi
     [ -z "$pool_edits" ] || sed -i -E "$pool_edits" "$STACK_DIR/fpm-pool.conf"
+    bench_location() { # nginx location MATCH that runs bench/http/SCRIPT in the pool
+        cat <<LOCATION
+    location $1 {
+        include fastcgi_params;
+        fastcgi_param SCRIPT_FILENAME $STACK_ROOT/bench/http/$2;
+        fastcgi_param SCRIPT_NAME /$2;
+        fastcgi_param HTTP_PROXY "";
+        fastcgi_pass unix:$socket;
+    }
+LOCATION
+    }
     cat >"$STACK_DIR/bare-site.conf" <<EOF
 server {
     listen 127.0.0.1:$bare_port;
@@ -62,20 +73,8 @@ server {
     root $STACK_ROOT/bench/http;
     access_log $STACK_DIR/log/nginx-bare-access.log;
     error_log $STACK_DIR/log/nginx-bare-error.log warn;
-    location / {
-        include fastcgi_params;
-        fastcgi_param SCRIPT_FILENAME $STACK_ROOT/bench/http/bare.php;
-        fastcgi_param SCRIPT_NAME /bare.php;
-        fastcgi_param HTTP_PROXY "";
-        fastcgi_pass unix:$socket;
-    }
-    location = /shell {
-        include fastcgi_params;
-        fastcgi_param SCRIPT_FILENAME $STACK_ROOT/bench/http/shell.php;
-        fastcgi_param SCRIPT_NAME /shell.php;
-        fastcgi_param HTTP_PROXY "";
-        fastcgi_pass unix:$socket;
-    }
+$(bench_location / bare.php)
+$(bench_location "= /shell" shell.php)
 }
 EOF
     cat >"$STACK_DIR/php-fpm.conf" <<EOF

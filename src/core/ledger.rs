@@ -327,13 +327,7 @@ impl Ledger {
     pub fn log_read(&self, entry: LogEntry) -> Result<()> {
         let entry = stamped(entry)?;
         if let Some(due) = readlog::push(&self.path, self.config.busy_timeout, entry) {
-            if let Err(error) = write_log_rows(&self.path, self.config.busy_timeout, &due) {
-                eprintln!(
-                    "cashback: {} sync-log rows of reads were not written: {} ({error})",
-                    due.len(),
-                    error.code()
-                );
-            }
+            readlog::write_or_report(&self.path, self.config.busy_timeout, &due);
         }
         Ok(())
     }

@@ -69,16 +69,21 @@ fn queues() -> parking_lot::MutexGuard<'static, Queues> {
     queues
 }
 
+/// The queue of `path`, created empty on first use.
+fn queue_of<'q>(queues: &'q mut Queues, path: &Path, busy_timeout: Duration) -> &'q mut Pending {
+    queues.by_path.entry(path.to_path_buf()).or_insert_with(|| Pending {
+        rows: Vec::with_capacity(FLUSH_ROWS),
+        since: Instant::now(),
+        busy_timeout,
+    })
+}
+
 /// Queues a row for `path`; returns every queued row of `path` when so many
 /// wait that the caller must write them itself.
 pub fn push(path: &Path, busy_timeout: Duration, entry: LogEntry) -> Option<Vec<LogEntry>> {
     start_flusher();
     let mut queues = queues();
-    let pending = queues.by_path.entry(path.to_path_buf()).or_insert_with(|| Pending {
-        rows: Vec::with_capacity(FLUSH_ROWS),
-        since: Instant::now(),
-        busy_timeout,
-    });
+    let pending = queue_of(&mut queues, path, busy_timeout);
     if pending.rows.is_empty() {
         pending.since = Instant::now();
     }
@@ -124,11 +129,7 @@ pub fn restore(path: &Path, busy_timeout: Duration, mut rows: Vec<LogEntry>) {
         return;
     }
     let mut queues = queues();
-    let pending = queues.by_path.entry(path.to_path_buf()).or_insert_with(|| Pending {
-        rows: Vec::new(),
-        since: Instant::now(),
-        busy_timeout,
-    });
+    let pending = queue_of(&mut queues, path, busy_timeout);
     rows.append(&mut pending.rows);
     pending.rows = rows;
 }
@@ -143,8 +144,7 @@ fn flush_due() {
     write_where(|pending| pending.rows.len() >= FLUSH_ROWS || pending.since.elapsed() >= FLUSH_AFTER);
 }
 
-/// Writes the queues `due` picks; rows that cannot be written are reported on
-/// stderr (the PHP-FPM log) and dropped, so a broken database cannot grow the queue.
+/// Writes the queues `due` picks (see [`write_or_report`]).
 fn write_where(due: impl Fn(&Pending) -> bool) {
     let due: Vec<(PathBuf, Duration, Vec<LogEntry>)> = {
         let mut queues = queues();
@@ -156,14 +156,20 @@ fn write_where(due: impl Fn(&Pending) -> bool) {
             .collect()
     };
     for (path, busy_timeout, rows) in due {
-        if let Err(error) = write_log_rows(&path, busy_timeout, &rows) {
-            eprintln!(
-                "cashback: {} sync-log rows of reads were not written to {}: {} ({error})",
-                rows.len(),
-                path.display(),
-                error.code()
-            );
-        }
+        write_or_report(&path, busy_timeout, &rows);
+    }
+}
+
+/// Writes read rows; rows that cannot be written are reported on stderr (the
+/// PHP-FPM log) and dropped, so a broken database cannot grow the queue.
+pub fn write_or_report(path: &Path, busy_timeout: Duration, rows: &[LogEntry]) {
+    if let Err(error) = write_log_rows(path, busy_timeout, rows) {
+        eprintln!(
+            "cashback: {} sync-log rows of reads were not written to {}: {} ({error})",
+            rows.len(),
+            path.display(),
+            error.code()
+        );
     }
 }
 
