@@ -17,10 +17,9 @@ use std::{
     time::Duration,
 };
 
-use cashback::core::{
-    db,
-    ledger::{Config, Ledger},
-    phone,
+use cashback_core::{
+    ledger::Ledger,
+    phone::{self, Region},
     phones::ImportRow,
 };
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
@@ -37,7 +36,7 @@ struct Fresh {
 impl Drop for Fresh {
     fn drop(&mut self) {
         self.ledger.take();
-        db::evict(&self.path);
+        common::close_ledger(&self.path);
     }
 }
 
@@ -47,7 +46,7 @@ fn temp_dir() -> TempDir {
 
 /// A ledger with the benchmark customers' phones and yesterday's batch applied.
 fn prepared(path: &Path, yesterday: &[Value]) -> Ledger {
-    let ledger = Ledger::open(path, Config::default()).expect("open ledger");
+    let ledger = common::open_ledger(path);
     let phones: Vec<ImportRow> = (1..=common::USERS)
         .map(|user| ImportRow { user_id: i64::from(user), phone: common::phone(user), verified: true })
         .collect();
@@ -70,7 +69,7 @@ fn benches(c: &mut Criterion) {
     let base_dir = temp_dir();
     let base = base_dir.path().join("base.db");
     drop(prepared(&base, &yesterday));
-    db::evict(&base);
+    common::close_ledger(&base);
 
     let mut group = c.benchmark_group("core");
     group.sample_size(10).warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(8));
@@ -81,7 +80,7 @@ fn benches(c: &mut Criterion) {
                 let dir = temp_dir();
                 let path = dir.path().join("ledger.db");
                 std::fs::copy(&base, &path).expect("copy base");
-                let ledger = Ledger::open(&path, Config::default()).expect("open");
+                let ledger = common::open_ledger(&path);
                 Fresh { ledger: Some(ledger), path, _dir: dir }
             },
             |fresh| {
@@ -124,11 +123,12 @@ fn benches(c: &mut Criterion) {
     });
 
     let inputs = ["+7 (900) 123-45-67", "8 900 123 45 67", "9001234567", "+375 29 123-45-67", "007 900 123 45 67"];
+    let russia = Region::russia();
     group.throughput(Throughput::Elements(inputs.len() as u64));
     group.bench_function("normalize_phone_x5", |b| {
         b.iter(|| {
             for input in inputs {
-                std::hint::black_box(phone::normalize(std::hint::black_box(input)).expect("valid"));
+                std::hint::black_box(phone::normalize(std::hint::black_box(input), russia).expect("valid"));
             }
         });
     });

@@ -26,10 +26,6 @@ use std::{
     time::Instant,
 };
 
-use cashback::core::{
-    db,
-    ledger::{Config, Ledger},
-};
 use rusqlite::{Connection, params};
 use serde_json::json;
 
@@ -73,26 +69,26 @@ fn main() {
         })
     };
     // The ledger's own checks, exactly what CashbackLedger::verify() and `cashback verify` run.
-    let ledger = Ledger::open(&out, Config::default()).expect("open generated ledger");
+    let ledger = common::open_ledger(&out);
     let report = ledger.verify().expect("verify");
     let verified = verify_started.elapsed().as_secs_f64();
     done.store(true, std::sync::atomic::Ordering::Relaxed);
     heartbeat.join().expect("heartbeat");
     drop(ledger);
-    db::evict(&out);
+    common::close_ledger(&out);
     let summary = json!({
         "path": out.display().to_string(), "customers": customers, "entries": entries,
-        "generate_seconds": generated, "verify_seconds": verified, "verify_ok": report["ok"],
+        "generate_seconds": generated, "verify_seconds": verified, "verify_ok": report.ok(),
         "bytes": size, "bytes_per_million_entries": size as f64 * 1e6 / entries as f64,
     });
     eprintln!(
         "verify: {} in {verified:.1}s (problems: {})",
-        if report["ok"] == true { "ok" } else { "FAILED" },
-        report["problems"]
+        if report.ok() { "ok" } else { "FAILED" },
+        report.problems.len()
     );
     println!("{summary}");
     std::fs::write(format!("{}.meta.json", out.display()), summary.to_string()).expect("write meta");
-    if report["ok"] != true {
+    if !report.ok() {
         std::process::exit(1);
     }
 }

@@ -1,6 +1,6 @@
 //! The storage limit: the rows a ledger batch produces, written by the most
 //! direct Rust program possible (rusqlite, the same bundled SQLite, the same
-//! schema from src/core/migrations, the same WAL + synchronous=FULL settings),
+//! schema from crates/cashback-sqlite/migrations, the same WAL + synchronous=FULL settings),
 //! with no validation and no reads: prepared single-row INSERTs in one
 //! transaction, one commit. What the ledger achieves is reported as a fraction
 //! of this.
@@ -26,11 +26,7 @@ mod common;
 
 use std::{path::Path, time::Instant};
 
-use cashback::core::{
-    db,
-    ledger::{Config, Ledger},
-    phones::ImportRow,
-};
+use cashback_core::{code::Code, phones::ImportRow};
 use rusqlite::{Connection, OpenFlags, TransactionBehavior, params};
 use serde_json::{Value, json};
 
@@ -208,7 +204,7 @@ fn self_contained() {
         let (old, new) =
             common::Batch::generate(&format!("s{round}"), round as u32 + 1, size / 10, size, common::USERS);
         let path = dir.path().join(format!("ledger-{round}.db"));
-        let ledger = Ledger::open(&path, Config::default()).expect("open ledger");
+        let ledger = common::open_ledger(&path);
         let phones: Vec<ImportRow> = (1..=common::USERS)
             .map(|user| ImportRow { user_id: i64::from(user), phone: common::phone(user), verified: true })
             .collect();
@@ -221,8 +217,8 @@ fn self_contained() {
         let outcomes = ledger.apply_batch(&new, None).expect("today");
         let ledger_seconds = started.elapsed().as_secs_f64();
         drop(ledger);
-        db::evict(&path);
-        let applied = outcomes.iter().filter(|o| o.status() == "success").count();
+        common::close_ledger(&path);
+        let applied = outcomes.iter().filter(|o| o.status() == Code::Success).count();
         let (rows, accounts) = read_rows(&path, before, i64::MAX);
         assert_eq!(rows.len(), applied, "the ledger wrote one entry per success");
         let target = open_target(&dir.path().join(format!("raw-{round}.db")));

@@ -3,12 +3,15 @@
 //! - [`Batch`]: the benchmark batch, the same algorithm as bench/php/lib/Batch.php
 //!   (bench/smoke.sh checks that both produce the same items);
 //! - [`create_schema`]: the ledger's schema from its own migration files;
+//! - [`open_ledger`], [`close_ledger`]: the ledger on a SQLite file, as the extension opens it;
 //! - small statistics and formatting helpers.
 
 #![allow(dead_code)]
 
 use std::path::Path;
 
+use cashback_core::{config::Config, ledger::Ledger};
+use cashback_sqlite::{Options, SqliteStore};
 use rusqlite::Connection;
 use serde_json::{Map, Value, json};
 
@@ -24,12 +27,22 @@ pub fn phone(user: u32) -> String {
     format!("{PHONE_PREFIX}{user:07}")
 }
 
-/// Runs the ledger's migration files (src/core/migrations, in name order) on a
+/// The ledger on the SQLite file at `path` (created if missing), with the default settings.
+pub fn open_ledger(path: &Path) -> Ledger {
+    Ledger::new(Box::new(SqliteStore::open(path, Options::default()).expect("open ledger")), Config::default())
+}
+
+/// Closes this process's connection to `path` (after the ledgers on it are dropped).
+pub fn close_ledger(path: &Path) {
+    cashback_sqlite::connection::evict(path);
+}
+
+/// Runs the ledger's migration files (crates/cashback-sqlite/migrations, in name order) on a
 /// new database and records the schema version, exactly as the extension does.
 pub fn create_schema(db: &Connection) -> rusqlite::Result<()> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/core/migrations");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/cashback-sqlite/migrations");
     let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .expect("src/core/migrations is readable")
+        .expect("crates/cashback-sqlite/migrations is readable")
         .filter_map(|entry| entry.ok().map(|e| e.path()))
         .filter(|path| path.extension().is_some_and(|ext| ext == "sql"))
         .collect();

@@ -18,7 +18,7 @@ $inputs = [
     "8\u{a0}900\u{a0}123-45-67",
     '+375 29 123-45-67',
     '00375291234567',
-    '+7 727 123 4567',
+    '+7 727 258 4567',
 ];
 foreach ($inputs as $input) {
     $out = CashbackLedger::normalizePhone($input);
@@ -41,5 +41,5 @@ var_dump((new ReflectionMethod('CashbackLedger', 'normalizePhone'))->isStatic())
 "8\u00a0900\u00a0123-45-67" => '79001234567'
 "+375 29 123-45-67" => '375291234567'
 "00375291234567" => '375291234567'
-"+7 727 123 4567" => '77271234567'
+"+7 727 258 4567" => '77272584567'
 bool(true)

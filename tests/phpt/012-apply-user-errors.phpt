@@ -28,7 +28,7 @@ $l->linkPhone(3, '+7 900 222-22-22');
 
 $acc = fn(string $id, array $user, $amount = 100) => $l->apply(['external_id' => $id, 'type' => 'accrual', 'amount' => $amount] + $user);
 show('invalid_phone (12 digits)', $acc('p1', ['user_phone' => '8 900 111-11-111']));
-show('10 digits starting with 8 is a valid national number', $acc('p1b', ['user_phone' => '8 900 111-11-1']));
+show('10 digits starting with 8 is a valid national number', $acc('p1b', ['user_phone' => '812 111-11-11']));
 show('invalid_phone (letters)', $acc('p2', ['user_phone' => 'phone']));
 show('invalid_phone (number form)', $acc('p3', ['user_phone' => 12345]));
 show('user_phone as number', $acc('p4', ['user_phone' => 89001111111]));

@@ -1,0 +1,172 @@
+//! The ledger on one SQLite file: the embedded default store.
+//!
+//! - [`connection`]: opening (WAL, `synchronous = FULL`, a busy handler that
+//!   polls), migrations, the per-process connection cache php-fpm's forked
+//!   workers need, write transactions;
+//! - [`tx`]: the SQL of every read and write of the port;
+//! - [`readlog`]: sync-log rows of reads, queued in the process and written in batches;
+//! - [`error`]: SQLite's errors as the ledger's storage faults.
+//!
+//! Writers are serialized by SQLite itself: every write transaction starts
+//! with `BEGIN IMMEDIATE`, which takes the database's single write lock before
+//! the batch's snapshot is read.
+
+pub mod connection;
+pub mod error;
+pub mod readlog;
+pub mod tx;
+
+use std::{
+    path::{Path, PathBuf},
+    time::Duration,
+};
+
+use cashback_core::{
+    code::Code,
+    error::{LedgerError, Result, StorageFault},
+    store::{ReadTx, Store, StoreHealth, WriteTx},
+    synclog::LogEntry,
+};
+use rusqlite::Connection;
+
+use crate::{
+    connection::{with_connection, write_transaction},
+    error::sql,
+    tx::SqliteTx,
+};
+
+/// The schema version this build writes and reads.
+pub fn schema_version() -> u32 {
+    connection::schema_version()
+}
+
+/// The bundled SQLite's version.
+pub fn sqlite_version() -> &'static str {
+    rusqlite::version()
+}
+
+/// How a [`SqliteStore`] opens its file.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// How long a write waits for another writer before `database_busy`.
+    pub busy_timeout: Duration,
+    /// Create the file when it does not exist (hosts serving requests turn this off).
+    pub create: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self { busy_timeout: cashback_core::config::default_busy_timeout(), create: true }
+    }
+}
+
+/// The ledger's store on one SQLite file.
+///
+/// It holds the path, not a connection: every call takes this process's
+/// connection from the cache, which reopens it if the file at the path was
+/// replaced, so a long-lived object never writes into a deleted file.
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    path: PathBuf,
+    busy_timeout: Duration,
+}
+
+impl SqliteStore {
+    /// Opens (creating if `options.create` is set, and migrating) the file at `path`.
+    ///
+    /// # Errors
+    /// `invalid_path` for an empty path, storage faults, or a schema that is too new.
+    pub fn open(path: impl AsRef<Path>, options: Options) -> Result<Self> {
+        let path = path.as_ref().to_path_buf();
+        if path.as_os_str().is_empty() {
+            return Err(LedgerError::refused(
+                Code::InvalidPath,
+                "database path is empty; set cashback.database or pass a path",
+            ));
+        }
+        connection::shared(&path, options.busy_timeout, options.create)?;
+        Ok(Self { path, busy_timeout: options.busy_timeout })
+    }
+
+    /// The file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn on_connection<T>(&self, work: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
+        with_connection(&self.path, self.busy_timeout, work)
+    }
+
+    /// Runs `commit` with this process's queued read rows, which it must write
+    /// in its own commit; if it fails they stay queued for a later one.
+    fn with_queued_reads<T>(&self, commit: impl FnOnce(&[LogEntry]) -> Result<T>) -> Result<T> {
+        let rows = readlog::take(&self.path);
+        let result = commit(&rows);
+        if result.is_err() {
+            readlog::restore(&self.path, self.busy_timeout, rows);
+        }
+        result
+    }
+}
+
+impl Store for SqliteStore {
+    fn write(&self, work: &mut dyn FnMut(&mut dyn WriteTx) -> Result<()>) -> Result<()> {
+        self.with_queued_reads(|queued| {
+            self.on_connection(|connection| {
+                write_transaction(connection, |db| {
+                    let mut tx = SqliteTx { db };
+                    if !queued.is_empty() {
+                        tx.append_log(queued)?;
+                    }
+                    work(&mut tx)
+                })
+            })
+        })
+    }
+
+    fn read(&self, work: &mut dyn FnMut(&mut dyn ReadTx) -> Result<()>) -> Result<()> {
+        self.on_connection(|db| work(&mut SqliteTx { db }))
+    }
+
+    fn log_now(&self, rows: &[LogEntry]) -> Result<()> {
+        self.with_queued_reads(|queued| {
+            let all: Vec<LogEntry> = queued.iter().chain(rows).cloned().collect();
+            readlog::write_log_rows(&self.path, self.busy_timeout, &all)
+        })
+    }
+
+    fn log_later(&self, row: LogEntry) {
+        if let Some(due) = readlog::push(&self.path, self.busy_timeout, row) {
+            readlog::write_or_report(&self.path, self.busy_timeout, &due);
+        }
+    }
+
+    fn flush_log(&self) {
+        let _ = self.with_queued_reads(|rows| {
+            if rows.is_empty() { Ok(()) } else { readlog::write_log_rows(&self.path, self.busy_timeout, rows) }
+        });
+    }
+
+    fn health(&self) -> Result<StoreHealth> {
+        self.on_connection(|db| {
+            // SQLite silently opens a file it may not write read-only; say so instead of "healthy".
+            if sql(db.is_readonly(rusqlite::MAIN_DB))? {
+                return Err(LedgerError::storage(
+                    StorageFault::ReadOnly,
+                    "the database file is read-only for this process",
+                ));
+            }
+            let entries = write_transaction(db, |db| {
+                let entries: i64 = sql(db.query_row("SELECT coalesce(max(id), 0) FROM entries", [], |row| row.get(0)))?;
+                // A real (idempotent) write, so a full disk or a lost write permission shows here too.
+                sql(db.pragma_update(None, "user_version", schema_version()))?;
+                Ok(entries)
+            })?;
+            Ok(StoreHealth {
+                schema_version: connection::user_version(db)?,
+                entries,
+                location: self.path.to_string_lossy().into_owned(),
+            })
+        })
+    }
+}

@@ -1,0 +1,248 @@
+//! Sync-log rows of reads, queued in the process and written in batches.
+//!
+//! The sync log records every call, and a balance read changes nothing else:
+//! writing its row in a commit of its own made every read a write, queued
+//! behind the single SQLite writer. So the row of a successful read waits in
+//! this process's memory and is written
+//! - with this process's next commit to the same file (a ledger write or a
+//!   row that is logged at once), at no cost of its own;
+//! - by a background thread, about [`FLUSH_AFTER`] after it was queued, or at
+//!   once when [`FLUSH_ROWS`] rows wait: a read never commits (a commit can
+//!   run a WAL checkpoint, and after a burst of writes one took ~100 ms);
+//! - by the read itself only when [`MAX_QUEUED`] rows wait (the thread cannot
+//!   keep up, e.g. the database is locked): back-pressure instead of memory;
+//! - when PHP shuts the module down (a worker recycled after `pm.max_requests`).
+//!
+//! What a crash can lose is therefore at most about a second of read rows of
+//! one process: never a ledger entry, never the row of a write or of a refusal
+//! (those are written at once). Rows keep the time of the call, so the log
+//! stays in order by time; only their ids come later.
+//!
+//! Queues are per process: a forked child starts with none (its parent writes
+//! what it had queued) and with its own flusher thread.
+
+use std::{
+    collections::HashMap,
+    path::{Path, PathBuf},
+    sync::{
+        LazyLock,
+        atomic::{AtomicU32, Ordering},
+    },
+    time::{Duration, Instant},
+};
+
+use cashback_core::{error::Result, store::WriteTx, synclog::LogEntry};
+use parking_lot::{Condvar, Mutex};
+
+use crate::{
+    connection::{self, with_connection},
+    tx::SqliteTx,
+};
+
+/// How many queued rows wake the background thread to write them.
+pub const FLUSH_ROWS: usize = 64;
+/// How many queued rows make the read that queues the last one write them all itself.
+pub const MAX_QUEUED: usize = 8192;
+/// How long a row may wait for a commit before the background thread writes it.
+pub const FLUSH_AFTER: Duration = Duration::from_secs(1);
+
+/// Rows waiting for one database file, and how to open it from the flusher thread.
+struct Pending {
+    rows: Vec<LogEntry>,
+    since: Instant,
+    busy_timeout: Duration,
+}
+
+struct Queues {
+    pid: u32,
+    by_path: HashMap<PathBuf, Pending>,
+}
+
+static QUEUES: LazyLock<Mutex<Queues>> = LazyLock::new(|| Mutex::new(Queues { pid: 0, by_path: HashMap::new() }));
+/// The process whose flusher thread is running (0: none yet).
+static FLUSHER: AtomicU32 = AtomicU32::new(0);
+/// Wakes the flusher thread when a queue is full.
+static WAKE: Condvar = Condvar::new();
+
+/// This process's queues, emptied first if they were inherited from a parent process.
+fn queues() -> parking_lot::MutexGuard<'static, Queues> {
+    let mut queues = QUEUES.lock();
+    let pid = std::process::id();
+    if queues.pid != pid {
+        queues.pid = pid;
+        queues.by_path.clear();
+    }
+    queues
+}
+
+/// The queue of `path`, created empty on first use.
+fn queue_of<'q>(queues: &'q mut Queues, path: &Path, busy_timeout: Duration) -> &'q mut Pending {
+    queues.by_path.entry(path.to_path_buf()).or_insert_with(|| Pending {
+        rows: Vec::with_capacity(FLUSH_ROWS),
+        since: Instant::now(),
+        busy_timeout,
+    })
+}
+
+/// Queues a row for `path`; returns every queued row of `path` when so many
+/// wait that the caller must write them itself.
+pub fn push(path: &Path, busy_timeout: Duration, entry: LogEntry) -> Option<Vec<LogEntry>> {
+    start_flusher();
+    let mut queues = queues();
+    let pending = queue_of(&mut queues, path, busy_timeout);
+    if pending.rows.is_empty() {
+        pending.since = Instant::now();
+    }
+    pending.rows.push(entry);
+    match after_push(pending.rows.len()) {
+        Next::WriteNow => Some(std::mem::take(&mut pending.rows)),
+        Next::Wake => {
+            WAKE.notify_one();
+            None
+        }
+        Next::Wait => None,
+    }
+}
+
+/// What a queue of `queued` rows calls for once a row was added.
+#[derive(Debug, PartialEq, Eq)]
+enum Next {
+    /// Nothing yet: the thread writes the rows when they are due by age.
+    Wait,
+    /// The queue just filled: wake the thread.
+    Wake,
+    /// The thread cannot keep up: the caller writes the rows.
+    WriteNow,
+}
+
+fn after_push(queued: usize) -> Next {
+    match queued {
+        _ if queued >= MAX_QUEUED => Next::WriteNow,
+        FLUSH_ROWS => Next::Wake,
+        _ => Next::Wait,
+    }
+}
+
+/// Takes every queued row of `path`, to be written in the caller's commit.
+pub fn take(path: &Path) -> Vec<LogEntry> {
+    queues().by_path.get_mut(path).map(|pending| std::mem::take(&mut pending.rows)).unwrap_or_default()
+}
+
+/// Puts back rows whose commit failed, ahead of anything queued since, so a
+/// later commit writes them.
+pub fn restore(path: &Path, busy_timeout: Duration, mut rows: Vec<LogEntry>) {
+    if rows.is_empty() {
+        return;
+    }
+    let mut queues = queues();
+    let pending = queue_of(&mut queues, path, busy_timeout);
+    rows.append(&mut pending.rows);
+    pending.rows = rows;
+}
+
+/// Writes every queued row (module shutdown).
+pub fn flush_all() {
+    write_where(|_| true);
+}
+
+/// Writes the queues that are full or have waited [`FLUSH_AFTER`].
+fn flush_due() {
+    write_where(|pending| pending.rows.len() >= FLUSH_ROWS || pending.since.elapsed() >= FLUSH_AFTER);
+}
+
+/// Writes the queues `due` picks (see [`write_or_report`]).
+fn write_where(due: impl Fn(&Pending) -> bool) {
+    let due: Vec<(PathBuf, Duration, Vec<LogEntry>)> = {
+        let mut queues = queues();
+        queues
+            .by_path
+            .iter_mut()
+            .filter(|(_, pending)| !pending.rows.is_empty() && due(pending))
+            .map(|(path, pending)| (path.clone(), pending.busy_timeout, std::mem::take(&mut pending.rows)))
+            .collect()
+    };
+    for (path, busy_timeout, rows) in due {
+        write_or_report(&path, busy_timeout, &rows);
+    }
+}
+
+/// Writes sync-log rows of calls that changed nothing (reads, refusals) in one
+/// commit without an fsync of its own (see [`connection::without_fsync`]).
+///
+/// # Errors
+/// Storage faults.
+pub fn write_log_rows(path: &Path, busy_timeout: Duration, rows: &[LogEntry]) -> Result<()> {
+    with_connection(path, busy_timeout, |db| {
+        connection::without_fsync(db, |db| connection::write_transaction(db, |db| SqliteTx { db }.append_log(rows)))
+    })
+}
+
+/// Writes read rows; rows that cannot be written are reported on stderr (the
+/// PHP-FPM log) and dropped, so a broken database cannot grow the queue.
+pub fn write_or_report(path: &Path, busy_timeout: Duration, rows: &[LogEntry]) {
+    if let Err(error) = write_log_rows(path, busy_timeout, rows) {
+        eprintln!(
+            "cashback: {} sync-log rows of reads were not written to {}: {} ({error})",
+            rows.len(),
+            path.display(),
+            error.code()
+        );
+    }
+}
+
+/// How many rows wait for `path` in this process.
+pub fn queued(path: &Path) -> usize {
+    queues().by_path.get(path).map_or(0, |pending| pending.rows.len())
+}
+
+/// Starts this process's flusher thread unless it runs already.
+fn start_flusher() {
+    let pid = std::process::id();
+    if FLUSHER.swap(pid, Ordering::AcqRel) == pid {
+        return;
+    }
+    let spawned = std::thread::Builder::new().name("cashback-log".into()).spawn(|| {
+        loop {
+            {
+                let mut queues = queues();
+                WAKE.wait_for(&mut queues, FLUSH_AFTER / 4);
+            }
+            flush_due();
+        }
+    });
+    if let Err(error) = spawned {
+        // Without the thread rows still go out with the next commit, a full queue or module shutdown.
+        FLUSHER.store(0, Ordering::Release);
+        eprintln!("cashback: cannot start the sync-log thread: {error}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(endpoint: &str) -> LogEntry {
+        LogEntry { endpoint: endpoint.into(), status: "success".into(), ..LogEntry::default() }
+    }
+
+    #[test]
+    fn a_full_queue_wakes_the_thread_and_only_a_very_long_one_is_the_reads_to_write() {
+        assert_eq!(after_push(1), Next::Wait);
+        assert_eq!(after_push(FLUSH_ROWS - 1), Next::Wait);
+        assert_eq!(after_push(FLUSH_ROWS), Next::Wake);
+        assert_eq!(after_push(FLUSH_ROWS + 1), Next::Wait, "woken once per filling");
+        assert_eq!(after_push(MAX_QUEUED - 1), Next::Wait);
+        assert_eq!(after_push(MAX_QUEUED), Next::WriteNow);
+    }
+
+    #[test]
+    fn restored_rows_go_ahead_of_newer_ones() {
+        let path = Path::new("/nonexistent/readlog-restore.db");
+        push(path, Duration::ZERO, row("first"));
+        let taken = take(path);
+        push(path, Duration::ZERO, row("third"));
+        restore(path, Duration::ZERO, taken);
+        let order: Vec<String> = take(path).into_iter().map(|entry| entry.endpoint).collect();
+        assert_eq!(order, ["first", "third"]);
+    }
+}

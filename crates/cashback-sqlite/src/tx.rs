@@ -1,0 +1,535 @@
+//! The SQL of every read and write of the port, on one connection.
+//!
+//! Sets go in as one JSON array parameter (`IN (SELECT value FROM json_each(?))`),
+//! so a batch of 10,000 items reads each table once; rows go out in
+//! multi-row INSERTs. Statements come from the connection's statement cache.
+
+use cashback_core::{
+    error::Result,
+    keys::{FailureWindow, StoredKey},
+    phones::{Candidate, PhoneLink},
+    store::{Account, HistoryEntry, NewEntry, Prefetch, ReadTx, StoredEntry, WriteTx},
+    synclog::{self, LogEntry, LogFilter, LogRow, StoreRow},
+    tx::Kind,
+    verify::{CorrectionFact, EntryFact},
+};
+use ipnet::IpNet;
+use rusqlite::{Connection, OptionalExtension, Row, ToSql, params, params_from_iter};
+
+use crate::error::sql;
+
+/// Reads and writes on one connection (inside [`crate::SqliteStore::write`], in its transaction).
+pub struct SqliteTx<'c> {
+    pub(crate) db: &'c Connection,
+}
+
+const ENTRY_COLUMNS: usize = 12;
+/// Rows per INSERT: large enough to amortize statement cost, well under SQLite's 32766 variables.
+const ENTRY_CHUNK: usize = 256;
+const ACCOUNT_CHUNK: usize = 512;
+const LOG_COLUMNS: usize = 8;
+const LOG_CHUNK: usize = 256;
+
+/// `INSERT … VALUES (?, …), (?, …) …` for `rows` rows of `columns` values.
+fn multi_row_insert(head: &str, columns: usize, rows: usize, tail: &str) -> String {
+    let row = format!("({})", vec!["?"; columns].join(", "));
+    let mut text = String::with_capacity(head.len() + rows * (row.len() + 2) + tail.len());
+    text.push_str(head);
+    text.push_str(&vec![row; rows].join(", "));
+    text.push_str(tail);
+    text
+}
+
+/// One JSON array parameter stands for a whole set in `IN (SELECT value FROM json_each(?))`.
+fn json_list<T: serde::Serialize>(items: &[T]) -> String {
+    serde_json::to_string(items).expect("plain values serialize")
+}
+
+/// Reads an `entries.kind` column, refusing numbers the schema cannot hold.
+fn kind_column(row: &Row<'_>, index: usize) -> rusqlite::Result<Kind> {
+    let number: i64 = row.get(index)?;
+    Kind::from_number(number).ok_or(rusqlite::Error::IntegralValueOutOfRange(index, number))
+}
+
+/// `api_keys.allowed_networks`: a JSON list of CIDR blocks, NULL for any address.
+fn networks_column(networks: &[IpNet]) -> Option<String> {
+    (!networks.is_empty()).then(|| json_list(&networks.iter().map(ToString::to_string).collect::<Vec<_>>()))
+}
+
+fn networks_from_column(column: Option<String>) -> Vec<IpNet> {
+    column
+        .and_then(|text| serde_json::from_str::<Vec<String>>(&text).ok())
+        .map(|list| list.iter().filter_map(|text| text.parse().ok()).collect())
+        .unwrap_or_default()
+}
+
+const KEY_COLUMNS: &str = "id, name, store_id, lookup, hash, created_at, revoked_at, allowed_networks";
+
+fn key_row(row: &Row<'_>) -> rusqlite::Result<StoredKey> {
+    Ok(StoredKey {
+        id: row.get(0)?,
+        name: row.get(1)?,
+        store_id: row.get(2)?,
+        lookup: row.get(3)?,
+        hash: row.get(4)?,
+        created_at: row.get(5)?,
+        revoked_at: row.get(6)?,
+        networks: networks_from_column(row.get(7)?),
+    })
+}
+
+const STORE_COLUMNS: &str = "store_id, name, silence_hours, registered_at, last_seen_at";
+
+fn store_row(row: &Row<'_>) -> rusqlite::Result<StoreRow> {
+    Ok(StoreRow {
+        store_id: row.get(0)?,
+        name: row.get(1)?,
+        silence_hours: row.get(2)?,
+        registered_at: row.get(3)?,
+        last_seen_at: row.get(4)?,
+    })
+}
+
+fn entry_fact(row: &Row<'_>, first: usize) -> rusqlite::Result<EntryFact> {
+    Ok(EntryFact {
+        id: row.get(first)?,
+        user_id: row.get(first + 1)?,
+        kind: kind_column(row, first + 2)?,
+        amount: row.get(first + 3)?,
+    })
+}
+
+impl SqliteTx<'_> {
+    fn links(&self, statement: &str, parameter: &dyn ToSql) -> Result<Vec<PhoneLink>> {
+        sql((|| {
+            let mut statement = self.db.prepare_cached(statement)?;
+            let rows = statement.query_map([parameter], |row| {
+                Ok(PhoneLink { phone: row.get(0)?, user_id: row.get(1)?, verified: row.get(2)? })
+            })?;
+            rows.collect()
+        })())
+    }
+
+    fn one_key(&self, condition: &str, parameter: &dyn ToSql) -> Result<Option<StoredKey>> {
+        let statement = format!("SELECT {KEY_COLUMNS} FROM api_keys WHERE {condition}");
+        sql(self
+            .db
+            .prepare_cached(&statement)
+            .and_then(|mut statement| statement.query_row([parameter], key_row).optional()))
+    }
+
+    fn scan(&self, statement: &str, mut visit: impl FnMut(&Row<'_>) -> rusqlite::Result<()>) -> Result<()> {
+        sql((|| {
+            let mut statement = self.db.prepare(statement)?;
+            let mut rows = statement.query([])?;
+            while let Some(row) = rows.next()? {
+                visit(row)?;
+            }
+            Ok(())
+        })())
+    }
+}
+
+impl ReadTx for SqliteTx<'_> {
+    fn account(&mut self, user_id: i64) -> Result<Option<Account>> {
+        sql(self.db.prepare_cached("SELECT balance, updated_at FROM accounts WHERE user_id = ?1").and_then(
+            |mut statement| {
+                statement
+                    .query_row([user_id], |row| Ok(Account { balance: row.get(0)?, updated_at: row.get(1)? }))
+                    .optional()
+            },
+        ))
+    }
+
+    fn phone_links(&mut self, phones: &[&str]) -> Result<Vec<PhoneLink>> {
+        // One phone, the balance lookup of every register request, needs no JSON set.
+        match phones {
+            [phone] => self.links("SELECT phone, user_id, verified FROM phones WHERE phone = ?1", phone),
+            _ => self.links(
+                "SELECT phone, user_id, verified FROM phones WHERE phone IN (SELECT value FROM json_each(?1))",
+                &json_list(phones),
+            ),
+        }
+    }
+
+    fn user_phones(&mut self, user_id: i64) -> Result<Vec<PhoneLink>> {
+        self.links("SELECT phone, user_id, verified FROM phones WHERE user_id = ?1 ORDER BY phone", &user_id)
+    }
+
+    fn history(&mut self, user_id: i64, before: Option<i64>, limit: usize) -> Result<Vec<HistoryEntry>> {
+        sql((|| {
+            let mut statement = self.db.prepare_cached(
+                "SELECT e.id, e.external_id, e.kind, e.amount, e.source, e.store_id, e.description, e.created_at,
+                        e.recorded_at, o.external_id
+                 FROM entries e LEFT JOIN entries o ON o.id = e.original_id
+                 WHERE e.user_id = ?1 AND (?2 IS NULL OR e.id < ?2) ORDER BY e.id DESC LIMIT ?3",
+            )?;
+            let rows = statement.query_map(params![user_id, before, limit as i64], |row| {
+                Ok(HistoryEntry {
+                    id: row.get(0)?,
+                    external_id: row.get(1)?,
+                    kind: kind_column(row, 2)?,
+                    amount: row.get(3)?,
+                    source: row.get(4)?,
+                    store_id: row.get(5)?,
+                    description: row.get(6)?,
+                    created_at: row.get(7)?,
+                    recorded_at: row.get(8)?,
+                    original_external_id: row.get(9)?,
+                })
+            })?;
+            rows.collect()
+        })())
+    }
+
+    fn sync_log(&mut self, filter: &LogFilter, before: Option<i64>, limit: usize) -> Result<Vec<LogRow>> {
+        sql((|| {
+            let mut statement = self.db.prepare_cached(
+                "SELECT id, at, client, store_id, endpoint, external_id, status, error, duration_ms FROM sync_log
+                 WHERE (?1 IS NULL OR store_id = ?1) AND (?2 IS NULL OR status = ?2) AND (?3 IS NULL OR external_id = ?3)
+                   AND (?4 IS NULL OR at >= ?4) AND (?5 IS NULL OR at < ?5) AND (?6 IS NULL OR id < ?6)
+                 ORDER BY id DESC LIMIT ?7",
+            )?;
+            let values = params![
+                filter.store_id,
+                filter.status,
+                filter.external_id,
+                filter.from,
+                filter.to,
+                before,
+                limit as i64
+            ];
+            let rows = statement.query_map(values, |row| {
+                Ok(LogRow {
+                    id: row.get(0)?,
+                    entry: LogEntry {
+                        at: row.get(1)?,
+                        client: row.get(2)?,
+                        store_id: row.get(3)?,
+                        endpoint: row.get(4)?,
+                        external_id: row.get(5)?,
+                        status: row.get(6)?,
+                        error: row.get(7)?,
+                        duration_ms: row.get(8)?,
+                    },
+                })
+            })?;
+            rows.collect()
+        })())
+    }
+
+    fn stores(&mut self) -> Result<Vec<StoreRow>> {
+        sql((|| {
+            let mut statement = self.db.prepare_cached(&format!("SELECT {STORE_COLUMNS} FROM stores"))?;
+            let rows = statement.query_map([], store_row)?;
+            rows.collect()
+        })())
+    }
+
+    fn store(&mut self, store_id: &str) -> Result<Option<StoreRow>> {
+        let statement = format!("SELECT {STORE_COLUMNS} FROM stores WHERE store_id = ?1");
+        sql(self
+            .db
+            .prepare_cached(&statement)
+            .and_then(|mut statement| statement.query_row([store_id], store_row).optional()))
+    }
+
+    fn api_keys(&mut self) -> Result<Vec<StoredKey>> {
+        sql((|| {
+            let mut statement =
+                self.db.prepare_cached(&format!("SELECT {KEY_COLUMNS} FROM api_keys ORDER BY id DESC"))?;
+            let rows = statement.query_map([], key_row)?;
+            rows.collect()
+        })())
+    }
+
+    fn api_key(&mut self, id: i64) -> Result<Option<StoredKey>> {
+        self.one_key("id = ?1", &id)
+    }
+
+    fn active_api_key(&mut self, lookup: &str) -> Result<Option<StoredKey>> {
+        self.one_key("lookup = ?1 AND revoked_at IS NULL", &lookup)
+    }
+
+    fn failure_window(&mut self, address: &str) -> Result<Option<FailureWindow>> {
+        sql(self.db.prepare_cached("SELECT window_start, failures FROM auth_failures WHERE address = ?1").and_then(
+            |mut statement| {
+                statement
+                    .query_row([address], |row| Ok(FailureWindow { start: row.get(0)?, failures: row.get(1)? }))
+                    .optional()
+            },
+        ))
+    }
+
+    fn scan_entries(&mut self, visit: &mut dyn FnMut(EntryFact)) -> Result<()> {
+        self.scan("SELECT id, user_id, kind, amount FROM entries ORDER BY user_id, id", |row| {
+            visit(entry_fact(row, 0)?);
+            Ok(())
+        })
+    }
+
+    fn scan_corrections(&mut self, visit: &mut dyn FnMut(CorrectionFact)) -> Result<()> {
+        self.scan(
+            "SELECT e.id, e.user_id, e.kind, e.amount, o.id, o.user_id, o.kind, o.amount
+             FROM entries e LEFT JOIN entries o ON o.id = e.original_id WHERE e.original_id IS NOT NULL",
+            |row| {
+                let original = match row.get::<_, Option<i64>>(4)? {
+                    Some(_) => Some(entry_fact(row, 4)?),
+                    None => None,
+                };
+                visit(CorrectionFact { entry: entry_fact(row, 0)?, original });
+                Ok(())
+            },
+        )
+    }
+
+    fn scan_accounts(&mut self, visit: &mut dyn FnMut(i64, i64)) -> Result<()> {
+        self.scan("SELECT user_id, balance FROM accounts", |row| {
+            visit(row.get(0)?, row.get(1)?);
+            Ok(())
+        })
+    }
+
+    fn integrity(&mut self) -> Result<Option<String>> {
+        let verdict: String = sql(self.db.query_row("PRAGMA quick_check", [], |row| row.get(0)))?;
+        Ok((verdict != "ok").then_some(verdict))
+    }
+}
+
+impl Prefetch for SqliteTx<'_> {
+    fn entries(&mut self, external_ids: &[&str]) -> Result<Vec<StoredEntry>> {
+        sql((|| {
+            let mut statement = self.db.prepare_cached(
+                "SELECT e.id, e.external_id, e.user_id, e.phone, e.kind, e.amount, o.external_id
+                 FROM entries e LEFT JOIN entries o ON o.id = e.original_id
+                 WHERE e.external_id IN (SELECT value FROM json_each(?1))",
+            )?;
+            let rows = statement.query_map([json_list(external_ids)], |row| {
+                Ok(StoredEntry {
+                    id: row.get(0)?,
+                    external_id: row.get(1)?,
+                    user_id: row.get(2)?,
+                    phone: row.get(3)?,
+                    kind: kind_column(row, 4)?,
+                    amount: row.get(5)?,
+                    original_external_id: row.get(6)?,
+                })
+            })?;
+            rows.collect()
+        })())
+    }
+
+    fn corrected(&mut self, entry_ids: &[i64]) -> Result<Vec<(i64, i64)>> {
+        sql((|| {
+            let mut statement = self.db.prepare_cached(
+                "SELECT original_id, sum(abs(amount)) FROM entries
+                 WHERE original_id IN (SELECT value FROM json_each(?1)) GROUP BY original_id",
+            )?;
+            let rows = statement.query_map([json_list(entry_ids)], |row| Ok((row.get(0)?, row.get(1)?)))?;
+            rows.collect()
+        })())
+    }
+
+    fn candidates(&mut self, phones: &[&str]) -> Result<Vec<(String, Candidate)>> {
+        Ok(self
+            .phone_links(phones)?
+            .into_iter()
+            .map(|link| (link.phone, Candidate { user_id: link.user_id, verified: link.verified }))
+            .collect())
+    }
+
+    fn balances(&mut self, users: &[i64]) -> Result<Vec<(i64, i64)>> {
+        sql((|| {
+            let mut statement = self.db.prepare_cached(
+                "SELECT user_id, balance FROM accounts WHERE user_id IN (SELECT value FROM json_each(?1))",
+            )?;
+            let rows = statement.query_map([json_list(users)], |row| Ok((row.get(0)?, row.get(1)?)))?;
+            rows.collect()
+        })())
+    }
+
+    fn next_entry_id(&mut self) -> Result<i64> {
+        sql(self
+            .db
+            .prepare_cached("SELECT coalesce(max(id), 0) + 1 FROM entries")
+            .and_then(|mut statement| statement.query_row([], |row| row.get(0))))
+    }
+}
+
+impl WriteTx for SqliteTx<'_> {
+    fn insert_entries(&mut self, entries: &[NewEntry<'_>]) -> Result<()> {
+        for chunk in entries.chunks(ENTRY_CHUNK) {
+            let kinds: Vec<i64> = chunk.iter().map(|entry| entry.request.kind.number()).collect();
+            let phones: Vec<Option<&str>> = chunk.iter().map(NewEntry::phone).collect();
+            let mut values: Vec<&dyn ToSql> = Vec::with_capacity(chunk.len() * ENTRY_COLUMNS);
+            for ((entry, phone), kind) in chunk.iter().zip(&phones).zip(&kinds) {
+                let request = entry.request;
+                values.extend([
+                    &entry.id as &dyn ToSql,
+                    &request.external_id,
+                    &entry.user_id,
+                    phone,
+                    kind,
+                    &request.amount,
+                    &entry.original_id,
+                    &request.source,
+                    &request.store_id,
+                    &request.description,
+                    &request.created_at,
+                    &entry.recorded_at,
+                ]);
+            }
+            let statement = multi_row_insert(
+                "INSERT INTO entries (id, external_id, user_id, phone, kind, amount, original_id, source, store_id, \
+                 description, created_at, recorded_at) VALUES ",
+                ENTRY_COLUMNS,
+                chunk.len(),
+                "",
+            );
+            sql(self
+                .db
+                .prepare_cached(&statement)
+                .and_then(|mut statement| statement.execute(params_from_iter(values))))?;
+        }
+        Ok(())
+    }
+
+    fn put_balances(&mut self, balances: &[(i64, i64)], at: i64) -> Result<()> {
+        for chunk in balances.chunks(ACCOUNT_CHUNK) {
+            let values: Vec<&dyn ToSql> =
+                chunk.iter().flat_map(|(user, balance)| [user as &dyn ToSql, balance, &at]).collect();
+            let statement = multi_row_insert(
+                "INSERT INTO accounts (user_id, balance, updated_at) VALUES ",
+                3,
+                chunk.len(),
+                " ON CONFLICT (user_id) DO UPDATE SET balance = excluded.balance, updated_at = excluded.updated_at",
+            );
+            sql(self
+                .db
+                .prepare_cached(&statement)
+                .and_then(|mut statement| statement.execute(params_from_iter(values))))?;
+        }
+        Ok(())
+    }
+
+    fn append_log(&mut self, rows: &[LogEntry]) -> Result<()> {
+        for chunk in rows.chunks(LOG_CHUNK) {
+            let values: Vec<&dyn ToSql> = chunk
+                .iter()
+                .flat_map(|row| {
+                    [
+                        &row.at as &dyn ToSql,
+                        &row.client,
+                        &row.store_id,
+                        &row.endpoint,
+                        &row.external_id,
+                        &row.status,
+                        &row.error,
+                        &row.duration_ms,
+                    ]
+                })
+                .collect();
+            let statement = multi_row_insert(
+                "INSERT INTO sync_log (at, client, store_id, endpoint, external_id, status, error, duration_ms) VALUES ",
+                LOG_COLUMNS,
+                chunk.len(),
+                "",
+            );
+            sql(self
+                .db
+                .prepare_cached(&statement)
+                .and_then(|mut statement| statement.execute(params_from_iter(values))))?;
+        }
+        for (store_id, at) in synclog::latest_by_store(rows) {
+            sql(self
+                .db
+                .prepare_cached(
+                    "INSERT INTO stores (store_id, registered_at, last_seen_at) VALUES (?1, ?2, ?2)
+                     ON CONFLICT (store_id) DO UPDATE SET
+                         last_seen_at = max(coalesce(last_seen_at, 0), excluded.last_seen_at)",
+                )
+                .and_then(|mut statement| statement.execute(params![store_id, at])))?;
+        }
+        Ok(())
+    }
+
+    fn delete_log_before(&mut self, before: i64) -> Result<usize> {
+        sql(self.db.execute("DELETE FROM sync_log WHERE at < ?1", [before]))
+    }
+
+    fn put_store(&mut self, store: &StoreRow) -> Result<()> {
+        sql(self.db.execute(
+            "INSERT INTO stores (store_id, name, silence_hours, registered_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (store_id) DO UPDATE SET name = excluded.name, silence_hours = excluded.silence_hours,
+                 registered_at = excluded.registered_at",
+            params![store.store_id, store.name, store.silence_hours, store.registered_at],
+        ))?;
+        Ok(())
+    }
+
+    fn put_phone_links(&mut self, links: &[PhoneLink]) -> Result<()> {
+        sql((|| {
+            let mut statement = self.db.prepare_cached(
+                "INSERT INTO phones (phone, user_id, verified) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (phone, user_id) DO UPDATE SET verified = excluded.verified",
+            )?;
+            for link in links {
+                statement.execute(params![link.phone, link.user_id, link.verified])?;
+            }
+            Ok(())
+        })())
+    }
+
+    fn delete_user_phones(&mut self, user_id: i64) -> Result<usize> {
+        sql(self.db.execute("DELETE FROM phones WHERE user_id = ?1", [user_id]))
+    }
+
+    fn insert_api_key(&mut self, key: &StoredKey) -> Result<i64> {
+        sql(self.db.execute(
+            "INSERT INTO api_keys (name, store_id, lookup, hash, created_at, revoked_at, allowed_networks)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                key.name,
+                key.store_id,
+                key.lookup,
+                key.hash,
+                key.created_at,
+                key.revoked_at,
+                networks_column(&key.networks)
+            ],
+        ))?;
+        Ok(self.db.last_insert_rowid())
+    }
+
+    fn set_api_key_networks(&mut self, id: i64, networks: &[IpNet]) -> Result<bool> {
+        let changed = sql(self.db.execute(
+            "UPDATE api_keys SET allowed_networks = ?2 WHERE id = ?1",
+            params![id, networks_column(networks)],
+        ))?;
+        Ok(changed > 0)
+    }
+
+    fn revoke_api_key(&mut self, id: i64, at: i64) -> Result<()> {
+        sql(self.db.execute("UPDATE api_keys SET revoked_at = ?2 WHERE id = ?1", params![id, at]))?;
+        Ok(())
+    }
+
+    fn put_failure_window(&mut self, address: &str, window: FailureWindow) -> Result<()> {
+        sql(self
+            .db
+            .prepare_cached(
+                "INSERT INTO auth_failures (address, window_start, failures) VALUES (?1, ?2, ?3)
+             ON CONFLICT (address) DO UPDATE SET window_start = excluded.window_start, failures = excluded.failures",
+            )
+            .and_then(|mut statement| statement.execute(params![address, window.start, window.failures])))?;
+        Ok(())
+    }
+
+    fn delete_failure_windows_before(&mut self, start: i64) -> Result<()> {
+        sql(self
+            .db
+            .prepare_cached("DELETE FROM auth_failures WHERE window_start < ?1")
+            .and_then(|mut statement| statement.execute([start])))?;
+        Ok(())
+    }
+}
