@@ -90,7 +90,7 @@ stress: deps-test build
 		var/test-venv/bin/python -m pytest -q tests/reliability
 
 test-rust:
-	$(CARGO) test
+	$(CARGO) test --workspace
 
 test-stubs: build
 	tests/stubs/check.sh $(EXTENSION)

@@ -11,8 +11,13 @@ $retaillab_cashback_default_option = [
     // puts a deny-all .htaccess next to it for Apache. Production: an absolute path outside
     // DOCUMENT_ROOT, e.g. /var/lib/cashback/cashback.db (see README.md, "Where the ledger lives").
     'database_path' => 'bitrix/php_interface/retaillab.cashback/cashback.db',
-    // Zone of timestamps sent without an offset (1C sends local time): Russia/Kazakhstan IANA names, UTC, +03:00.
+    // The ledger's own options below (timezone, default_region, max_batch) default to what the extension
+    // says (CashbackLedger::defaults()); Bitrix reads this file even when the extension is missing, so
+    // the values are written here and tests/bitrix/OptionsTest.php checks them against the extension.
+    // Zone of timestamps sent without an offset (1C sends local time): any IANA zone, UTC or +03:00.
     'timezone' => 'Europe/Moscow',
+    // Country (ISO 3166 code) of phones written without a country code (8 900 …, 8 029 …).
+    'default_region' => 'RU',
     // Largest batch accepted by POST transactions/batch.
     'max_batch' => '10000',
     // Largest request body (16 MiB); keep nginx client_max_body_size and PHP post_max_size at least this big.

@@ -40,7 +40,7 @@ suite() {
 lint() {
     local dirs
     dirs=$(for d in php tests bitrix-module; do [ -d "$d" ] && echo "$d"; done)
-    cargo fmt --check && cargo clippy --quiet --all-targets -- -D warnings \
+    cargo fmt --all --check && cargo clippy --quiet --workspace --all-targets -- -D warnings \
         && find $dirs -name '*.php' -not -path '*/node_modules/*' -print0 | xargs -0 -n1 php -l > /dev/null \
         && echo "1 passed, 0 failed"
 }
@@ -56,7 +56,7 @@ browser_env() {
 }
 
 suite lint plain lint
-suite rust cargo cargo test
+suite rust cargo cargo test --workspace
 suite stubs plain tests/stubs/check.sh "$extension"
 suite phpt phpt env TEST_PHP_EXECUTABLE="$(command -v php)" TEST_PHP_ARGS="-d extension=$extension" \
     php "$(php-config --extension-dir)/build/run-tests.php" -q --show-diff tests/phpt

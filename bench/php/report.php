@@ -267,7 +267,7 @@ php -d extension=target/release/libcashback.so bench/php/batch_bench.php --base 
   customer's), reversals of earlier accruals, 10% exact resends, 3% resends with another amount, 11% rejects (bad phone,
   unknown or ambiguous phone, bad amount, missing type, unknown field, bad date); phones in 1C's forms or user ids.
 - **Pure-PHP reference** (bench/php/lib/PureLedger.php): the ledger's semantics on PDO SQLite as a competent PHP developer
-  writes them: the schema from src/core/migrations, WAL and synchronous=FULL and the ledger's other pragmas, one
+  writes them: the schema from crates/cashback-sqlite/migrations, WAL and synchronous=FULL and the ledger's other pragmas, one
   `BEGIN IMMEDIATE` and one commit per batch with a savepoint per item, prepared statements reused, amounts parsed from
   decimal text without floats, phone normalization, duplicates and conflicts by external_id, balances, releases and
   reversals against what remains of their originals. On the empty ledger its results and tables must equal the

@@ -19,6 +19,7 @@ final class Options
 {
     public const DATABASE_PATH = 'database_path';
     public const TIMEZONE = 'timezone';
+    public const DEFAULT_REGION = 'default_region';
     public const MAX_BATCH = 'max_batch';
     public const MAX_BODY_BYTES = 'max_body_bytes';
     public const SILENCE_HOURS = 'silence_hours';
@@ -44,6 +45,9 @@ final class Options
 
     /** Money and percents: a non-negative decimal with at most 2 decimals ("5", "2.5", "1000.00"). */
     public const DECIMAL_PATTERN = '/^(0|[1-9][0-9]{0,9})(\.[0-9]{1,2})?$/';
+
+    /** The shape of a region code; which codes exist is the extension's to say (invalid_region). */
+    public const REGION_PATTERN = '/^[A-Z]{2}$/';
 
     /** A sale order property CODE as Bitrix allows it. */
     public const PROPERTY_CODE_PATTERN = '/^[A-Za-z][A-Za-z0-9_]{0,49}$/';
@@ -107,6 +111,13 @@ final class Options
     {
         $zone = trim(self::get(self::TIMEZONE));
         return $zone !== '' ? $zone : self::defaults()[self::TIMEZONE];
+    }
+
+    /** The country (ISO 3166 code, upper case) of phones written without a country code. */
+    public static function defaultRegion(): string
+    {
+        $region = strtoupper(trim(self::get(self::DEFAULT_REGION)));
+        return preg_match(self::REGION_PATTERN, $region) === 1 ? $region : self::defaults()[self::DEFAULT_REGION];
     }
 
     public static function maxBatch(): int

@@ -1,26 +1,33 @@
-//! `core::money`: `parse_decimal`, `parse_amount` and `parse_float`.
+//! `cashback_core::money`: `parse_decimal`, `parse_amount` and `parse_float`.
 //!
 //! The input is read three ways: as text (a decimal string), as a JSON document
 //! (numbers, strings and anything else `parse_amount` may be given), and its
 //! first 8 bytes as the bits of an f64.
 //!
 //! Properties: never panics; an accepted amount is within ±MAX_MINOR;
-//! `format_minor` → `parse_decimal` and `minor_to_json` → `parse_amount` give the
+//! `format_minor` → `parse_decimal`, and `minor_to_float` → `parse_float` and
+//! (as a JSON number, also through its JSON text) → `parse_amount`, give the
 //! amount back; an accepted float is exactly the float the amount denotes (no
-//! rounding); a JSON number written as a plain decimal of at most 15 significant
-//! digits reads exactly as the same text does as a string.
+//! rounding); a JSON number written as a plain decimal of at most 15
+//! significant digits reads exactly as the same text does as a string.
 #![no_main]
 
-use cashback::core::money::{MAX_MINOR, format_minor, minor_to_json, parse_amount, parse_decimal, parse_float};
+use cashback_core::money::{MAX_MINOR, format_minor, minor_to_float, parse_amount, parse_decimal, parse_float};
 use libfuzzer_sys::fuzz_target;
-use serde_json::Value;
+use serde_json::{Number, Value};
 
 fn check_accepted(what: &dyn std::fmt::Debug, minor: i64) {
     assert!((-MAX_MINOR..=MAX_MINOR).contains(&minor), "{what:?} -> {minor}: beyond ±MAX_MINOR");
     let text = format_minor(minor);
     assert_eq!(parse_decimal(&text), Ok(minor), "{what:?} -> {minor} -> {text:?} does not round-trip");
-    let json = minor_to_json(minor);
+    let float = minor_to_float(minor);
+    assert_eq!(parse_float(float), Ok(minor), "{what:?} -> {minor} -> {float:?} does not round-trip");
+    // The float as the JSON number a client receives, and sends back.
+    let json = Value::Number(Number::from_f64(float).expect("an amount is a finite float"));
     assert_eq!(parse_amount(&json), Ok(minor), "{what:?} -> {minor} -> {json} does not round-trip");
+    let text = json.to_string();
+    let reread: Value = serde_json::from_str(&text).expect("a JSON number reads back");
+    assert_eq!(parse_amount(&reread), Ok(minor), "{what:?} -> {minor} -> {text} (JSON text) does not round-trip");
 }
 
 /// `-?digits(.digits)?` with at most 15 significant digits and no f64 underflow: what a JSON number reads exactly.

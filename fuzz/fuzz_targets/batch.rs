@@ -1,6 +1,8 @@
-//! Whole batches through `core::ledger::Ledger::apply_batch` on a temp-file database.
+//! Whole batches through `cashback_core::ledger::Ledger::apply_batch` on a temp-file
+//! SQLite database (`cashback_sqlite::SqliteStore`).
 //!
-//! The ledger is opened once per process (a static) in a fresh temp dir, with
+//! The ledger is opened once per process (a thread-local: a `Ledger` over a
+//! boxed store is not `Sync`; libFuzzer runs inputs on one thread) in a fresh temp dir, with
 //! the phones of [`cashback_fuzz::PHONES`] linked to three users. Every input
 //! starts from an empty ledger, so a crash reproduces from its input alone, and
 //! runs up to four batches, so later batches meet the entries of earlier ones:
@@ -10,7 +12,7 @@
 //!   [`cashback_fuzz::Gen`] to build up to four batches of up to 50 items.
 //!
 //! Properties after every batch: `apply_batch` returns `Ok` with one outcome per
-//! item; `verify()["ok"]` is true; a balance is negative only for a user who has
+//! item; `verify()` reports no problem; a balance is negative only for a user who has
 //! a reversal; each applied outcome's balance is the user's balance at that point
 //! (the last one is the balance stored); and sending the accepted items again
 //! changes nothing: each comes back a duplicate of the same transaction.
@@ -19,14 +21,18 @@
 use std::{collections::HashMap, path::PathBuf, time::Duration};
 
 use arbitrary::Unstructured;
-use cashback::core::{
-    batch::Outcome,
-    db,
-    ledger::{Config, Ledger, RequestContext},
+use cashback_core::{
+    code::Code,
+    config::Config,
+    engine::{Outcome, ResultValue},
+    ledger::{Ledger, RequestContext},
 };
 use cashback_fuzz::{Gen, PHONES};
+use cashback_sqlite::{
+    Options, SqliteStore,
+    connection::{self, SharedConnection},
+};
 use libfuzzer_sys::fuzz_target;
-use once_cell::sync::Lazy;
 use serde_json::Value;
 
 struct Fixture {
@@ -34,27 +40,42 @@ struct Fixture {
     path: PathBuf,
 }
 
-static FIXTURE: Lazy<Fixture> = Lazy::new(|| {
-    // Kept for the whole process; the run script points TMPDIR at a directory it removes afterwards.
-    let dir = tempfile::Builder::new().prefix("cashback-fuzz-").tempdir().expect("temp dir").keep();
-    let path = dir.join("ledger.db");
-    let ledger = Ledger::open(&path, Config::default()).expect("open the ledger");
-    {
-        let connection = db::shared(&path, Duration::from_secs(5), false).expect("shared connection");
-        // Durability is not under test; one fsync per batch would dominate the run.
-        connection.lock().execute_batch("PRAGMA synchronous = OFF").expect("synchronous off");
-    }
-    for (phone, owners) in PHONES {
-        for &(user_id, verified) in owners {
-            ledger.link_phone(user_id, phone, verified).expect("link phone");
-        }
-    }
-    Fixture { ledger, path }
-});
+thread_local! {
+    static FIXTURE: Fixture = Fixture::open();
+}
 
 impl Fixture {
+    fn open() -> Fixture {
+        // Kept for the whole process; the run script points TMPDIR at a directory it removes afterwards.
+        let dir = tempfile::Builder::new().prefix("cashback-fuzz-").tempdir().expect("temp dir").keep();
+        let path = dir.join("ledger.db");
+        let store = SqliteStore::open(&path, Options::default()).expect("open the store");
+        let ledger = Ledger::new(Box::new(store), Config::default());
+        {
+            let connection = connection::shared(&path, BUSY_TIMEOUT, false).expect("shared connection");
+            // Durability is not under test; one fsync per batch would dominate the run.
+            connection.lock().execute_batch("PRAGMA synchronous = OFF").expect("synchronous off");
+        }
+        for (phone, owners) in PHONES {
+            for &(user_id, verified) in owners {
+                ledger.link_phone(user_id, phone, verified).expect("link phone");
+            }
+        }
+        Fixture { ledger, path }
+    }
+}
+
+/// How long raw SQL waits for the ledger's writes (there are none in parallel: one process, one thread).
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+impl Fixture {
+    /// The process's connection to the database, the one the store writes through.
+    fn connection(&self) -> SharedConnection {
+        connection::shared(&self.path, BUSY_TIMEOUT, false).expect("shared connection")
+    }
+
     fn sql(&self, sql: &str) -> Vec<(i64, i64)> {
-        let connection = db::shared(&self.path, Duration::from_secs(5), false).expect("shared connection");
+        let connection = self.connection();
         let connection = connection.lock();
         let mut statement = connection.prepare(sql).expect("prepare");
         let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?))).expect("query");
@@ -62,8 +83,7 @@ impl Fixture {
     }
 
     fn reset(&self) {
-        let connection = db::shared(&self.path, Duration::from_secs(5), false).expect("shared connection");
-        connection
+        self.connection()
             .lock()
             .execute_batch("DELETE FROM entries; DELETE FROM accounts; DELETE FROM sync_log; DELETE FROM stores;")
             .expect("reset");
@@ -98,7 +118,18 @@ impl Fixture {
             if let Outcome::Applied { user_id, balance, .. } = outcome {
                 running.insert(*user_id, *balance);
             }
-            let _ = outcome.to_json();
+            let expected = match outcome {
+                Outcome::Applied { .. } => Code::Success,
+                Outcome::Duplicate { .. } => Code::Duplicate,
+                Outcome::Rejected { .. } => Code::Error,
+            };
+            assert_eq!(outcome.status(), expected, "{outcome:?}: status");
+            // The fields callers see (the API's JSON) name the same status and external_id.
+            let fields = outcome.fields();
+            let field = |name: &str| fields.iter().find(|(key, _)| *key == name).map(|(_, value)| *value);
+            assert_eq!(field("status"), Some(ResultValue::Text(expected.name())), "{outcome:?}: status field");
+            let external_id = outcome.external_id().map_or(ResultValue::Null, ResultValue::Text);
+            assert_eq!(field("external_id"), Some(external_id), "{outcome:?}: external_id field");
         }
         assert_eq!(running, after, "outcome balances disagree with stored balances\nbatch: {}", Value::from(items));
 
@@ -131,7 +162,7 @@ impl Fixture {
 
     fn check_invariants(&self, items: &[Value]) {
         let report = self.ledger.verify().expect("verify");
-        assert_eq!(report["ok"], Value::Bool(true), "verify: {report}\nbatch: {}", Value::from(items));
+        assert!(report.ok(), "verify: {:?}\nbatch: {}", report.problems, Value::from(items));
         let negative = self.sql(
             "SELECT user_id, balance FROM accounts WHERE balance < 0
              AND user_id NOT IN (SELECT user_id FROM entries WHERE kind = 1 AND amount < 0)",
@@ -160,7 +191,10 @@ fn json_batches(value: Value) -> Vec<Vec<Value>> {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let fixture = &*FIXTURE;
+    FIXTURE.with(|fixture| run(fixture, data));
+});
+
+fn run(fixture: &Fixture, data: &[u8]) {
     if let Ok(value) = serde_json::from_slice::<Value>(data) {
         fixture.reset();
         for (number, batch) in json_batches(value).iter().take(4).enumerate() {
@@ -176,4 +210,4 @@ fuzz_target!(|data: &[u8]| {
         let Ok(batch) = Gen::new(&mut u).batch(50) else { break };
         fixture.apply(&batch, number);
     }
-});
+}

@@ -1,4 +1,5 @@
-//! `core::tx::parse` on arbitrary JSON and on generated transaction objects.
+//! `cashback_core::tx::parse` on arbitrary JSON and on generated transaction objects,
+//! in several zones and phone regions.
 //!
 //! Each input is used twice: as a JSON document (`serde_json::from_slice`), and
 //! as the bytes that drive [`cashback_fuzz::Gen`] to build a plausible object.
@@ -6,29 +7,44 @@
 //! Properties: never panics; an accepted transaction has an external_id of
 //! 1..=128 characters, a non-zero amount within ±MAX_MINOR, negative only for an
 //! accrual, an original on every release and reversal and on nothing else, a
-//! positive user id or a normalized phone; written back out as JSON it is read
-//! again as the same transaction; and a phone given as a JSON float reads like
-//! its integer digits (or is refused when it has a fraction).
+//! positive user id or a normalized phone (international: `+` and it reads the
+//! same in every region); written back out as JSON it is read again as the same
+//! transaction; and a phone given as a JSON number reads like its digits as text
+//! when it is a whole positive integer, and is refused otherwise (a float such
+//! as 79001234567.0 included). Every input is read in three (zone, region)
+//! pairs: Moscow and RU, -05:30 and BY, Europe/Berlin (DST) and KZ.
 #![no_main]
 
+use std::sync::LazyLock;
+
 use arbitrary::Unstructured;
-use cashback::core::{
+use cashback_core::{
+    error::TxError,
     money::{MAX_MINOR, format_minor},
-    phone,
+    phone::{self, Region},
     time::{Zone, format_timestamp},
-    tx::{self, Kind, MAX_DESCRIPTION, MAX_EXTERNAL_ID, MAX_STORE_ID, TxRequest, UserRef},
+    tx::{self, Context, Kind, MAX_DESCRIPTION, MAX_EXTERNAL_ID, MAX_STORE_ID, TxRequest, UserRef},
 };
 use cashback_fuzz::Gen;
 use libfuzzer_sys::fuzz_target;
-use once_cell::sync::Lazy;
 use serde_json::{Map, Value, json};
 
 /// A fixed "now" (2026-11-27T07:15:00Z) for transactions without created_at.
 const NOW: i64 = 1_795_763_700;
 
-static ZONES: Lazy<[Zone; 2]> = Lazy::new(|| [Zone::moscow(), Zone::parse("-05:30").unwrap()]);
+/// The zones and phone regions transactions are read in: the default, a fixed offset far from it
+/// with a region whose local numbers Russia refuses, and a zone with daylight saving time.
+static READINGS: LazyLock<[(Zone, Region); 3]> = LazyLock::new(|| {
+    let region = |code| Region::parse(code).expect("region of the fuzz list");
+    let zone = |name| Zone::parse(name).expect("zone of the fuzz list");
+    [(Zone::moscow(), Region::russia()), (zone("-05:30"), region("BY")), (zone("Europe/Berlin"), region("KZ"))]
+});
 
-fn check_accepted(raw: &Value, tx: &TxRequest, zone: &Zone) {
+fn context(zone: &Zone, region: Region, now: i64) -> Context<'_> {
+    Context { zone, region, now }
+}
+
+fn check_accepted(raw: &Value, tx: &TxRequest<'_>, zone: &Zone, region: Region) {
     let id_chars = tx.external_id.chars().count();
     assert!((1..=MAX_EXTERNAL_ID).contains(&id_chars), "{raw}: external_id of {id_chars} characters");
     assert!(!tx.external_id.chars().any(char::is_control), "{raw}: control character in external_id");
@@ -48,7 +64,14 @@ fn check_accepted(raw: &Value, tx: &TxRequest, zone: &Zone) {
     match &tx.user {
         UserRef::Id(id) => assert!(*id > 0, "{raw}: user id {id}"),
         UserRef::Phone(number) => {
-            assert_eq!(phone::normalize(&format!("+{number}")).as_deref(), Ok(number.as_str()), "{raw}: phone")
+            // A normalized phone is international: `+` and it read the same in every region.
+            for (_, other) in READINGS.iter() {
+                assert_eq!(
+                    phone::normalize(&format!("+{number}"), *other).as_deref(),
+                    Ok(number.as_str()),
+                    "{raw}: phone"
+                )
+            }
         }
     }
     assert!(tx.description.chars().count() <= MAX_DESCRIPTION, "{raw}: description too long");
@@ -89,17 +112,13 @@ fn check_accepted(raw: &Value, tx: &TxRequest, zone: &Zone) {
         object.insert("created_at".into(), json!(rendered));
     }
     let written = Value::Object(object);
-    let reread = tx::parse(&written, zone, tx.created_at);
+    let reread = tx::parse(&written, &context(zone, region, tx.created_at));
     assert_eq!(reread.as_ref(), Ok(tx), "{raw}: written back as {written}, read differently");
 }
 
-/// A phone sent as a JSON number means the number's integer digits (PHP hands over
-/// `79001234567.0` when a client computed or decoded the phone as a float); a
-/// number with a fraction is no phone. So the item must read exactly as it does
-/// with those digits, or an invalid phone, given as text instead.
 /// A phone given as a JSON number: a whole positive number reads like its digits as text;
 /// anything else (a fraction, a float such as 79001234567.0, a negative number) is refused as user_phone.
-fn check_number_phone(raw: &Value, zone: &Zone, parsed: &Result<TxRequest, cashback::core::error::TxError>) {
+fn check_number_phone(raw: &Value, reading: &Context<'_>, parsed: &Result<TxRequest<'_>, TxError>) {
     let Some(Value::Number(number)) = raw.get("user_phone") else { return };
     if raw.get("user_id").is_some_and(|id| !id.is_null()) {
         return; // naming both is refused before the phone is read
@@ -108,7 +127,7 @@ fn check_number_phone(raw: &Value, zone: &Zone, parsed: &Result<TxRequest, cashb
         Some(digits) => {
             let mut as_text = raw.clone();
             as_text["user_phone"] = json!(digits.to_string());
-            assert_eq!(parsed, &tx::parse(&as_text, zone, NOW), "{raw}: phone {number} read unlike its digits");
+            assert_eq!(parsed, &tx::parse(&as_text, reading), "{raw}: phone {number} read unlike its digits");
         }
         // Earlier fields (external_id, type, amount) may be refused first; the phone is never accepted.
         None => assert!(parsed.is_err(), "{raw}: the non-integer phone {number} was accepted"),
@@ -116,13 +135,14 @@ fn check_number_phone(raw: &Value, zone: &Zone, parsed: &Result<TxRequest, cashb
 }
 
 fn check(raw: &Value) {
-    for zone in ZONES.iter() {
-        let first = tx::parse(raw, zone, NOW);
-        assert_eq!(tx::parse(raw, zone, NOW), first, "{raw}: not deterministic");
+    for (zone, region) in READINGS.iter() {
+        let reading = context(zone, *region, NOW);
+        let first = tx::parse(raw, &reading);
+        assert_eq!(tx::parse(raw, &reading), first, "{raw}: not deterministic");
         if let Ok(tx) = &first {
-            check_accepted(raw, tx, zone);
+            check_accepted(raw, tx, zone, *region);
         }
-        check_number_phone(raw, zone, &first);
+        check_number_phone(raw, &reading, &first);
     }
     let _ = tx::raw_external_id(raw);
 }

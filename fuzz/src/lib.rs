@@ -6,7 +6,7 @@
 //! with a steady trickle of malformed fields and wholly arbitrary values.
 
 use arbitrary::{Result, Unstructured};
-use cashback::core::money::format_minor;
+use cashback_core::{money::format_minor, raw::Field};
 use serde_json::{Map, Number, Value, json};
 
 /// Users of the batch target.
@@ -126,7 +126,7 @@ impl<'a, 'b> Gen<'a, 'b> {
         if self.one_in(4)? {
             return self.text();
         }
-        let mut names = cashback::core::tx::KNOWN_FIELDS.to_vec();
+        let mut names: Vec<&str> = Field::ALL.iter().map(|field| field.name()).collect();
         names.push("unknown");
         Ok(self.pick(&names)?.to_owned())
     }

@@ -5,20 +5,22 @@ declare(strict_types=1);
 namespace Cashback;
 
 /**
- * Settings of a host: where the ledger lives and the request limits. Loaded
- * from a PHP file returning an array (var/config.php for the standalone
- * host); the Bitrix module builds it from its module options instead.
+ * Settings of a host: where the ledger lives, the ledger's options and the
+ * request limits. Loaded from a PHP file returning an array (var/config.php
+ * for the standalone host); the Bitrix module builds it from its module
+ * options instead. The keys and their defaults are defaults().
  */
 final class Settings
 {
-    public const DEFAULTS = [
+    /**
+     * The host's own settings. The ledger's options (timezone, max_batch and the
+     * others) and their defaults come from the extension, CashbackLedger::defaults(),
+     * so they are written only there.
+     */
+    private const HOST_DEFAULTS = [
         'database' => '',
-        'timezone' => 'Europe/Moscow',
-        'busy_timeout_ms' => 5000,
-        'max_batch' => 10000,
         'max_body_bytes' => 16 * 1024 * 1024,
         'retry_after_seconds' => 5,
-        'auth_max_failures' => 10,
         'silence_hours' => 6,
         'admin_password_hash' => '',
     ];
@@ -29,15 +31,26 @@ final class Settings
     }
 
     /**
-     * @param array<string, mixed> $values Overrides of DEFAULTS; unknown keys are refused.
+     * Every setting with its default: the host's own and the ledger's options.
+     *
+     * @return array<string, string|int>
+     */
+    public static function defaults(): array
+    {
+        return self::HOST_DEFAULTS + \CashbackLedger::defaults();
+    }
+
+    /**
+     * @param array<string, mixed> $values Overrides of defaults(); unknown keys are refused.
      */
     public static function fromArray(array $values): self
     {
-        $unknown = array_diff(array_keys($values), array_keys(self::DEFAULTS));
+        $defaults = self::defaults();
+        $unknown = array_diff(array_keys($values), array_keys($defaults));
         if ($unknown !== []) {
             throw new \InvalidArgumentException('Unknown settings: ' . implode(', ', $unknown));
         }
-        return new self($values + self::DEFAULTS);
+        return new self($values + $defaults);
     }
 
     /** Reads a config file that returns an array; a missing file means defaults. */
@@ -68,18 +81,16 @@ final class Settings
         return (string) $this->values[$name];
     }
 
-    /** Options for the CashbackLedger constructor. */
+    /** Options for the CashbackLedger constructor: every option the ledger has a default for. */
     public function ledgerOptions(): array
     {
-        return [
-            'timezone' => $this->string('timezone'),
-            'busy_timeout_ms' => $this->int('busy_timeout_ms'),
-            'max_batch' => $this->int('max_batch'),
-            'auth_max_failures' => $this->int('auth_max_failures'),
-            // Serving requests never creates the database: a deleted or moved ledger must answer 503,
-            // not start over empty. Setup (php/bin/setup-demo.php, the Bitrix installer) creates it.
-            'create' => false,
-        ];
+        $options = [];
+        foreach (\CashbackLedger::defaults() as $name => $default) {
+            $options[$name] = is_int($default) ? $this->int($name) : $this->string($name);
+        }
+        // Serving requests never creates the database: a deleted or moved ledger must answer 503,
+        // not start over empty. Setup (php/bin/setup-demo.php, the Bitrix installer) creates it.
+        return $options + ['create' => false];
     }
 
     /**

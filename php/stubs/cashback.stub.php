@@ -14,12 +14,16 @@
 
 /**
  * Thrown when a call fails as a whole: a bad argument or a database fault.
- * Nothing was written. getErrorCode() is stable: invalid_phone, invalid_user_id,
- * user_not_found, phone_ambiguous, not_found, batch_too_large, invalid_option,
- * invalid_argument, invalid_path, invalid_log_entry, invalid_store, invalid_days,
- * invalid_hours, invalid_key_name, invalid_network, schema_too_new, database_busy,
- * database_readonly, database_full, database_corrupt, database_unavailable,
- * database_error.
+ * Nothing was written. getErrorCode() is stable: one of the codes with use
+ * call_error in CashbackLedger::codes(), listed here (tests/stubs/vocabulary.php
+ * checks the list against the extension).
+ *
+ * Error codes: invalid_phone, user_not_found, phone_ambiguous, invalid_argument,
+ * invalid_user_id, invalid_option, invalid_path, invalid_log_entry, invalid_store,
+ * invalid_days, invalid_hours, invalid_key_name, invalid_network, invalid_region,
+ * not_found, batch_too_large, random_unavailable, database_busy, database_readonly,
+ * database_full, database_corrupt, database_unavailable, database_error,
+ * schema_too_new.
  */
 class CashbackException extends \RuntimeException
 {
@@ -38,18 +42,49 @@ final class CashbackLedger
      * Opens (creating and migrating if needed) the ledger database.
      *
      * @param string|null $path Database file; defaults to the `cashback.database` ini setting.
-     * @param array{timezone?: string, busy_timeout_ms?: int, max_batch?: int, auth_max_failures?: int, create?: bool}|null $options
+     * @param array{timezone?: string, default_region?: string, busy_timeout_ms?: int, max_batch?: int,
+     *     auth_max_failures?: int, create?: bool}|null $options
+     *     Each option but `create` defaults to its ini setting (`cashback.timezone`, …), whose
+     *     default is in defaults(). `timezone`: the zone of times without an offset, any IANA
+     *     zone (`Europe/Minsk`), `UTC` or an offset (`+03:00`). `default_region`: the country
+     *     (ISO 3166 code: `RU`, `BY`, `KZ`) of phones written without a country code.
      *     `create` (default true) creates a missing database file; hosts serving requests pass
      *     false so that a deleted or moved ledger fails with database_unavailable.
-     * @throws CashbackException
+     * @throws CashbackException invalid_option, invalid_path, database_unavailable, …
      */
     public function __construct(?string $path = null, ?array $options = null) {}
 
     /**
      * Normalizes a phone to E.164 digits without `+` (`8 (900) 123-45-67` → `79001234567`).
-     * @throws CashbackException invalid_phone
+     * A number without a country code is read in $region; numbers of other countries need
+     * `+` (or `00`) and their country code. Validity follows libphonenumber's metadata:
+     * `8 029 123-45-67` is `375291234567` in `BY` and invalid_phone in `RU`.
+     *
+     * @param string|null $region An ISO 3166 country code (`RU`, `BY`, `KZ`; any case); null: the
+     *     `cashback.default_region` ini setting.
+     * @throws CashbackException invalid_phone, invalid_region
      */
-    public static function normalizePhone(string $phone): string {}
+    public static function normalizePhone(string $phone, ?string $region = null): string {}
+
+    /**
+     * The vocabulary of every status and error code, in numeric order. Uses: `item_status` (the
+     * status of one transaction's result), `log_status` (the status of a sync-log row),
+     * `item_error` (why one transaction was refused), `call_error` (CashbackException::getErrorCode()),
+     * `api_error` (answered by the HTTP layer itself). `http_status` is null only for the status
+     * `error`, whose HTTP status is its error code's; `transient` codes (503) are worth retrying.
+     *
+     * @return array<string, array{number: int, http_status: ?int, transient: bool,
+     *     uses: list<'item_status'|'log_status'|'item_error'|'call_error'|'api_error'>, meaning: string}>
+     */
+    public static function codes(): array {}
+
+    /**
+     * The defaults of the constructor's options (and their ini settings), written only in the
+     * extension: hosts read them from here.
+     *
+     * @return array{timezone: string, default_region: string, busy_timeout_ms: int, max_batch: int, auth_max_failures: int}
+     */
+    public static function defaults(): array {}
 
     /**
      * @return array{version: string, commit: string, schema_version: int}

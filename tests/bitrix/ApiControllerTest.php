@@ -207,6 +207,45 @@ final class ApiControllerTest extends TestCase
         $this->assertSame(429, end($statuses));
         $this->assertSame('too_many_requests', json_decode($response->getContent(), true)['error']);
         $this->assertMatchesRegularExpression('/^[1-9][0-9]*$/', (string) $response->getHeaders()->get('Retry-After'));
+
+        // Each refusal has its own sync-log status, so the log page can filter attacks.
+        $forbidden = $this->ledger->syncLog(['status' => 'forbidden'])['items'];
+        $this->assertSame([['balance', 'forbidden_network']], array_map(static fn (array $row): array => [$row['endpoint'], $row['error']], $forbidden));
+        $throttled = $this->ledger->syncLog(['status' => 'throttled'])['items'];
+        $this->assertNotEmpty($throttled);
+        $this->assertSame(['too_many_requests'], array_values(array_unique(array_column($throttled, 'error'))));
+        $this->assertSame(12 - count($throttled), count($this->ledger->syncLog(['status' => 'unauthorized'])['items']));
+    }
+
+    public function testTheModuleRegionReadsPhonesWithoutACountryCode(): void
+    {
+        Option::set(Module::ID, Options::DEFAULT_REGION, 'BY');
+        LedgerFactory::open()->linkPhone(43, '+375 29 123-45-67', true);
+        $headers = ['X-API-Key' => $this->key];
+        $local = '8 029 123-45-67';
+
+        [$status, $body] = $this->call('balance', 'GET', 'balance', $headers, query: ['user_phone' => $local]);
+        $this->assertSame([200, 43, '375291234567'], [$status, $body['user_id'] ?? null, $body['phone'] ?? null], json_encode($body));
+        [$status, $body] = $this->call('transactions', 'GET', 'transactions', $headers, query: ['user_phone' => $local]);
+        $this->assertSame([200, 43, '375291234567'], [$status, $body['user_id'] ?? null, $body['phone'] ?? null], json_encode($body));
+        // A Russian customer of a Belarusian shop writes the country code.
+        [$status, $body] = $this->call('transactions', 'GET', 'transactions', $headers, query: ['user_phone' => '+7 900 123-45-67']);
+        $this->assertSame([200, 42, '79001234567'], [$status, $body['user_id'] ?? null, $body['phone'] ?? null], json_encode($body));
+
+        Option::set(Module::ID, Options::DEFAULT_REGION, 'RU');
+        [$status, $body] = $this->call('balance', 'GET', 'balance', $headers, query: ['user_phone' => $local]);
+        $this->assertSame([400, 'invalid_phone'], [$status, $body['error']], 'no +7 029 … exists');
+    }
+
+    public function testAServerFaultCodeAnswers500WithItsCodeAndTheDetailsInTheServerLog(): void
+    {
+        // Written by hand (the settings page would refuse it): the ledger will not open.
+        Option::set(Module::ID, Options::TIMEZONE, 'Mars/Olympus_Mons');
+
+        [$status, $body] = $this->call('balance', 'GET', 'balance', ['X-API-Key' => $this->key], query: ['user_phone' => '79001234567']);
+        $this->assertSame(500, $status);
+        $this->assertSame(['error' => 'invalid_option', 'message' => 'Internal error; see the server log.'], $body);
+        $this->assertStringContainsString('invalid_option: timezone: unknown time zone "Mars/Olympus_Mons"', (string) file_get_contents($this->dir . '/php-error.log'));
     }
 
     public function testOversizedBodyAndBatchAre413(): void

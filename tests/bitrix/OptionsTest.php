@@ -43,10 +43,14 @@ final class OptionsTest extends TestCase
     public function testDefaultsAreTheContract(): void
     {
         Option::$values = [];
+        // The ledger's own options default to what the extension says (written once, in Rust);
+        // default_option.php repeats them as strings because Bitrix reads it without the extension.
+        $ledger = CashbackLedger::defaults();
         $this->assertSame([
             'database_path' => 'bitrix/php_interface/retaillab.cashback/cashback.db',
-            'timezone' => 'Europe/Moscow',
-            'max_batch' => '10000',
+            'timezone' => $ledger['timezone'],
+            'default_region' => $ledger['default_region'],
+            'max_batch' => (string) $ledger['max_batch'],
             'max_body_bytes' => '16777216',
             'silence_hours' => '6',
             'store_silence_hours' => '{}',
@@ -60,8 +64,9 @@ final class OptionsTest extends TestCase
         ], Options::defaults());
 
         $this->assertSame($_SERVER['DOCUMENT_ROOT'] . '/bitrix/php_interface/retaillab.cashback/cashback.db', Options::databasePath());
-        $this->assertSame('Europe/Moscow', Options::timezone());
-        $this->assertSame(10000, Options::maxBatch());
+        $this->assertSame($ledger['timezone'], Options::timezone());
+        $this->assertSame($ledger['default_region'], Options::defaultRegion());
+        $this->assertSame($ledger['max_batch'], Options::maxBatch());
         $this->assertSame(16777216, Options::maxBodyBytes());
         $this->assertSame(6, Options::silenceHours());
         $this->assertSame([], Options::storeSilenceHours());
@@ -77,7 +82,10 @@ final class OptionsTest extends TestCase
         $settings = LedgerFactory::settings();
         $this->assertSame(Options::databasePath(), $settings->database());
         $this->assertSame(16777216, $settings->int('max_body_bytes'));
-        $this->assertSame('Europe/Moscow', $settings->string('timezone'));
+        $this->assertSame($ledger['timezone'], $settings->string('timezone'));
+        $this->assertSame($ledger['default_region'], $settings->string('default_region'));
+        // The module passes every ledger option the extension has a default for.
+        $this->assertSame([...array_keys($ledger), 'create'], array_keys($settings->ledgerOptions()));
     }
 
     public function testGettersFallBackOnMalformedStoredValues(): void
@@ -86,10 +94,11 @@ final class OptionsTest extends TestCase
             Options::MAX_BATCH => 'lots', Options::MAX_BODY_BYTES => '10', Options::SILENCE_HOURS => '0',
             Options::LOG_RETENTION_DAYS => '-1', Options::ACCRUAL_PERCENT => '150', Options::ACCRUAL_MIN_ORDER => '1,5',
             Options::REDEEM_MAX_PERCENT => '1.234', Options::REDEEM_PROPERTY_CODE => 'bad code', Options::STORE_SILENCE_HOURS => '{"store-1": 5, "": 3, "store-2": "x"',
+            Options::DEFAULT_REGION => 'Belarus',
         ] as $name => $value) {
             Option::set(Module::ID, $name, $value);
         }
-        $this->assertSame(10000, Options::maxBatch());
+        $this->assertSame(CashbackLedger::defaults()['max_batch'], Options::maxBatch());
         $this->assertSame(16777216, Options::maxBodyBytes());
         $this->assertSame(6, Options::silenceHours());
         $this->assertSame(90, Options::logRetentionDays());
@@ -97,7 +106,10 @@ final class OptionsTest extends TestCase
         $this->assertSame('0', Options::accrualMinOrder());
         $this->assertSame('50', Options::redeemMaxPercent());
         $this->assertSame('CASHBACK_REDEEM', Options::redeemPropertyCode());
+        $this->assertSame('RU', Options::defaultRegion());
         $this->assertSame([], Options::storeSilenceHours(), 'malformed JSON');
+        Option::set(Module::ID, Options::DEFAULT_REGION, ' by ');
+        $this->assertSame('BY', Options::defaultRegion(), 'stored by hand in lower case');
 
         Option::set(Module::ID, Options::STORE_SILENCE_HOURS, '{"store-1": 5, "": 3, "store-2": "x", "store-3": 0}');
         $this->assertSame(['store-1' => 5], Options::storeSilenceHours(), 'only valid entries');
@@ -286,9 +298,10 @@ final class OptionsTest extends TestCase
     public function testTheLedgerMustOpenWithNewStorageSettings(): void
     {
         $page = new SettingsPage('W');
-        $zone = $page->handle('POST', $this->form([Options::TIMEZONE => 'Europe/Berlin']), true);
+        $zone = $page->handle('POST', $this->form([Options::TIMEZONE => 'Europe/Atlantis']), true);
         $this->assertSame([Options::TIMEZONE], array_keys($zone->errors));
         $this->assertStringContainsString('invalid_option', $zone->errors[Options::TIMEZONE]);
+        $this->assertStringContainsString('Europe/Atlantis', $zone->errors[Options::TIMEZONE], 'the ledger says which zone');
 
         $path = $page->handle('POST', $this->form([Options::DATABASE_PATH => $this->dir . '/no/such/folder/cashback.db']), true);
         $this->assertSame([Options::DATABASE_PATH], array_keys($path->errors));
@@ -339,6 +352,43 @@ final class OptionsTest extends TestCase
 
         // The form shows the thresholds as lines again.
         $this->assertStringContainsString('store-2 = 24</textarea>', $page->renderOptionsTab(OptionFields::TAB_MONITORING, new Outcome()));
+    }
+
+    public function testAnyIanaZoneIsSaved(): void
+    {
+        $page = new SettingsPage('W');
+        foreach (['Europe/Berlin', 'Europe/Minsk', 'America/New_York', '+05:00'] as $zone) {
+            $outcome = $page->handle('POST', $this->form([Options::TIMEZONE => $zone]), true);
+            $this->assertSame([], $outcome->errors, $zone);
+            $this->assertSame($zone, Options::timezone());
+        }
+    }
+
+    public function testTheRegionIsCheckedByTheExtensionAndReachesTheLedger(): void
+    {
+        $page = new SettingsPage('W');
+        foreach (['XX', 'RUS', '7', 'Беларусь', ''] as $region) {
+            $outcome = $page->handle('POST', $this->form([Options::DEFAULT_REGION => $region]), true);
+            $this->assertFalse($outcome->saved, $region);
+            $this->assertSame([Options::DEFAULT_REGION], array_keys($outcome->errors), $region);
+            $this->assertSame(
+                'Поле «Страна телефонных номеров»: «' . $region . '» — не код страны с нумерацией телефонов. Нужны две латинские буквы по ISO 3166, например RU, BY или KZ.',
+                $outcome->errors[Options::DEFAULT_REGION],
+            );
+        }
+        $this->assertSame('RU', Options::defaultRegion(), 'nothing saved');
+
+        $outcome = $page->handle('POST', $this->form([Options::DEFAULT_REGION => 'by']), true);
+        $this->assertSame([], $outcome->errors);
+        $this->assertTrue($outcome->saved);
+        $this->assertSame('BY', Options::get(Options::DEFAULT_REGION), 'stored in upper case');
+
+        // The module's ledger now reads numbers without a country code as Belarusian ones.
+        $this->assertSame('BY', LedgerFactory::settings()->string('default_region'));
+        $ledger = LedgerFactory::open();
+        $this->assertSame('375291234567', $ledger->linkPhone(5, '8 029 123-45-67'));
+        $this->assertSame(5, $ledger->findUserByPhone('80291234567'));
+        $this->assertStringContainsString('value="BY"', $page->renderOptionsTab(OptionFields::TAB_STORAGE, new Outcome()));
     }
 
     public function testSaveButtonsWithoutAnActionMeanSave(): void

@@ -45,6 +45,7 @@ final class PhoneSyncTest extends TestCase
         Services::reset();
         Log::capture(null);
         Option::delete('retaillab.cashback', ['name' => 'database_path']);
+        Option::delete('retaillab.cashback', ['name' => 'default_region']);
         array_map('unlink', glob($this->dir . '/*') ?: []);
         rmdir($this->dir);
     }
@@ -73,6 +74,37 @@ final class PhoneSyncTest extends TestCase
         } else {
             unset(UserPhoneAuthTable::$rows[$id]);
         }
+    }
+
+    public function testForeignNumbersWithTheirCountryCodeAreIndexed(): void
+    {
+        // The ledger reads bare digits as a number of its own region: a Belarusian number must
+        // reach it with its +, or the whole user would be refused.
+        $this->seedUser(7, ['PERSONAL_PHONE' => '+375 29 123-45-67', 'PERSONAL_MOBILE' => '8 900 123-45-67'],
+            ['PHONE_NUMBER' => '+77011234567', 'CONFIRMED' => 'Y']);
+
+        $result = $this->sync()->sync(7);
+
+        $this->assertSame([], $result->skipped);
+        $this->assertSame(['77011234567' => true, '79001234567' => false, '375291234567' => false], $this->indexOf(7));
+        $this->assertSame(7, $this->ledger->findUserByPhone('+375291234567'));
+    }
+
+    public function testNumbersAreReadInTheModulesRegion(): void
+    {
+        Option::set('retaillab.cashback', 'default_region', 'BY');
+        $this->seedUser(7, ['PERSONAL_PHONE' => '8 029 123-45-67', 'PERSONAL_MOBILE' => '+7 900 123-45-67']);
+
+        $result = PhoneSync::create()->sync(7);
+
+        $this->assertSame([], $result->skipped);
+        $this->assertSame(['79001234567' => false, '375291234567' => false], $this->indexOf(7));
+
+        // The same number in a Russian ledger is no number (+7 029 … does not exist): skipped, logged.
+        Option::set('retaillab.cashback', 'default_region', 'RU');
+        $result = PhoneSync::create()->sync(7);
+        $this->assertSame(['invalid_phone'], array_column($result->skipped, 'error'));
+        $this->assertSame(['79001234567' => false], $this->indexOf(7));
     }
 
     public function testUpdateWithOnlyChangedFieldsReReadsEverySource(): void

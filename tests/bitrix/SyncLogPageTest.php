@@ -6,6 +6,7 @@ use Bitrix\Main\Config\Option;
 use PHPUnit\Framework\TestCase;
 use Retaillab\Cashback\Admin\CsvExport;
 use Retaillab\Cashback\Admin\CursorPager;
+use Retaillab\Cashback\Admin\Html;
 use Retaillab\Cashback\Admin\SilentStoresPanel;
 use Retaillab\Cashback\Admin\SyncLogFilter;
 use Retaillab\Cashback\Admin\SyncLogGrid;
@@ -77,7 +78,10 @@ final class SyncLogPageTest extends TestCase
         $this->assertSame(['STORE_ID', 'STATUS', 'AT', 'EXTERNAL_ID'], array_keys($fields));
         $this->assertSame('list', $fields['STORE_ID']['type']);
         $this->assertSame(['' => '(любой)', 'store-a' => 'store-a', 'store-b' => 'store-b — &lt;i&gt;Б&lt;/i&gt;'], $fields['STORE_ID']['items']);
-        $this->assertSame(['' => '(любой)', 'success' => 'Успешно', 'duplicate' => 'Повтор', 'error' => 'Ошибка', 'unauthorized' => 'Нет доступа'], $fields['STATUS']['items']);
+        $this->assertSame([
+            '' => '(любой)', 'success' => 'Успешно', 'duplicate' => 'Повтор', 'error' => 'Ошибка',
+            'forbidden' => 'Чужая сеть', 'throttled' => 'Заблокирован (много неверных ключей)', 'unauthorized' => 'Нет доступа',
+        ], $fields['STATUS']['items']);
         $this->assertSame('date', $fields['AT']['type']);
         $this->assertTrue($fields['AT']['time'], 'the range can be narrowed to the minute');
         $this->assertSame('string', $fields['EXTERNAL_ID']['type']);
@@ -125,6 +129,48 @@ final class SyncLogPageTest extends TestCase
         $this->assertSame('', $plain['data']['CLIENT']);
         $this->assertStringContainsString('—', $plain['columns']['CLIENT']);
         $this->assertStringContainsString('background:#eee;color:#333">retry_later</span>', $plain['columns']['STATUS']);
+    }
+
+    public function testEveryLogStatusOfTheVocabularyIsFilterableLabelledInBothLanguagesAndColoured(): void
+    {
+        $statuses = array_keys(array_filter(CashbackLedger::codes(), static fn (array $code): bool => in_array('log_status', $code['uses'], true)));
+        $this->assertContains('throttled', $statuses);
+        $this->assertContains('forbidden', $statuses);
+        $this->assertSame($statuses, SyncLogFilter::statuses());
+
+        $items = array_column((new SyncLogGrid())->filterFields([]), 'items', 'id')['STATUS'];
+        $this->assertSame(['', ...$statuses], array_keys($items));
+        foreach (['ru', 'en'] as $language) {
+            $messages = $this->messages(CASHBACK_MODULE_DIR . "/lang/$language/lib/Admin/SyncLogGrid.php");
+            foreach ($statuses as $status) {
+                $code = 'RETAILLAB_CASHBACK_GRID_STATUS_' . strtoupper($status);
+                $this->assertArrayHasKey($code, $messages, "$language: no label for the log status $status");
+                $this->assertNotSame('', trim($messages[$code]), "$language: $code");
+            }
+        }
+
+        // A row of every status gets its own label and colour, never the neutral badge of unknown values.
+        $rows = [];
+        foreach ($statuses as $i => $status) {
+            $rows[] = ['id' => $i + 1, 'at' => '2026-11-27T10:15:00+03:00', 'client' => null, 'store_id' => null,
+                'endpoint' => 'balance', 'external_id' => null, 'status' => $status, 'error' => null, 'duration_ms' => 1];
+        }
+        foreach ((new SyncLogGrid())->rows($rows) as $i => $row) {
+            $this->assertStringNotContainsString('background:#eee;color:#333', $row['columns']['STATUS'], $statuses[$i]);
+            $this->assertStringContainsString('>' . Html::e($items[$statuses[$i]]) . '</span>', $row['columns']['STATUS']);
+        }
+    }
+
+    public function testThrottledAndForbiddenRowsCanBeFiltered(): void
+    {
+        foreach (['throttled' => 'too_many_requests', 'forbidden' => 'forbidden_network', 'unauthorized' => 'unauthorized', 'success' => null] as $status => $error) {
+            $this->ledger->logSync(['endpoint' => 'balance', 'status' => $status, 'error' => $error]);
+        }
+        foreach (['throttled', 'forbidden'] as $status) {
+            $filter = SyncLogFilter::fromFilterValues(['STATUS' => $status]);
+            $this->assertSame([], $filter->problems);
+            $this->assertSame([$status], array_column($this->ledger->syncLog($filter->ledgerFilter)['items'], 'status'));
+        }
     }
 
     public function testPageSizesAreLimitedToTheOfferedOnes(): void

@@ -22,10 +22,10 @@ const MSK = 'msk-01';
 const EVIL = '"><img src=x onerror=alert(1)>';
 const SCRIPT = '<script>alert(1)</script>';
 const SILENT = 'spb-07';
-const TOTAL_ROWS = 23;
+const TOTAL_ROWS = 25;
 const MSK_ROWS = 14; // 11 success, 1 error, 2 duplicate
 const EVIL_ROWS = 5; // 3 success, 2 error
-const BY_STATUS = { success: 16, duplicate: 2, error: 3, unauthorized: 2 };
+const BY_STATUS = { success: 16, duplicate: 2, error: 3, forbidden: 1, throttled: 1, unauthorized: 2 };
 // Three msk-01 rows moved to this Moscow time, to test the date filter's zone.
 const BACKDATED_IDS = ['MSK-0003', 'MSK-0004', 'MSK-0005'];
 const BACKDATED_AT = '2026-01-15T10:30:00+03:00';
@@ -240,6 +240,9 @@ describe('admin page', { timeout: 60_000 }, () => {
   });
 
   test('filtering by status narrows the rows', async () => {
+    await open('/admin/');
+    const offered = await page.$$eval('#f-status option', (options) => options.map((o) => o.value));
+    assert.deepEqual(offered.slice(1).sort(), Object.keys(BY_STATUS).sort(), 'every log status is offered');
     for (const [status, count] of Object.entries(BY_STATUS)) {
       const rows = await filter({ status });
       assert.equal(rows.length, count, `status ${status}`);

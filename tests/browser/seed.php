@@ -52,6 +52,9 @@ $ledger->logSync(['endpoint' => 'balance', 'status' => 'error', 'error' => 'user
 // Two requests with a bad key: no client, no store.
 $ledger->logSync(['endpoint' => 'transactions/batch', 'status' => 'unauthorized', 'error' => 'unauthorized', 'duration_ms' => 1]);
 $ledger->logSync(['endpoint' => 'balance', 'status' => 'unauthorized', 'error' => 'unauthorized', 'duration_ms' => 1]);
+// A key used from a foreign network, and an address throttled after failed authentications.
+$ledger->logSync(['endpoint' => 'balance', 'status' => 'forbidden', 'error' => 'forbidden_network', 'duration_ms' => 1]);
+$ledger->logSync(['endpoint' => 'transactions', 'status' => 'throttled', 'error' => 'too_many_requests', 'duration_ms' => 0]);
 
 $statuses = static fn (array $results): array => array_count_values(array_column($results, 'status'));
 $total = 0;

@@ -3,8 +3,9 @@
 declare(strict_types=1);
 
 // Exercises the admin page's plain classes (query parsing, password gate,
-// formatting, rendering) without a server, browser or the extension, and
-// prints the results as JSON for units.test.mjs to assert on.
+// formatting, rendering) without a server or browser, and prints the results
+// as JSON for units.test.mjs to assert on. Run with the extension loaded: the
+// status filter's values come from its vocabulary (CashbackLedger::codes()).
 
 use Cashback\Admin\AdminApp;
 use Cashback\Admin\AdminRequest;
@@ -42,6 +43,10 @@ $out['query_bad'] = $described($query([
     'status' => 'ok', 'from' => '2026-02-30T10:00', 'to' => '2026-01-15 10:00', 'limit' => '0', 'cursor' => '-1',
 ]));
 $out['query_arrays'] = $described($query(['store' => ['x'], 'limit' => '501', 'to' => '2026-01-15T24:00']));
+// Every log status of the vocabulary is a valid filter, refused rows included.
+$logStatuses = array_keys(array_filter(CashbackLedger::codes(), static fn (array $c): bool => in_array('log_status', $c['uses'], true)));
+$out['log_statuses'] = $logStatuses;
+$out['query_statuses'] = array_map(static fn (string $status): array => $described($query(['status' => $status]))['filter'], $logStatuses);
 
 $hash = password_hash('secret', PASSWORD_BCRYPT, ['cost' => 4]);
 $gate = new PasswordGate($hash, 0);
@@ -83,6 +88,10 @@ $out['dashboard'] = [
     'status_class' => str_contains($html, 'class="badge status-other"'),
     'csrf' => str_contains($html, 'value="tok&quot;en"'),
 ];
+// The status filter's options (value, text), from the status <select> to its end.
+preg_match('~<select id="f-status" name="status">(.*?)</select>~s', $html, $select);
+preg_match_all('~<option value="([^"]*)"[^>]*>([^<]*)</option>~', $select[1] ?? '', $options, PREG_SET_ORDER);
+$out['status_options'] = array_map(static fn (array $o): array => [$o[1], $o[2]], $options);
 $login = $pages->login->render('t', 'login_wrong_password', true);
 $out['login'] = [str_contains($login, 'Wrong password.'), str_contains($login, 'name="csrf" value="t"')];
 $error = $pages->error->render('error_database');

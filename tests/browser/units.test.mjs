@@ -4,13 +4,11 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { php } from './host.mjs';
 
 const EVIL = '"><img src=x onerror=alert(1)>';
-const here = dirname(fileURLToPath(import.meta.url));
-const out = JSON.parse(execFileSync(process.env.PHP ?? 'php', [join(here, 'units.php')], { encoding: 'utf8', timeout: 20_000 }));
+// With the extension: the status filter's values are its vocabulary's log statuses.
+const out = JSON.parse(php('tests/browser/units.php'));
 
 test('LogQuery passes valid filters to the ledger in its own zone (no offset)', () => {
   assert.deepEqual(out.query_full.filter, {
@@ -34,6 +32,11 @@ test('LogQuery drops malformed values with a message instead of failing', () => 
   assert.deepEqual(out.query_arrays.problems, ['invalid_to', 'invalid_limit']);
 });
 
+test('LogQuery takes every log status of the vocabulary, refused authentications included', () => {
+  assert.ok(out.log_statuses.includes('throttled') && out.log_statuses.includes('forbidden'), out.log_statuses.join());
+  assert.deepEqual(out.query_statuses, out.log_statuses.map((status) => ({ status })));
+});
+
 test('PasswordGate accepts only the configured password', () => {
   assert.deepEqual(out.gate, {
     right: true, wrong: false, empty: false, huge: false, unconfigured: [false, false, false], not_a_hash: false,
@@ -47,6 +50,14 @@ test('Format and Labels', () => {
   ]);
   assert.deepEqual(out.format.threshold, ['6 h (default)', '2 h']);
   assert.deepEqual(out.labels, ['3 rows shown', '3 строк', 'no_such_key']);
+});
+
+test('the status filter offers any status and every log status, each with its label', () => {
+  assert.deepEqual(out.status_options.map(([value]) => value), ['', ...out.log_statuses]);
+  assert.equal(out.status_options[0][1], 'any');
+  for (const [value, label] of out.status_options.slice(1)) {
+    assert.ok(label.startsWith(`${value}: `) && label.length > value.length + 2, `label of ${value}: ${label}`);
+  }
 });
 
 test('escaping and URLs', () => {

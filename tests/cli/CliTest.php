@@ -98,6 +98,13 @@ final class CliTest extends TestCase
         }
     }
 
+    public function testLogHelpNamesEveryLogStatusOfTheVocabulary(): void
+    {
+        $statuses = $this->extensionValue('array_keys(array_filter(CashbackLedger::codes(), fn ($c) => in_array("log_status", $c["uses"], true)))');
+        $this->assertContains('throttled', $statuses);
+        $this->assertStringContainsString('only this status (' . implode(', ', $statuses) . ')', $this->cli('log', '--help')['stdout']);
+    }
+
     public function testGroupHelpListsItsSubcommands(): void
     {
         $run = $this->cli('keys', '--help');
@@ -398,6 +405,12 @@ final class CliTest extends TestCase
         $this->assertStringContainsString('Showing the newest 2 rows', $this->cli('log', '--limit=2')['stdout']);
         $this->assertSame("No sync-log rows match.\n", $this->cli('log', '--store=store-9')['stdout']);
 
+        // Refused authentications have their own statuses.
+        $this->ledger("\$l->logSync(['endpoint' => 'balance', 'status' => 'throttled', 'error' => 'too_many_requests']);"
+            . "\$l->logSync(['endpoint' => 'balance', 'status' => 'forbidden', 'error' => 'forbidden_network']);");
+        $this->assertSame([5], $ids('--status=throttled'));
+        $this->assertSame([6], $ids('--status=forbidden'));
+
         $badDate = $this->cli('log', '--since=2026-13-45');
         $this->assertSame(64, $badDate['exit']);
         $this->assertStringStartsWith('cashback log: bad --since/--until: ', $badDate['stderr']);
@@ -542,6 +555,18 @@ final class CliTest extends TestCase
         $this->assertStringStartsWith('error: database_unavailable: ', $run['stderr']);
         $json = $this->json(1, 'health', "--database=$missing");
         $this->assertSame(['failed', 'database_unavailable'], [$json['status'], $json['error']['code']]);
+    }
+
+    public function testTheConfigsRegionReadsPhonesWithoutACountryCode(): void
+    {
+        file_put_contents($this->config, '<?php return ' . var_export(['database' => $this->database, 'default_region' => 'BY'], true) . ';');
+        $this->assertSame(['user_id' => 42, 'phone' => '375291234567', 'verified' => false], $this->json(0, 'users', 'link', '42', '8 029 123-45-67'));
+        $this->assertSame(42, $this->json(0, 'balance', '80291234567')['user_id']);
+
+        file_put_contents($this->config, '<?php return ' . var_export(['database' => $this->database, 'default_region' => 'Belarus'], true) . ';');
+        $run = $this->cli('balance', '80291234567');
+        $this->assertSame(1, $run['exit']);
+        $this->assertStringStartsWith('error: invalid_option: default_region: unknown region "Belarus"', $run['stderr']);
     }
 
     // --- environment --------------------------------------------------------
@@ -701,6 +726,14 @@ final class CliTest extends TestCase
         $code = '$l = new CashbackLedger(getenv("CASHBACK_TEST_DB")); ' . $statements;
         $run = $this->runProcess(array_merge([PHP_BINARY], $this->extensionArguments(), ['-r', $code]), ['CASHBACK_TEST_DB' => $this->database]);
         $this->assertSame(0, $run['exit'], $run['stdout'] . $run['stderr']);
+    }
+
+    /** The value of a PHP expression evaluated with the extension loaded (the test process may lack it). */
+    private function extensionValue(string $expression): mixed
+    {
+        $run = $this->runProcess(array_merge([PHP_BINARY], $this->extensionArguments(), ['-r', "echo json_encode($expression);"]));
+        $this->assertSame(0, $run['exit'], $run['stderr']);
+        return json_decode($run['stdout'], true, 512, JSON_THROW_ON_ERROR);
     }
 
     /** @return list<string> Loads the extension unless PHP's own ini does (loading it twice warns). */

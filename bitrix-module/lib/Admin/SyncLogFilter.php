@@ -5,6 +5,7 @@ declare(strict_types=1);
 namespace Retaillab\Cashback\Admin;
 
 use Bitrix\Main\Localization\Loc;
+use Cashback\Codes;
 
 Loc::loadMessages(__FILE__);
 
@@ -16,7 +17,14 @@ Loc::loadMessages(__FILE__);
  */
 final class SyncLogFilter
 {
-    public const STATUSES = ['success', 'duplicate', 'error', 'unauthorized'];
+    /**
+     * @return list<string> The statuses a sync-log row can have (the vocabulary's log statuses,
+     *     CashbackLedger::codes()); none while the extension is missing, as the page then has no log.
+     */
+    public static function statuses(): array
+    {
+        return Codes::logStatuses();
+    }
 
     /**
      * @param array<string, string|int> $ledgerFilter
@@ -49,7 +57,7 @@ final class SyncLogFilter
 
         $status = self::text($values['STATUS'] ?? null);
         if ($status !== '') {
-            if (in_array($status, self::STATUSES, true)) {
+            if (in_array($status, self::statuses(), true)) {
                 $filter['status'] = $status;
             } else {
                 $problems[] = self::message('RETAILLAB_CASHBACK_FILTER_BAD_STATUS');

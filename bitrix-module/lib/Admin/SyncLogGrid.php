@@ -37,11 +37,16 @@ final class SyncLogGrid
         'DURATION_MS' => true,
     ];
 
-    /** Status => badge colours; a fixed list, so no class or style ever comes from data. */
+    /**
+     * Log status => badge colours; a fixed list, so no class or style ever comes from data.
+     * SyncLogPageTest checks that every log status of the vocabulary has one.
+     */
     private const STATUS_STYLE = [
         'success' => 'background:#e3f6dd;color:#2f6b1f',
         'duplicate' => 'background:#e6eef7;color:#2c5282',
         'error' => 'background:#fde2e1;color:#9b1c1c',
+        'forbidden' => 'background:#fff1d6;color:#8a5300',
+        'throttled' => 'background:#fff1d6;color:#8a5300',
         'unauthorized' => 'background:#fff1d6;color:#8a5300',
     ];
     private const OTHER_STYLE = 'background:#eee;color:#333';
@@ -84,7 +89,7 @@ final class SyncLogGrid
             $storeItems[$id] = Html::e($name === '' ? $id : "$id — $name");
         }
         $statusItems = ['' => self::message('RETAILLAB_CASHBACK_GRID_ANY')];
-        foreach (SyncLogFilter::STATUSES as $status) {
+        foreach (SyncLogFilter::statuses() as $status) {
             $statusItems[$status] = self::statusLabel($status);
         }
         return [
@@ -146,7 +151,7 @@ final class SyncLogGrid
     /** Plain text; an unknown status is shown as it is. */
     public static function statusLabel(string $status): string
     {
-        return in_array($status, SyncLogFilter::STATUSES, true)
+        return in_array($status, SyncLogFilter::statuses(), true)
             ? self::message('RETAILLAB_CASHBACK_GRID_STATUS_' . strtoupper($status))
             : $status;
     }

@@ -6,6 +6,7 @@ namespace Retaillab\Cashback\Customer;
 
 use Retaillab\Cashback\Event\Log;
 use Retaillab\Cashback\Ledger\LedgerFactory;
+use Retaillab\Cashback\Options;
 
 /**
  * Keeps the ledger's phone index equal to the phones a Bitrix user has, so
@@ -21,10 +22,15 @@ final class PhoneSync
 {
     private readonly \Closure $log;
 
+    /**
+     * @param string|null $region The ledger's default_region, so that numbers are read as the ledger
+     *     reads them; null: the cashback.default_region ini setting.
+     */
     public function __construct(
         private readonly \CashbackLedger $ledger,
         private readonly UserPhoneSource $source,
         ?\Closure $log = null,
+        private readonly ?string $region = null,
     ) {
         $this->log = $log ?? Log::writer();
     }
@@ -32,7 +38,7 @@ final class PhoneSync
     /** Wired for a Bitrix site: the module's ledger and the user tables. */
     public static function create(): self
     {
-        return new self(LedgerFactory::open(), new BitrixUserPhoneSource());
+        return new self(LedgerFactory::open(), new BitrixUserPhoneSource(), null, Options::defaultRegion());
     }
 
     /**
@@ -61,7 +67,7 @@ final class PhoneSync
         $skipped = [];
         foreach ($found as $candidate) {
             try {
-                $normalized = \CashbackLedger::normalizePhone($candidate->phone);
+                $normalized = \CashbackLedger::normalizePhone($candidate->phone, $this->region);
             } catch (\CashbackException $e) {
                 $skipped[] = ['origin' => $candidate->origin, 'phone' => Log::maskPhone($candidate->phone), 'error' => $e->getErrorCode()];
                 ($this->log)(sprintf(
@@ -81,7 +87,12 @@ final class PhoneSync
         foreach ($merged as $phone => $verified) {
             $phones[] = ['phone' => (string) $phone, 'verified' => $verified];
         }
-        $this->ledger->replaceUserPhones($userId, $phones);
+        // Handed back with the +: the ledger reads bare digits as a number of its own region, so a
+        // foreign number's normalized digits (375291234567 in a Russian ledger) would be refused.
+        $this->ledger->replaceUserPhones($userId, array_map(
+            static fn (array $phone): array => ['phone' => '+' . $phone['phone']] + $phone,
+            $phones,
+        ));
         return new PhoneSyncResult($userId, true, $phones, $skipped);
     }
 

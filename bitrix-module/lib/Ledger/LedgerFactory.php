@@ -21,6 +21,7 @@ final class LedgerFactory
         return Settings::fromArray([
             'database' => Options::databasePath(),
             'timezone' => Options::timezone(),
+            'default_region' => Options::defaultRegion(),
             'max_batch' => Options::maxBatch(),
             'max_body_bytes' => Options::maxBodyBytes(),
             'silence_hours' => Options::silenceHours(),

@@ -29,12 +29,13 @@ final class OptionFields
     public const TYPE_STORE_HOURS = 'store_hours';
     public const TYPE_EMAILS = 'emails';
     public const TYPE_CODE = 'code';
+    public const TYPE_REGION = 'region';
 
-    /** Time zones offered in the form (the ledger accepts any Russian or Kazakh IANA zone, UTC or an offset). */
+    /** Time zones suggested in the form; the ledger accepts any IANA zone, UTC or an offset. */
     public const TIMEZONES = [
         'Europe/Kaliningrad', 'Europe/Moscow', 'Europe/Samara', 'Asia/Yekaterinburg', 'Asia/Omsk',
         'Asia/Novosibirsk', 'Asia/Krasnoyarsk', 'Asia/Irkutsk', 'Asia/Yakutsk', 'Asia/Vladivostok',
-        'Asia/Magadan', 'Asia/Kamchatka', 'Asia/Almaty', 'UTC',
+        'Asia/Magadan', 'Asia/Kamchatka', 'Europe/Minsk', 'Asia/Almaty', 'UTC',
     ];
 
     /**
@@ -53,6 +54,11 @@ final class OptionFields
                 'tab' => self::TAB_STORAGE, 'type' => self::TYPE_TEXT,
                 'label' => (string) Loc::getMessage('RETAILLAB_CASHBACK_OPT_TIMEZONE'),
                 'hint' => (string) Loc::getMessage('RETAILLAB_CASHBACK_OPT_TIMEZONE_HINT'),
+            ],
+            Options::DEFAULT_REGION => [
+                'tab' => self::TAB_STORAGE, 'type' => self::TYPE_REGION,
+                'label' => (string) Loc::getMessage('RETAILLAB_CASHBACK_OPT_DEFAULT_REGION'),
+                'hint' => (string) Loc::getMessage('RETAILLAB_CASHBACK_OPT_DEFAULT_REGION_HINT'),
             ],
             Options::MAX_BATCH => [
                 'tab' => self::TAB_STORAGE, 'type' => self::TYPE_INT,
@@ -144,6 +150,7 @@ final class OptionFields
                 self::TYPE_PERCENT => self::checkDecimal($text, $field['label'], 100),
                 self::TYPE_STORE_HOURS => self::checkStoreHours(is_string($raw) ? $raw : ''),
                 self::TYPE_EMAILS => self::checkEmails($text),
+                self::TYPE_REGION => self::checkRegion($text, $field['label']),
                 self::TYPE_CODE => preg_match(Options::PROPERTY_CODE_PATTERN, $text) === 1
                     ? [$text, null]
                     : [$text, Loc::getMessage('RETAILLAB_CASHBACK_OPT_ERROR_CODE', ['#FIELD#' => $field['label']])],
@@ -159,8 +166,8 @@ final class OptionFields
 
     /**
      * Opens the ledger with the submitted storage settings (database file, time
-     * zone, batch limit), so that a file that cannot be created or written, or a
-     * zone the ledger does not know, is refused before it is saved.
+     * zone, region, batch limit), so that a file that cannot be created or written,
+     * or a zone the ledger does not know, is refused before it is saved.
      *
      * @param array<string, string> $values Valid values from validate().
      * @throws \CashbackException
@@ -170,6 +177,7 @@ final class OptionFields
         $ledger = Settings::fromArray([
             'database' => Options::absolutePath($values[Options::DATABASE_PATH]),
             'timezone' => $values[Options::TIMEZONE],
+            'default_region' => $values[Options::DEFAULT_REGION],
             'max_batch' => (int) $values[Options::MAX_BATCH],
         ])->openLedger(create: true); // choosing a new file sets up a ledger there
         $ledger->health();
@@ -216,6 +224,29 @@ final class OptionFields
             return [$text, Loc::getMessage('RETAILLAB_CASHBACK_OPT_ERROR_DATABASE_FILE', ['#FIELD#' => $label])];
         }
         return [$text, null];
+    }
+
+    /**
+     * A region code, checked by the extension itself (the region of phone numbering it
+     * reads numbers without a country code in), stored upper case.
+     */
+    private static function checkRegion(string $text, string $label): array
+    {
+        $region = strtoupper($text);
+        $error = Loc::getMessage('RETAILLAB_CASHBACK_OPT_ERROR_REGION', ['#FIELD#' => $label, '#VALUE#' => $text]);
+        if (preg_match(Options::REGION_PATTERN, $region) !== 1) {
+            return [$text, $error];
+        }
+        try {
+            // Any valid international number: what matters is whether the region is refused.
+            \CashbackLedger::normalizePhone('+79001234567', $region);
+        } catch (\CashbackException $e) {
+            if ($e->getErrorCode() === 'invalid_region') {
+                return [$text, $error];
+            }
+            throw $e;
+        }
+        return [$region, null];
     }
 
     private static function checkInt(string $name, string $text, string $label): array

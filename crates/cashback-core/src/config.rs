@@ -3,12 +3,15 @@
 
 use std::time::Duration;
 
-use crate::{phone::Region, time::Zone};
+use crate::{
+    phone::{self, Region},
+    time::{self, Zone},
+};
 
 /// Zone of offset-less timestamps and of rendered times.
-pub const DEFAULT_TIMEZONE: &str = "Europe/Moscow";
+pub const DEFAULT_TIMEZONE: &str = time::MOSCOW;
 /// Region of phones written without a country code.
-pub const DEFAULT_REGION: &str = "RU";
+pub const DEFAULT_REGION: &str = phone::RUSSIA;
 /// Largest batch accepted.
 pub const DEFAULT_MAX_BATCH: usize = 10_000;
 /// How long a write waits for other writers, in milliseconds.

@@ -30,6 +30,9 @@ fn is_separator(c: char) -> bool {
     matches!(c, ' ' | '\u{a0}' | '\t' | '-' | '(' | ')' | '.' | '/')
 }
 
+/// Russia: the ledger's default region.
+pub const RUSSIA: &str = "RU";
+
 /// E.164 allows up to 15 digits.
 const MAX_INTERNATIONAL: usize = 15;
 
@@ -55,9 +58,9 @@ impl Region {
         })
     }
 
-    /// Russia, the default.
+    /// Russia.
     pub fn russia() -> Region {
-        Region::parse(crate::config::DEFAULT_REGION).expect("the metadata has Russia")
+        Region::parse(RUSSIA).expect("the metadata has Russia")
     }
 
     /// The region code, upper case (`RU`).
@@ -66,7 +69,7 @@ impl Region {
     }
 
     fn is_russia(self) -> bool {
-        self.code() == "RU"
+        self.code() == RUSSIA
     }
 }
 
@@ -170,7 +173,14 @@ fn national_number(digits: &str, region: Region) -> Result<String, String> {
     if national.is_empty() || !valid(&national) {
         return Err(not_valid_in(&national, region.code()));
     }
-    Ok(format!("{code}{national}"))
+    let number = format!("{code}{national}");
+    if number.len() > MAX_INTERNATIONAL {
+        return Err(format!(
+            "a phone number has at most {MAX_INTERNATIONAL} digits with its country code, got {}",
+            number.len()
+        ));
+    }
+    Ok(number)
 }
 
 fn not_valid_in(national: &str, region: &str) -> String {
@@ -403,6 +413,19 @@ mod tests {
         ] {
             assert!(russia(input).is_err(), "{input:?} must be refused");
         }
+    }
+
+    /// Found by the phone fuzz target (fuzz/regressions/phone): German patterns allow long
+    /// national numbers, but no number is longer than E.164's 15 digits with its country code.
+    #[test]
+    fn a_national_number_never_makes_more_than_fifteen_digits() {
+        let germany = region("DE");
+        for input in ["20338075083750", "020338092183750", "8 4504 5678 4504 56"] {
+            let error = normalize(input, germany).unwrap_err();
+            assert!(error.contains("at most 15 digits") || error.contains("not a valid"), "{input}: {error}");
+            assert!(normalize(&format!("+49{input}"), germany).is_err());
+        }
+        assert_eq!(normalize("030 1234567", germany).as_deref(), Ok("49301234567"));
     }
 
     #[test]

@@ -31,6 +31,9 @@ const DATE_TIME_LEN: usize = 19;
 /// Longest fraction accepted: nanosecond precision, as RFC 3339 producers emit at most.
 const MAX_FRACTION_DIGITS: usize = 9;
 
+/// Moscow time: what 1C sends when it sends no offset, and the ledger's default zone.
+pub const MOSCOW: &str = "Europe/Moscow";
+
 /// The zone offset-less timestamps are read in, and times are rendered in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Zone {
@@ -39,9 +42,9 @@ pub struct Zone {
 }
 
 impl Zone {
-    /// Europe/Moscow, the default.
+    /// Europe/Moscow.
     pub fn moscow() -> Zone {
-        Zone::parse(crate::config::DEFAULT_TIMEZONE).expect("the default zone is in the bundled database")
+        Zone::parse(MOSCOW).expect("Moscow is in the bundled database")
     }
 
     /// Parses a zone name.

@@ -39,6 +39,13 @@ final class Labels
         'invalid_status' => 'Status: unknown value; ignored.',
         'invalid_limit' => 'Rows: expected a whole number from 1 to %d; showing %d.',
         'invalid_cursor' => 'Invalid page position; showing the newest rows.',
+        // One per sync-log status (CashbackLedger::codes(), use log_status); tests/stubs/vocabulary.php checks them.
+        'status_success' => 'success: applied or answered',
+        'status_duplicate' => 'duplicate: sent before, nothing changed',
+        'status_error' => 'error: refused or failed',
+        'status_forbidden' => 'forbidden: key used from a foreign network',
+        'status_throttled' => 'throttled: too many failed authentications',
+        'status_unauthorized' => 'unauthorized: missing, unknown or revoked key',
         'log_query_refused' => 'The ledger refused the filter: %s',
         'col_time' => 'Time',
         'col_client' => 'Client',

@@ -4,6 +4,8 @@ declare(strict_types=1);
 
 namespace Cashback\Admin;
 
+use Cashback\Codes;
+
 /**
  * The sync-log filter of the dashboard, read from the query string. Invalid
  * values are dropped with a message instead of failing the page, so a bad
@@ -11,7 +13,6 @@ namespace Cashback\Admin;
  */
 final class LogQuery
 {
-    public const STATUSES = ['success', 'duplicate', 'error', 'unauthorized'];
     public const DEFAULT_LIMIT = 50;
     public const MAX_LIMIT = 500;
 
@@ -31,11 +32,17 @@ final class LogQuery
     ) {
     }
 
+    /** @return list<string> The statuses a sync-log row can have (the vocabulary's log statuses), in its order. */
+    public static function statuses(): array
+    {
+        return Codes::logStatuses();
+    }
+
     public static function fromRequest(AdminRequest $request): self
     {
         $problems = [];
         $status = trim($request->query('status'));
-        if ($status !== '' && !in_array($status, self::STATUSES, true)) {
+        if ($status !== '' && !in_array($status, self::statuses(), true)) {
             $problems[] = ['invalid_status'];
             $status = '';
         }

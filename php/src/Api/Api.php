@@ -78,13 +78,22 @@ final class Api
     {
         $code = $e->getErrorCode();
         $status = ErrorStatus::of($code);
-        $headers = $status === 503 ? ['Retry-After' => (string) $this->settings->int('retry_after_seconds')] : [];
-        $details = $status === 503 ? ['message' => 'The ledger database is temporarily unavailable; retry later.'] : ['message' => $e->getMessage()];
-        $response = Response::error($status, $code, $details, $headers);
-        if ($status === 503) {
+        if (ErrorStatus::isRetryable($code)) {
             // The sync log lives in the database that just failed: the server log is the operator's only trace.
             error_log("cashback api: {$call->request->path}: $code: {$e->getMessage()}");
-            return $response;
+            return Response::error(
+                $status,
+                $code,
+                ['message' => 'The ledger database is temporarily unavailable; retry later.'],
+                ['Retry-After' => (string) $this->settings->int('retry_after_seconds')],
+            );
+        }
+        if ($status >= 500) {
+            // A fault of this server (its configuration, the OS): the details are for the operator, not the client.
+            error_log("cashback api: {$call->request->path}: $code: {$e->getMessage()}");
+            $response = Response::error($status, $code, ['message' => 'Internal error; see the server log.']);
+        } else {
+            $response = Response::error($status, $code, ['message' => $e->getMessage()]);
         }
         return $ledger === null ? $response : $call->logged($ledger, $response);
     }
@@ -138,7 +147,7 @@ final class Api
         $page = $ledger->history($userId, min($limit, 500), $cursor);
         return $call->logged($ledger, new Response(200, [
             'user_id' => $userId,
-            'phone' => \CashbackLedger::normalizePhone($phone),
+            'phone' => \CashbackLedger::normalizePhone($phone, $this->settings->string('default_region')),
             'items' => $page['items'],
             'next_cursor' => $page['next_cursor'],
         ]));

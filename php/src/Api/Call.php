@@ -4,15 +4,14 @@ declare(strict_types=1);
 
 namespace Cashback\Api;
 
+use Cashback\Codes;
+
 /**
  * One API call in progress: the request, its client once authenticated, and
  * the sync-log entry every answer leaves behind.
  */
 final class Call
 {
-    /** Sync-log statuses of refused authentication, so an operator can filter attacks. */
-    private const REFUSAL_STATUS = [401 => 'unauthorized', 403 => 'forbidden', 429 => 'throttled'];
-
     /** @var array{id: int, name: string, store_id: ?string}|null */
     public ?array $client = null;
 
@@ -48,13 +47,31 @@ final class Call
         return $response;
     }
 
+    /**
+     * The sync-log status of an answer: success, or for an error the log status the
+     * vocabulary gives that HTTP status (unauthorized 401, forbidden 403, throttled 429,
+     * so an operator can filter refused authentication), else error.
+     */
+    public static function logStatus(?string $error, int $httpStatus): string
+    {
+        if ($error === null) {
+            return 'success';
+        }
+        foreach (Codes::logStatuses() as $status) {
+            if (Codes::get($status)['http_status'] === $httpStatus && $httpStatus >= 400) {
+                return $status;
+            }
+        }
+        return 'error';
+    }
+
     private function writeLog(\CashbackLedger $ledger, ?string $error, int $status): void
     {
         $entry = [
             'endpoint' => $this->request->path,
             'client' => $this->client['name'] ?? null,
             'store_id' => $this->store(),
-            'status' => $error === null ? 'success' : (self::REFUSAL_STATUS[$status] ?? 'error'),
+            'status' => self::logStatus($error, $status),
             'error' => $error,
             'duration_ms' => intdiv(hrtime(true) - $this->startedNs, 1_000_000),
         ];

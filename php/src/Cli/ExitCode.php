@@ -4,6 +4,8 @@ declare(strict_types=1);
 
 namespace Cashback\Cli;
 
+use Cashback\Api\ErrorStatus;
+
 /**
  * Exit statuses of the CLI. The 64+ values are the BSD sysexits.h codes, so
  * cron wrappers and monitoring can tell "fix the command line" from "retry
@@ -28,9 +30,9 @@ final class ExitCode
     public const TEMPORARY_FAILURE = 75;
     public const CONFIG = 78;
 
-    /** Database faults are worth retrying; every other ledger refusal is final. */
+    /** Transient faults (the vocabulary's: database busy, read-only, …) are worth retrying; every other ledger refusal is final. */
     public static function forLedgerError(string $code): int
     {
-        return str_starts_with($code, 'database_') ? self::TEMPORARY_FAILURE : self::FAILURE;
+        return ErrorStatus::isRetryable($code) ? self::TEMPORARY_FAILURE : self::FAILURE;
     }
 }

@@ -19,7 +19,7 @@ final class Help
           65  bad input file, or some imported rows were rejected
           66  input file not found or unreadable
           69  the cashback extension cannot be loaded
-          75  database busy, read-only, full or unavailable (database_* codes): retry later
+          75  database busy, read-only, full, unavailable or too new (transient codes): retry later
           78  bad or missing configuration
         TEXT;
 

@@ -51,8 +51,8 @@ final class SyncLogSection
             $storeOptions .= $this->option((string) $storeId, (string) $storeId, $query->store);
         }
         $statusOptions = $this->option('', $t->get('any'), $query->status);
-        foreach (LogQuery::STATUSES as $status) {
-            $statusOptions .= $this->option($status, $status, $query->status);
+        foreach (LogQuery::statuses() as $status) {
+            $statusOptions .= $this->option($status, $t->get('status_' . $status), $query->status);
         }
         return '<form method="get" action="' . Html::e($this->dashboardPath) . '" class="filters" id="log-filter">'
             . $this->field('store', 'filter_store', '<select id="f-store" name="store">' . $storeOptions . '</select>')
@@ -100,15 +100,17 @@ final class SyncLogSection
         $html = '';
         foreach ($rows as $row) {
             $status = (string) $row['status'];
-            // The class name comes from a fixed list, never from the data.
-            $statusClass = in_array($status, LogQuery::STATUSES, true) ? 'status-' . $status : 'status-other';
+            // The class name comes from the vocabulary, never from the data.
+            $known = in_array($status, LogQuery::statuses(), true);
+            $statusClass = $known ? 'status-' . $status : 'status-other';
             $html .= '<tr data-id="' . Html::e((int) $row['id']) . '">'
                 . '<td class="time"><time datetime="' . Html::e($row['at']) . '">' . Html::e($this->format->time($row['at'])) . '</time></td>'
                 . $this->cell($row['client'], 'client')
                 . $this->cell($row['store_id'], 'store')
                 . $this->cell($row['endpoint'], 'endpoint')
                 . $this->cell($row['external_id'], 'external-id')
-                . '<td class="status"><span class="badge ' . $statusClass . '">' . Html::e($status) . '</span></td>'
+                . '<td class="status"><span class="badge ' . $statusClass . '"'
+                . ($known ? ' title="' . Html::e($this->labels->get('status_' . $status)) . '"' : '') . '>' . Html::e($status) . '</span></td>'
                 . $this->cell($row['error'], 'error')
                 . '<td class="duration num">' . Html::e($this->format->milliseconds((int) $row['duration_ms'])) . '</td>'
                 . '</tr>';

@@ -10,6 +10,7 @@ use Cashback\Cli\Format;
 use Cashback\Cli\Invocation;
 use Cashback\Cli\Option;
 use Cashback\Cli\TimeFilter;
+use Cashback\Codes;
 
 /** `log`: the tail of the sync log (every API request and batch item), newest first. */
 final class LogCommand implements CommandGroup
@@ -33,7 +34,7 @@ final class LogCommand implements CommandGroup
                     . 'then new rows as they arrive (polled every ' . self::POLL_SECONDS . ' s) until Ctrl+C or --follow-seconds.',
                 options: [
                     Option::value('store', 'ID', 'only this store'),
-                    Option::value('status', 'S', 'only this status (success, duplicate, error, unauthorized)'),
+                    Option::value('status', 'S', 'only this status (' . implode(', ', Codes::logStatuses()) . ')'),
                     Option::value('external-id', 'X', 'only this transaction external_id'),
                     Option::value('since', 'TIME', 'from this time on'),
                     Option::value('until', 'TIME', 'before this time'),

@@ -2,7 +2,9 @@
 $MESS['RETAILLAB_CASHBACK_OPT_DATABASE_PATH'] = 'Ledger database file';
 $MESS['RETAILLAB_CASHBACK_OPT_DATABASE_PATH_HINT'] = 'The SQLite file: absolute, or relative to the site root. Best outside the site root, e.g. /var/lib/cashback/cashback.db. Empty: the cashback.database setting of php.ini. A new path switches the module to another database: move the file first.';
 $MESS['RETAILLAB_CASHBACK_OPT_TIMEZONE'] = 'Time zone';
-$MESS['RETAILLAB_CASHBACK_OPT_TIMEZONE_HINT'] = 'Zone of transaction times sent without an offset (1C sends local time): zones of Russia and Kazakhstan, UTC or an offset such as +03:00.';
+$MESS['RETAILLAB_CASHBACK_OPT_TIMEZONE_HINT'] = 'Zone of transaction times sent without an offset (1C sends local time): any IANA zone (Europe/Moscow, Europe/Minsk, Asia/Almaty), UTC or an offset such as +03:00.';
+$MESS['RETAILLAB_CASHBACK_OPT_DEFAULT_REGION'] = 'Country of phone numbers';
+$MESS['RETAILLAB_CASHBACK_OPT_DEFAULT_REGION_HINT'] = 'Country code (ISO 3166, two Latin letters: RU, BY, KZ) in which numbers without a country code are read: "8 900 123-45-67" in RU, "8 029 123-45-67" in BY. Numbers of other countries are accepted with "+" and their country code.';
 $MESS['RETAILLAB_CASHBACK_OPT_MAX_BATCH'] = 'Transactions per batch, at most';
 $MESS['RETAILLAB_CASHBACK_OPT_MAX_BATCH_HINT'] = 'A larger transactions/batch is refused as a whole with 413 batch_too_large.';
 $MESS['RETAILLAB_CASHBACK_OPT_MAX_BODY_BYTES'] = 'Request size, bytes, at most';
@@ -32,5 +34,6 @@ $MESS['RETAILLAB_CASHBACK_OPT_ERROR_DECIMAL'] = '"#FIELD#": a non-negative numbe
 $MESS['RETAILLAB_CASHBACK_OPT_ERROR_PERCENT'] = '"#FIELD#": a percent cannot exceed 100.';
 $MESS['RETAILLAB_CASHBACK_OPT_ERROR_EMAIL'] = 'Invalid e-mail address: #EMAIL#.';
 $MESS['RETAILLAB_CASHBACK_OPT_ERROR_CODE'] = '"#FIELD#": Latin letters, digits and underscores, starting with a letter, at most 50 characters.';
+$MESS['RETAILLAB_CASHBACK_OPT_ERROR_REGION'] = '"#FIELD#": "#VALUE#" is not a country code with phone numbering. Two Latin letters of ISO 3166 are needed, such as RU, BY or KZ.';
 $MESS['RETAILLAB_CASHBACK_OPT_ERROR_STORE_HOURS'] = 'Thresholds of single stores, line #LINE# ("#TEXT#"): "store code = hours" is needed, hours from #MIN# to #MAX#, a store code of at most 64 characters.';
 $MESS['RETAILLAB_CASHBACK_OPT_ERROR_LEDGER'] = 'The cashback ledger does not open with these settings (#PATH#): #ERROR#. Nothing was saved.';

@@ -2,7 +2,9 @@
 $MESS['RETAILLAB_CASHBACK_OPT_DATABASE_PATH'] = 'Файл базы данных журнала';
 $MESS['RETAILLAB_CASHBACK_OPT_DATABASE_PATH_HINT'] = 'Путь к файлу SQLite: абсолютный или относительно корня сайта. Лучше всего — вне корня сайта, например /var/lib/cashback/cashback.db. Пустое значение — настройка cashback.database из php.ini. Смена пути переключает модуль на другую базу: перенесите файл заранее.';
 $MESS['RETAILLAB_CASHBACK_OPT_TIMEZONE'] = 'Часовой пояс';
-$MESS['RETAILLAB_CASHBACK_OPT_TIMEZONE_HINT'] = 'Пояс, в котором читается время операций без смещения (1С передаёт местное время): пояса России и Казахстана, UTC или смещение вида +03:00.';
+$MESS['RETAILLAB_CASHBACK_OPT_TIMEZONE_HINT'] = 'Пояс, в котором читается время операций без смещения (1С передаёт местное время): любой пояс IANA (Europe/Moscow, Europe/Minsk, Asia/Almaty), UTC или смещение вида +03:00.';
+$MESS['RETAILLAB_CASHBACK_OPT_DEFAULT_REGION'] = 'Страна телефонных номеров';
+$MESS['RETAILLAB_CASHBACK_OPT_DEFAULT_REGION_HINT'] = 'Код страны (ISO 3166, две латинские буквы: RU, BY, KZ), в которой читаются номера без кода страны: «8 900 123-45-67» в RU, «8 029 123-45-67» в BY. Номера других стран принимаются с «+» и кодом страны.';
 $MESS['RETAILLAB_CASHBACK_OPT_MAX_BATCH'] = 'Операций в пакете, не более';
 $MESS['RETAILLAB_CASHBACK_OPT_MAX_BATCH_HINT'] = 'Больший пакет transactions/batch отклоняется целиком с кодом 413 batch_too_large.';
 $MESS['RETAILLAB_CASHBACK_OPT_MAX_BODY_BYTES'] = 'Размер запроса, байт, не более';
@@ -32,5 +34,6 @@ $MESS['RETAILLAB_CASHBACK_OPT_ERROR_DECIMAL'] = 'Поле «#FIELD#»: нужн�
 $MESS['RETAILLAB_CASHBACK_OPT_ERROR_PERCENT'] = 'Поле «#FIELD#»: процент не может быть больше 100.';
 $MESS['RETAILLAB_CASHBACK_OPT_ERROR_EMAIL'] = 'Некорректный адрес e-mail: #EMAIL#.';
 $MESS['RETAILLAB_CASHBACK_OPT_ERROR_CODE'] = 'Поле «#FIELD#»: латинские буквы, цифры и подчёркивание, начиная с буквы, до 50 символов.';
+$MESS['RETAILLAB_CASHBACK_OPT_ERROR_REGION'] = 'Поле «#FIELD#»: «#VALUE#» — не код страны с нумерацией телефонов. Нужны две латинские буквы по ISO 3166, например RU, BY или KZ.';
 $MESS['RETAILLAB_CASHBACK_OPT_ERROR_STORE_HOURS'] = 'Свой порог для магазинов, строка #LINE# («#TEXT#»): нужен вид «код магазина = часов», часов от #MIN# до #MAX#, код магазина до 64 символов.';
 $MESS['RETAILLAB_CASHBACK_OPT_ERROR_LEDGER'] = 'Журнал кэшбэка не открывается с этими настройками (#PATH#): #ERROR#. Настройки не сохранены.';
