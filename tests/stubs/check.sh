@@ -2,7 +2,7 @@
 # Fails when php/stubs/cashback.stub.php and the built extension disagree on any
 # class, method, parameter, type or modifier (signatures.php), or when anything
 # that repeats the ledger's vocabulary or defaults disagrees with the extension
-# (vocabulary.php: the stub's lists, the API's statuses, docs/openapi.yaml, the
+# (vocabulary.php: the stub's lists, the API's statuses, the
 # admin filters and labels, the host defaults). Ends with "stubs: N passed, M failed".
 set -uo pipefail
 cd "$(dirname "$0")/../.."

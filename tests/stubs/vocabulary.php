@@ -3,9 +3,10 @@
 // Fails when anything that repeats the ledger's vocabulary (CashbackLedger::codes())
 // or its defaults (CashbackLedger::defaults()) disagrees with the extension: the IDE
 // stub's lists, the HTTP status and retry rules of the API (ErrorStatus, Call), the
-// CLI's exit statuses, the enums and error schemas of docs/openapi.yaml, the status
-// filters of both admin pages and their labels, the host settings' defaults, and
-// README.md's table of ini settings. One line per check, then "N passed, M failed".
+// CLI's exit statuses, the status filters of both admin pages and their labels, the
+// host settings' defaults, and README.md's table of ini settings. One line per check,
+// then "N passed, M failed". (docs/openapi.yaml is checked against the vocabulary by
+// tests/e2e/test_openapi_vocabulary.py, with PyYAML.)
 //
 // Run with the extension: php -n -d extension=target/release/libcashback.so tests/stubs/vocabulary.php
 // (tests/stubs/check.sh does).
@@ -28,7 +29,6 @@ if (!extension_loaded('cashback')) {
 
 $root = dirname(__DIR__, 2);
 require $root . '/php/autoload.php';
-require __DIR__ . '/yaml.php';
 
 // The Bitrix module's filter, with the test double of Bitrix's Loc (tests/bitrix/doubles).
 define('CASHBACK_MODULE_DIR', $root . '/bitrix-module');
@@ -268,136 +268,6 @@ check('the CLI exits 75 (retry later) exactly for the transient call errors', st
         }
     }
     return $problems;
-});
-
-// --- docs/openapi.yaml ---------------------------------------------------------------
-
-$openapi = YamlSubset::parse((string) file_get_contents($root . '/docs/openapi.yaml'));
-$schemas = $openapi['components']['schemas'];
-
-/** The node a $ref names (#/components/...), following $refs; the node itself when it has none. */
-function resolve(array $node): array
-{
-    global $openapi;
-    for ($hops = 0; isset($node['$ref']); $hops++) {
-        $ref = (string) $node['$ref'];
-        if (!str_starts_with($ref, '#/') || $hops > 20) {
-            throw new \RuntimeException("cannot follow \$ref $ref");
-        }
-        $node = $openapi;
-        foreach (explode('/', substr($ref, 2)) as $part) {
-            if (!is_array($node) || !array_key_exists($part, $node)) {
-                throw new \RuntimeException("unresolved \$ref $ref");
-            }
-            $node = $node[$part];
-        }
-    }
-    return $node;
-}
-
-/** @return list<string> The codes a schema's `error` property (const or enum) names; for oneOf/anyOf, all of theirs. */
-function error_codes(array $schema): array
-{
-    $schema = resolve($schema);
-    $codes = [];
-    foreach (['oneOf', 'anyOf', 'allOf'] as $combinator) {
-        foreach ($schema[$combinator] ?? [] as $part) {
-            array_push($codes, ...error_codes($part));
-        }
-    }
-    $error = $schema['properties']['error'] ?? null;
-    if (is_array($error)) {
-        $error = resolve($error);
-        if (isset($error['const'])) {
-            $codes[] = $error['const'];
-        }
-        array_push($codes, ...($error['enum'] ?? []));
-    }
-    return $codes;
-}
-
-check('openapi LedgerErrorCode is the item_error codes', static fn (): array
-    => compare_sets('LedgerErrorCode', $schemas['LedgerErrorCode']['enum'] ?? [], with_use('item_error')));
-
-check('openapi Unavailable lists the transient call and API errors', static fn (): array
-    => compare_sets('Unavailable.error', $schemas['Unavailable']['properties']['error']['enum'] ?? [], transient(with_use('call_error', 'api_error'))));
-
-check('openapi HealthUnavailable lists the transient call errors', static fn (): array
-    => compare_sets('HealthUnavailable.error', $schemas['HealthUnavailable']['properties']['error']['enum'] ?? [], transient(with_use('call_error'))));
-
-check('openapi names only error codes of the vocabulary', static function () use ($schemas): array {
-    $problems = [];
-    $errors = with_use('item_error', 'call_error', 'api_error');
-    foreach ($schemas as $name => $schema) {
-        $named = error_codes(['$ref' => "#/components/schemas/$name"]);
-        if (isset($schema['enum']) && str_ends_with((string) $name, 'ErrorCode')) {
-            array_push($named, ...$schema['enum']);
-        }
-        foreach (array_diff($named, $errors) as $code) {
-            $problems[] = "$name names $code, which is no item, call or API error";
-        }
-    }
-    return $problems;
-});
-
-check('openapi batch results have exactly the item_status statuses', static function () use ($schemas): array {
-    $statuses = [];
-    foreach ($schemas['BatchResult']['oneOf'] ?? [] as $part) {
-        $statuses[] = resolve($part)['properties']['status']['const'] ?? '(none)';
-    }
-    return compare_sets('BatchResult statuses', $statuses, with_use('item_status'));
-});
-
-/**
- * The error codes each operation documents, by HTTP status.
- *
- * @return list<array{operation: string, operationId: string, responses: array<int, list<string>>}>
- */
-function documented_errors(): array
-{
-    global $openapi;
-    $operations = [];
-    foreach ($openapi['paths'] as $path => $methods) {
-        foreach ($methods as $method => $operation) {
-            $responses = [];
-            foreach ($operation['responses'] ?? [] as $status => $response) {
-                $responses[(int) $status] = error_codes(resolve($response)['content']['application/json']['schema'] ?? []);
-            }
-            $operations[] = ['operation' => strtoupper((string) $method) . " $path", 'operationId' => (string) ($operation['operationId'] ?? ''), 'responses' => $responses];
-        }
-    }
-    return $operations;
-}
-
-check('every openapi response documents only codes of its own HTTP status', static function () use ($codes): array {
-    $problems = [];
-    foreach (documented_errors() as $operation) {
-        foreach ($operation['responses'] as $status => $named) {
-            foreach ($named as $code) {
-                $http = $codes[$code]['http_status'] ?? null;
-                if ($http !== $status) {
-                    $problems[] = "{$operation['operation']} answers $code under $status; its HTTP status is " . ($http ?? 'unknown');
-                }
-            }
-        }
-    }
-    return $problems;
-});
-
-check('openapi POST transactions documents every item_error under its HTTP status', static function () use ($codes): array {
-    foreach (documented_errors() as $operation) {
-        if ($operation['operationId'] !== 'postTransaction') {
-            continue;
-        }
-        $problems = [];
-        foreach (with_use('item_error') as $code) {
-            if (!in_array($code, $operation['responses'][$codes[$code]['http_status']] ?? [], true)) {
-                $problems[] = "$code is not documented under {$codes[$code]['http_status']}";
-            }
-        }
-        return $problems;
-    }
-    return ['no operation postTransaction'];
 });
 
 // --- the admin pages' status filters and labels -----------------------------------------
