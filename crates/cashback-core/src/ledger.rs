@@ -475,11 +475,7 @@ fn account(store: &mut dyn ReadTx, user_id: i64) -> Result<Balance> {
 
 /// The owner of a normalized phone.
 fn owner(store: &mut dyn ReadTx, phone: &str) -> Result<i64> {
-    let candidates: Vec<phones::Candidate> = store
-        .phone_links(&[phone])?
-        .into_iter()
-        .map(|link| phones::Candidate { user_id: link.user_id, verified: link.verified })
-        .collect();
+    let candidates: Vec<phones::Candidate> = store.phone_links(&[phone])?.iter().map(PhoneLink::candidate).collect();
     phones::owner(phone, &candidates)
 }
 

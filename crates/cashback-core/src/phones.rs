@@ -22,6 +22,13 @@ pub struct PhoneLink {
     pub verified: bool,
 }
 
+impl PhoneLink {
+    /// The link as the phone's candidate owner.
+    pub fn candidate(&self) -> Candidate {
+        Candidate { user_id: self.user_id, verified: self.verified }
+    }
+}
+
 /// A user who has a phone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Candidate {

@@ -14,7 +14,7 @@ use cashback_core::{
     verify::{CorrectionFact, EntryFact},
 };
 use ipnet::IpNet;
-use rusqlite::{Connection, OptionalExtension, Row, ToSql, params, params_from_iter};
+use rusqlite::{Connection, OptionalExtension, Params, Row, ToSql, params, params_from_iter};
 
 use crate::error::sql;
 
@@ -99,23 +99,37 @@ fn entry_fact(row: &Row<'_>, first: usize) -> rusqlite::Result<EntryFact> {
     })
 }
 
+fn link_row(row: &Row<'_>) -> rusqlite::Result<PhoneLink> {
+    Ok(PhoneLink { phone: row.get(0)?, user_id: row.get(1)?, verified: row.get(2)? })
+}
+
+fn pair_row(row: &Row<'_>) -> rusqlite::Result<(i64, i64)> {
+    Ok((row.get(0)?, row.get(1)?))
+}
+
 impl SqliteTx<'_> {
-    fn links(&self, statement: &str, parameter: &dyn ToSql) -> Result<Vec<PhoneLink>> {
-        sql((|| {
-            let mut statement = self.db.prepare_cached(statement)?;
-            let rows = statement.query_map([parameter], |row| {
-                Ok(PhoneLink { phone: row.get(0)?, user_id: row.get(1)?, verified: row.get(2)? })
-            })?;
-            rows.collect()
-        })())
+    /// Every row of a cached statement, mapped.
+    fn all<T>(
+        &self,
+        statement: &str,
+        parameters: impl Params,
+        map: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Vec<T>> {
+        sql(self.db.prepare_cached(statement).and_then(|mut statement| statement.query_map(parameters, map)?.collect()))
+    }
+
+    /// The row of a cached statement, if there is one, mapped.
+    fn one<T>(
+        &self,
+        statement: &str,
+        parameters: impl Params,
+        map: impl FnOnce(&Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Option<T>> {
+        sql(self.db.prepare_cached(statement).and_then(|mut statement| statement.query_row(parameters, map).optional()))
     }
 
     fn one_key(&self, condition: &str, parameter: &dyn ToSql) -> Result<Option<StoredKey>> {
-        let statement = format!("SELECT {KEY_COLUMNS} FROM api_keys WHERE {condition}");
-        sql(self
-            .db
-            .prepare_cached(&statement)
-            .and_then(|mut statement| statement.query_row([parameter], key_row).optional()))
+        self.one(&format!("SELECT {KEY_COLUMNS} FROM api_keys WHERE {condition}"), [parameter], key_row)
     }
 
     fn scan(&self, statement: &str, mut visit: impl FnMut(&Row<'_>) -> rusqlite::Result<()>) -> Result<()> {
@@ -132,39 +146,35 @@ impl SqliteTx<'_> {
 
 impl ReadTx for SqliteTx<'_> {
     fn account(&mut self, user_id: i64) -> Result<Option<Account>> {
-        sql(self.db.prepare_cached("SELECT balance, updated_at FROM accounts WHERE user_id = ?1").and_then(
-            |mut statement| {
-                statement
-                    .query_row([user_id], |row| Ok(Account { balance: row.get(0)?, updated_at: row.get(1)? }))
-                    .optional()
-            },
-        ))
+        self.one("SELECT balance, updated_at FROM accounts WHERE user_id = ?1", [user_id], |row| {
+            Ok(Account { balance: row.get(0)?, updated_at: row.get(1)? })
+        })
     }
 
     fn phone_links(&mut self, phones: &[&str]) -> Result<Vec<PhoneLink>> {
         // One phone, the balance lookup of every register request, needs no JSON set.
         match phones {
-            [phone] => self.links("SELECT phone, user_id, verified FROM phones WHERE phone = ?1", phone),
-            _ => self.links(
+            [phone] => self.all("SELECT phone, user_id, verified FROM phones WHERE phone = ?1", [phone], link_row),
+            _ => self.all(
                 "SELECT phone, user_id, verified FROM phones WHERE phone IN (SELECT value FROM json_each(?1))",
-                &json_list(phones),
+                [json_list(phones)],
+                link_row,
             ),
         }
     }
 
     fn user_phones(&mut self, user_id: i64) -> Result<Vec<PhoneLink>> {
-        self.links("SELECT phone, user_id, verified FROM phones WHERE user_id = ?1 ORDER BY phone", &user_id)
+        self.all("SELECT phone, user_id, verified FROM phones WHERE user_id = ?1 ORDER BY phone", [user_id], link_row)
     }
 
     fn history(&mut self, user_id: i64, before: Option<i64>, limit: usize) -> Result<Vec<HistoryEntry>> {
-        sql((|| {
-            let mut statement = self.db.prepare_cached(
-                "SELECT e.id, e.external_id, e.kind, e.amount, e.source, e.store_id, e.description, e.created_at,
-                        e.recorded_at, o.external_id
-                 FROM entries e LEFT JOIN entries o ON o.id = e.original_id
-                 WHERE e.user_id = ?1 AND (?2 IS NULL OR e.id < ?2) ORDER BY e.id DESC LIMIT ?3",
-            )?;
-            let rows = statement.query_map(params![user_id, before, limit as i64], |row| {
+        self.all(
+            "SELECT e.id, e.external_id, e.kind, e.amount, e.source, e.store_id, e.description, e.created_at,
+                    e.recorded_at, o.external_id
+             FROM entries e LEFT JOIN entries o ON o.id = e.original_id
+             WHERE e.user_id = ?1 AND (?2 IS NULL OR e.id < ?2) ORDER BY e.id DESC LIMIT ?3",
+            params![user_id, before, limit as i64],
+            |row| {
                 Ok(HistoryEntry {
                     id: row.get(0)?,
                     external_id: row.get(1)?,
@@ -177,29 +187,18 @@ impl ReadTx for SqliteTx<'_> {
                     recorded_at: row.get(8)?,
                     original_external_id: row.get(9)?,
                 })
-            })?;
-            rows.collect()
-        })())
+            },
+        )
     }
 
     fn sync_log(&mut self, filter: &LogFilter, before: Option<i64>, limit: usize) -> Result<Vec<LogRow>> {
-        sql((|| {
-            let mut statement = self.db.prepare_cached(
-                "SELECT id, at, client, store_id, endpoint, external_id, status, error, duration_ms FROM sync_log
-                 WHERE (?1 IS NULL OR store_id = ?1) AND (?2 IS NULL OR status = ?2) AND (?3 IS NULL OR external_id = ?3)
-                   AND (?4 IS NULL OR at >= ?4) AND (?5 IS NULL OR at < ?5) AND (?6 IS NULL OR id < ?6)
-                 ORDER BY id DESC LIMIT ?7",
-            )?;
-            let values = params![
-                filter.store_id,
-                filter.status,
-                filter.external_id,
-                filter.from,
-                filter.to,
-                before,
-                limit as i64
-            ];
-            let rows = statement.query_map(values, |row| {
+        self.all(
+            "SELECT id, at, client, store_id, endpoint, external_id, status, error, duration_ms FROM sync_log
+             WHERE (?1 IS NULL OR store_id = ?1) AND (?2 IS NULL OR status = ?2) AND (?3 IS NULL OR external_id = ?3)
+               AND (?4 IS NULL OR at >= ?4) AND (?5 IS NULL OR at < ?5) AND (?6 IS NULL OR id < ?6)
+             ORDER BY id DESC LIMIT ?7",
+            params![filter.store_id, filter.status, filter.external_id, filter.from, filter.to, before, limit as i64],
+            |row| {
                 Ok(LogRow {
                     id: row.get(0)?,
                     entry: LogEntry {
@@ -213,34 +212,20 @@ impl ReadTx for SqliteTx<'_> {
                         duration_ms: row.get(8)?,
                     },
                 })
-            })?;
-            rows.collect()
-        })())
+            },
+        )
     }
 
     fn stores(&mut self) -> Result<Vec<StoreRow>> {
-        sql((|| {
-            let mut statement = self.db.prepare_cached(&format!("SELECT {STORE_COLUMNS} FROM stores"))?;
-            let rows = statement.query_map([], store_row)?;
-            rows.collect()
-        })())
+        self.all(&format!("SELECT {STORE_COLUMNS} FROM stores"), [], store_row)
     }
 
     fn store(&mut self, store_id: &str) -> Result<Option<StoreRow>> {
-        let statement = format!("SELECT {STORE_COLUMNS} FROM stores WHERE store_id = ?1");
-        sql(self
-            .db
-            .prepare_cached(&statement)
-            .and_then(|mut statement| statement.query_row([store_id], store_row).optional()))
+        self.one(&format!("SELECT {STORE_COLUMNS} FROM stores WHERE store_id = ?1"), [store_id], store_row)
     }
 
     fn api_keys(&mut self) -> Result<Vec<StoredKey>> {
-        sql((|| {
-            let mut statement =
-                self.db.prepare_cached(&format!("SELECT {KEY_COLUMNS} FROM api_keys ORDER BY id DESC"))?;
-            let rows = statement.query_map([], key_row)?;
-            rows.collect()
-        })())
+        self.all(&format!("SELECT {KEY_COLUMNS} FROM api_keys ORDER BY id DESC"), [], key_row)
     }
 
     fn api_key(&mut self, id: i64) -> Result<Option<StoredKey>> {
@@ -252,13 +237,9 @@ impl ReadTx for SqliteTx<'_> {
     }
 
     fn failure_window(&mut self, address: &str) -> Result<Option<FailureWindow>> {
-        sql(self.db.prepare_cached("SELECT window_start, failures FROM auth_failures WHERE address = ?1").and_then(
-            |mut statement| {
-                statement
-                    .query_row([address], |row| Ok(FailureWindow { start: row.get(0)?, failures: row.get(1)? }))
-                    .optional()
-            },
-        ))
+        self.one("SELECT window_start, failures FROM auth_failures WHERE address = ?1", [address], |row| {
+            Ok(FailureWindow { start: row.get(0)?, failures: row.get(1)? })
+        })
     }
 
     fn scan_entries(&mut self, visit: &mut dyn FnMut(EntryFact)) -> Result<()> {
@@ -285,7 +266,8 @@ impl ReadTx for SqliteTx<'_> {
 
     fn scan_accounts(&mut self, visit: &mut dyn FnMut(i64, i64)) -> Result<()> {
         self.scan("SELECT user_id, balance FROM accounts", |row| {
-            visit(row.get(0)?, row.get(1)?);
+            let (user_id, balance) = pair_row(row)?;
+            visit(user_id, balance);
             Ok(())
         })
     }
@@ -298,13 +280,12 @@ impl ReadTx for SqliteTx<'_> {
 
 impl Prefetch for SqliteTx<'_> {
     fn entries(&mut self, external_ids: &[&str]) -> Result<Vec<StoredEntry>> {
-        sql((|| {
-            let mut statement = self.db.prepare_cached(
-                "SELECT e.id, e.external_id, e.user_id, e.phone, e.kind, e.amount, o.external_id
-                 FROM entries e LEFT JOIN entries o ON o.id = e.original_id
-                 WHERE e.external_id IN (SELECT value FROM json_each(?1))",
-            )?;
-            let rows = statement.query_map([json_list(external_ids)], |row| {
+        self.all(
+            "SELECT e.id, e.external_id, e.user_id, e.phone, e.kind, e.amount, o.external_id
+             FROM entries e LEFT JOIN entries o ON o.id = e.original_id
+             WHERE e.external_id IN (SELECT value FROM json_each(?1))",
+            [json_list(external_ids)],
+            |row| {
                 Ok(StoredEntry {
                     id: row.get(0)?,
                     external_id: row.get(1)?,
@@ -314,41 +295,40 @@ impl Prefetch for SqliteTx<'_> {
                     amount: row.get(5)?,
                     original_external_id: row.get(6)?,
                 })
-            })?;
-            rows.collect()
-        })())
+            },
+        )
     }
 
     fn corrected(&mut self, entry_ids: &[i64]) -> Result<Vec<(i64, i64)>> {
-        sql((|| {
-            let mut statement = self.db.prepare_cached(
-                "SELECT original_id, sum(abs(amount)) FROM entries
-                 WHERE original_id IN (SELECT value FROM json_each(?1)) GROUP BY original_id",
-            )?;
-            let rows = statement.query_map([json_list(entry_ids)], |row| Ok((row.get(0)?, row.get(1)?)))?;
-            rows.collect()
-        })())
+        self.all(
+            "SELECT original_id, sum(abs(amount)) FROM entries
+             WHERE original_id IN (SELECT value FROM json_each(?1)) GROUP BY original_id",
+            [json_list(entry_ids)],
+            pair_row,
+        )
     }
 
     fn candidates(&mut self, phones: &[&str]) -> Result<Vec<(String, Candidate)>> {
-        Ok(self
-            .phone_links(phones)?
+        let links = self.phone_links(phones)?;
+        Ok(links
             .into_iter()
-            .map(|link| (link.phone, Candidate { user_id: link.user_id, verified: link.verified }))
+            .map(|link| {
+                let candidate = link.candidate();
+                (link.phone, candidate)
+            })
             .collect())
     }
 
     fn balances(&mut self, users: &[i64]) -> Result<Vec<(i64, i64)>> {
-        sql((|| {
-            let mut statement = self.db.prepare_cached(
-                "SELECT user_id, balance FROM accounts WHERE user_id IN (SELECT value FROM json_each(?1))",
-            )?;
-            let rows = statement.query_map([json_list(users)], |row| Ok((row.get(0)?, row.get(1)?)))?;
-            rows.collect()
-        })())
+        self.all(
+            "SELECT user_id, balance FROM accounts WHERE user_id IN (SELECT value FROM json_each(?1))",
+            [json_list(users)],
+            pair_row,
+        )
     }
 
     fn next_entry_id(&mut self) -> Result<i64> {
+        // An aggregate always returns its one row.
         sql(self
             .db
             .prepare_cached("SELECT coalesce(max(id), 0) + 1 FROM entries")
