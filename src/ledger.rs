@@ -375,12 +375,33 @@ impl CashbackLedger {
         Ok(self.ledger.set_api_key_networks(id.0, &string_list(Some(networks), "networks")?)?)
     }
 
-    /// Checks a key used from `$remoteAddress` (empty for local callers): `status` is ok (with
-    /// `client`), unauthorized, forbidden_network, or throttled (with `retry_after` seconds).
-    /// Failures are counted per address; an address failing too often is throttled.
-    pub fn authenticate(&self, key: String, remote_address: Option<String>) -> Result<PhpArray> {
-        let auth = self.ledger.authenticate(&key, remote_address.as_deref().unwrap_or_default())?;
+    /// Checks a key used from `$remoteAddress` (empty for local callers) to call `$endpoint`:
+    /// `status` is ok (with `client`), unauthorized, forbidden_network, or throttled (with
+    /// `retry_after` seconds). A valid key from an allowed network is always accepted; failures
+    /// are counted per address (one sync-log row per address, status and window), and an address
+    /// failing too often is throttled.
+    pub fn authenticate(
+        &self,
+        key: String,
+        remote_address: Option<String>,
+        endpoint: Option<String>,
+    ) -> Result<PhpArray> {
+        let auth = self.ledger.authenticate(
+            &key,
+            remote_address.as_deref().unwrap_or_default(),
+            endpoint.as_deref().unwrap_or("api"),
+        )?;
         Ok(array(&results::auth(&auth)))
+    }
+
+    /// Seconds `$address` must still wait before it may try the admin password again (0: now).
+    pub fn login_throttle(&self, address: String) -> Result<i64> {
+        Ok(self.ledger.login_throttle(&address)?)
+    }
+
+    /// Records a failed admin sign-in from `$address`; returns the seconds it must now wait.
+    pub fn record_login_failure(&self, address: String) -> Result<i64> {
+        Ok(self.ledger.record_login_failure(&address)?)
     }
 
     /// Every API key, without secrets.

@@ -78,6 +78,8 @@ pub fn sync_log(log: &Page<LogRow>, zone: &Zone) -> Value {
             "status": entry.status,
             "error": entry.error,
             "duration_ms": entry.duration_ms,
+            "address": entry.address,
+            "times": entry.times,
         })
     })
 }

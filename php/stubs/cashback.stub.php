@@ -242,13 +242,22 @@ final class CashbackLedger
 
     /**
      * Checks a key used from $remote_address (null or '' for local callers, who are never
-     * throttled). Failures are counted per address; after `auth_max_failures` failures in
-     * 5 minutes the address is refused until the window ends.
+     * throttled) to call $endpoint. A valid key from an allowed network is always accepted,
+     * whatever others failed from the same address. Failures are counted per address (one
+     * sync-log row per address, status and 5-minute window, written within about a second);
+     * after `auth_max_failures` failures in a window the address's failures are answered
+     * `throttled` until the window ends.
      *
      * @return array{status: 'ok'|'unauthorized'|'forbidden_network'|'throttled',
      *     client?: array{id: int, name: string, store_id: ?string, allowed_networks: list<string>}, retry_after?: int}
      */
-    public function authenticate(string $key, ?string $remote_address = null): array {}
+    public function authenticate(string $key, ?string $remote_address = null, ?string $endpoint = null): array {}
+
+    /** Seconds $address must still wait before it may try the admin password again (0: it may try now). */
+    public function loginThrottle(string $address): int {}
+
+    /** Records a failed admin sign-in from $address (5 per 5 minutes are allowed); returns the seconds it must now wait. */
+    public function recordLoginFailure(string $address): int {}
 
     /** @return list<array{id: int, name: string, store_id: ?string, prefix: string, created_at: string, revoked_at: ?string, active: bool, allowed_networks: list<string>}> */
     public function listApiKeys(): array {}

@@ -82,12 +82,12 @@ foreach (glob(sys_get_temp_dir() . '/cashback-phpt-*-' . $name . '.db') ?: [] as
 log before: {"items":[],"next_cursor":null}
 statuses: ["success","error","duplicate","error","success","success"]
 rows: 6
-row: {"client":"store-1","store_id":null,"endpoint":"transactions/batch","external_id":"i-6","status":"success","error":null}
-row: {"client":"store-1","store_id":"store-2","endpoint":"transactions/batch","external_id":"i-5","status":"success","error":null}
-row: {"client":"store-1","store_id":null,"endpoint":"transactions/batch","external_id":"i-4","status":"error","error":"validation_failed"}
-row: {"client":"store-1","store_id":"store-1","endpoint":"transactions/batch","external_id":"i-1","status":"duplicate","error":null}
-row: {"client":"store-1","store_id":"store-1","endpoint":"transactions/batch","external_id":"i-2","status":"error","error":"insufficient_balance"}
-row: {"client":"store-1","store_id":"store-1","endpoint":"transactions/batch","external_id":"i-1","status":"success","error":null}
+row: {"client":"store-1","store_id":null,"endpoint":"transactions/batch","external_id":"i-6","status":"success","error":null,"address":null,"times":1}
+row: {"client":"store-1","store_id":"store-2","endpoint":"transactions/batch","external_id":"i-5","status":"success","error":null,"address":null,"times":1}
+row: {"client":"store-1","store_id":null,"endpoint":"transactions/batch","external_id":"i-4","status":"error","error":"validation_failed","address":null,"times":1}
+row: {"client":"store-1","store_id":"store-1","endpoint":"transactions/batch","external_id":"i-1","status":"duplicate","error":null,"address":null,"times":1}
+row: {"client":"store-1","store_id":"store-1","endpoint":"transactions/batch","external_id":"i-2","status":"error","error":"insufficient_balance","address":null,"times":1}
+row: {"client":"store-1","store_id":"store-1","endpoint":"transactions/batch","external_id":"i-1","status":"success","error":null,"address":null,"times":1}
 ids newest first: [6,5,4,3,2,1]
 next_cursor: null
 store-1 external_ids: ["i-1","i-2","i-1"]
@@ -95,7 +95,7 @@ store-2 external_ids: ["i-5"]
 errors: [["i-4","validation_failed"],["i-2","insufficient_balance"]]
 duplicates: ["i-1"]
 store-1 errors: 1
-single apply row: {"client":"1c-central","store_id":"hq","endpoint":"transactions","external_id":"one","status":"success","error":null}
+single apply row: {"client":"1c-central","store_id":"hq","endpoint":"transactions","external_id":"one","status":"success","error":null,"address":null,"times":1}
 stores: ["hq","store-1","store-2"]
 context without endpoint: invalid_argument | context needs an endpoint
 nothing applied for it: ["one"]

@@ -100,11 +100,11 @@ foreach (glob(sys_get_temp_dir() . '/cashback-phpt-*-' . $name . '.db') ?: [] as
 ?>
 --EXPECT--
 NULL
-row: {"client":null,"store_id":"store-1","endpoint":"balance","external_id":null,"status":"success","error":null,"duration_ms":0}
-row: {"client":null,"store_id":"store-2","endpoint":"balance","external_id":null,"status":"success","error":null,"duration_ms":0}
-row: {"client":null,"store_id":"store-2","endpoint":"transactions/batch","external_id":"X-1","status":"error","error":"insufficient_balance","duration_ms":0}
-row: {"client":null,"store_id":null,"endpoint":"transactions","external_id":null,"status":"unauthorized","error":"bad_key","duration_ms":0}
-row: {"client":"store-1","store_id":"store-1","endpoint":"balance","external_id":null,"status":"success","error":null,"duration_ms":12}
+row: {"client":null,"store_id":"store-1","endpoint":"balance","external_id":null,"status":"success","error":null,"duration_ms":0,"address":null,"times":1}
+row: {"client":null,"store_id":"store-2","endpoint":"balance","external_id":null,"status":"success","error":null,"duration_ms":0,"address":null,"times":1}
+row: {"client":null,"store_id":"store-2","endpoint":"transactions/batch","external_id":"X-1","status":"error","error":"insufficient_balance","duration_ms":0,"address":null,"times":1}
+row: {"client":null,"store_id":null,"endpoint":"transactions","external_id":null,"status":"unauthorized","error":"bad_key","duration_ms":0,"address":null,"times":1}
+row: {"client":"store-1","store_id":"store-1","endpoint":"balance","external_id":null,"status":"success","error":null,"duration_ms":12,"address":null,"times":1}
 next_cursor: null
 store-1: [5,1]
 store-2: [4,3]

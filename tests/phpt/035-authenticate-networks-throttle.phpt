@@ -22,9 +22,15 @@ echo 'client of ok: ', json_encode($l->authenticate($open['key'], '198.51.100.1'
 // 10.8.0.1 already failed once (foreign network); two more failures reach the limit of 3.
 echo 'bad key: ', $status('cbk_000000000000_nope', '10.8.0.1'), "\n";
 echo 'bad key: ', $status('', '10.8.0.1'), "\n";
-$throttled = $l->authenticate($open['key'], '10.8.0.1');
-echo 'valid key from the throttled address: ', $throttled['status'], ' retry_after in 1..300: ',
+echo 'valid key from the failing address: ', $status($open['key'], '10.8.0.1'), "\n";
+// Reading the log writes the refusals this process counted: one row per status and address.
+foreach ($l->syncLog()['items'] as $row) {
+    echo "refusal row: {$row['status']} {$row['error']} from '{$row['address']}' x{$row['times']} ({$row['endpoint']})\n";
+}
+$throttled = $l->authenticate('cbk_000000000000_nope', '10.8.0.1', 'transactions');
+echo 'bad key from the throttled address: ', $throttled['status'], ' retry_after in 1..300: ',
     var_export($throttled['retry_after'] >= 1 && $throttled['retry_after'] <= 300, true), "\n";
+echo 'valid key from the throttled address: ', $status($open['key'], '10.8.0.1'), "\n";
 echo 'valid key from another address: ', $status($open['key'], '10.8.0.2'), "\n";
 for ($i = 0; $i < 10; $i++) { $status('garbage', ''); }
 echo 'local caller after many failures: ', $status($open['key'], ''), "\n";
@@ -55,7 +61,12 @@ office, no address: forbidden_network
 client of ok: {"id":2,"name":"1c-central","store_id":null,"allowed_networks":[]}
 bad key: unauthorized
 bad key: unauthorized
-valid key from the throttled address: throttled retry_after in 1..300: true
+valid key from the failing address: ok
+refusal row: unauthorized unauthorized from '10.8.0.1' x2 (api)
+refusal row: forbidden forbidden_network from '' x1 (api)
+refusal row: forbidden forbidden_network from '10.8.0.1' x1 (api)
+bad key from the throttled address: throttled retry_after in 1..300: true
+valid key from the throttled address: ok
 valid key from another address: ok
 local caller after many failures: ok
 office anywhere after clearing: ok

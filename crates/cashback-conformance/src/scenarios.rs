@@ -750,35 +750,50 @@ pub fn stores_are_watched_for_silence(harness: &dyn Harness) {
     assert_eq!(silent, ["old"]);
 }
 
-/// Keys authenticate only from their networks; failing addresses are throttled for the window.
+/// Keys authenticate only from their networks; the failures of an address are
+/// counted in one log row per status and window, and throttled once too many,
+/// while a valid key from that address keeps working.
 pub fn api_keys_authenticate_from_their_networks_and_failures_are_throttled(harness: &dyn Harness) {
     let db = harness.database();
     let ledger = db.ledger(Config { auth_max_failures: 3, ..Config::default() });
     let office = ledger.create_api_key("store-1", Some("s1"), &["10.1.0.0/16".into()]).unwrap();
     let central = ledger.create_api_key("1c-central", None, &[]).unwrap();
     assert_eq!((office.stored.id, central.stored.id), (1, 2));
-    assert!(
-        matches!(ledger.authenticate(&office.key, "10.1.2.3").unwrap(), Auth::Allowed(client) if client.store_id.as_deref() == Some("s1"))
-    );
-    assert_eq!(ledger.authenticate(&office.key, "10.2.0.1").unwrap(), Auth::ForbiddenNetwork);
-    assert_eq!(ledger.authenticate(&office.key, "").unwrap(), Auth::ForbiddenNetwork);
+    let auth = |key: &str, address: &str| ledger.authenticate(key, address, "balance").unwrap();
+    assert!(matches!(auth(&office.key, "10.1.2.3"), Auth::Allowed(client) if client.store_id.as_deref() == Some("s1")));
+    assert_eq!(auth(&office.key, "10.2.0.1"), Auth::ForbiddenNetwork);
+    assert_eq!(auth(&office.key, ""), Auth::ForbiddenNetwork);
     assert_eq!(ledger.create_api_key("x", None, &["10.1.0.0/33".into()]).unwrap_err().code(), Code::InvalidNetwork);
+    assert_eq!(ledger.authenticate("k", "10.2.0.1", "Bad Endpoint").unwrap_err().code(), Code::InvalidLogEntry);
 
-    // The forbidden attempt above counted for 10.2.0.1; two more failures throttle it, the right key included.
+    // The forbidden attempt above counted for 10.2.0.1; two more failures reach the limit.
     for _ in 0..2 {
-        assert_eq!(ledger.authenticate("cbk_bad_guess", "10.2.0.1").unwrap(), Auth::Unauthorized);
+        assert_eq!(auth("cbk_bad_guess", "10.2.0.1"), Auth::Unauthorized);
     }
-    assert!(
-        matches!(ledger.authenticate(&central.key, "10.2.0.1").unwrap(), Auth::Throttled { retry_after } if retry_after > 290)
+    let rows = refusal_rows(&ledger);
+    assert_eq!(
+        rows,
+        [
+            ("unauthorized".to_owned(), "10.2.0.1".to_owned(), 2),
+            ("forbidden".to_owned(), String::new(), 1),
+            ("forbidden".to_owned(), "10.2.0.1".to_owned(), 1),
+        ],
+        "one row per status and address, with a count"
     );
-    assert!(matches!(ledger.authenticate(&central.key, "10.2.0.2").unwrap(), Auth::Allowed(_)));
-    // Local callers (no address) are never throttled.
+    assert!(matches!(auth("cbk_bad_guess", "10.2.0.1"), Auth::Throttled { retry_after } if retry_after > 290));
+    assert!(matches!(auth(&office.key, "10.2.0.1"), Auth::Throttled { .. }), "a foreign network is a failure too");
+    assert!(matches!(auth(&central.key, "10.2.0.1"), Auth::Allowed(_)), "others' failures never lock a valid key out");
+    assert!(matches!(auth(&central.key, "10.2.0.2"), Auth::Allowed(_)));
     for _ in 0..5 {
-        assert_eq!(ledger.authenticate("cbk_bad_guess", "").unwrap(), Auth::Unauthorized);
+        assert_eq!(auth("cbk_bad_guess", ""), Auth::Unauthorized, "local callers (no address) are never throttled");
     }
+    let rows = refusal_rows(&ledger);
+    assert_eq!(rows.len(), 5, "throttled refusals have their own row: {rows:?}");
+    assert!(rows.contains(&("throttled".to_owned(), "10.2.0.1".to_owned(), 2)));
+    assert!(rows.contains(&("unauthorized".to_owned(), String::new(), 5)));
 
     ledger.set_api_key_networks(1, &[]).unwrap();
-    assert!(matches!(ledger.authenticate(&office.key, "10.3.0.1").unwrap(), Auth::Allowed(_)));
+    assert!(matches!(ledger.authenticate(&office.key, "10.3.0.1", "balance").unwrap(), Auth::Allowed(_)));
     assert_eq!(ledger.set_api_key_networks(99, &[]).unwrap_err().code(), Code::NotFound);
     let listed = ledger.list_api_keys().unwrap();
     assert_eq!(listed.iter().map(|key| key.id).collect::<Vec<_>>(), [2, 1], "newest first");
@@ -789,6 +804,13 @@ pub fn api_keys_authenticate_from_their_networks_and_failures_are_throttled(harn
     assert_eq!(ledger.verify_api_key(&office.key).unwrap(), None);
     assert_eq!(ledger.verify_api_key(&central.key).unwrap().map(|client| client.name), Some("1c-central".into()));
     assert!(ledger.list_api_keys().unwrap()[1].revoked_at.is_some());
+}
+
+/// The refusal rows of the sync log as (status, address, times), newest first;
+/// reading the log writes what this process still counts.
+fn refusal_rows(ledger: &cashback_core::ledger::Ledger) -> Vec<(String, String, i64)> {
+    let page = ledger.sync_log(&LogFilter::default(), 100, None).unwrap();
+    page.items.into_iter().filter_map(|row| Some((row.entry.status, row.entry.address?, row.entry.times))).collect()
 }
 
 /// health() reports the schema version and the entries written.

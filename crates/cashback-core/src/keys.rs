@@ -16,6 +16,8 @@ use subtle::ConstantTimeEq;
 use crate::{
     code::Code,
     error::{LedgerError, Result},
+    store::WriteTx,
+    synclog::Refusals,
 };
 
 /// Every key starts with this.
@@ -29,6 +31,27 @@ const MAX_NAME: usize = 64;
 
 /// Length of the throttling window.
 pub const THROTTLE_WINDOW_MS: i64 = 5 * 60 * 1000;
+/// Failed sign-ins to the admin page per address and window before the address must wait.
+pub const ADMIN_MAX_FAILURES: i64 = 5;
+
+/// What a failure window counts the failures of: each gate throttles on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Gate {
+    /// API keys of the HTTP API.
+    Api,
+    /// The admin page's password.
+    Admin,
+}
+
+impl Gate {
+    /// Stable name, as stored.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Api => "api",
+            Self::Admin => "admin",
+        }
+    }
+}
 
 /// A key as stored: never the key itself, only its hash.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,6 +126,16 @@ impl Auth {
             Self::Throttled { .. } => Code::Throttled.name(),
         }
     }
+
+    /// The log status and the error of a refusal (`Allowed` is not one).
+    pub fn log_codes(&self) -> (Code, Code) {
+        match self {
+            Self::Allowed(_) => (Code::Success, Code::Success),
+            Self::Unauthorized => (Code::Unauthorized, Code::Unauthorized),
+            Self::ForbiddenNetwork => (Code::Forbidden, Code::ForbiddenNetwork),
+            Self::Throttled { .. } => (Code::Throttled, Code::TooManyRequests),
+        }
+    }
 }
 
 /// Failed authentications from one address in its current window.
@@ -122,13 +155,14 @@ pub fn throttled_for(window: Option<FailureWindow>, max_failures: i64, now: i64)
         .map(|window| ((window.start + THROTTLE_WINDOW_MS - now + 999) / 1000).max(1))
 }
 
-/// The window after one more failure at `now`: counted in the current window, or a new one.
-pub fn after_failure(window: Option<FailureWindow>, now: i64) -> FailureWindow {
+/// The window after `failures` more failures, the first of them at `at`:
+/// counted in the current window, or in a new one.
+pub fn after_failures(window: Option<FailureWindow>, at: i64, failures: i64) -> FailureWindow {
     match window {
-        Some(window) if now < window.start + THROTTLE_WINDOW_MS => {
-            FailureWindow { failures: window.failures + 1, ..window }
+        Some(window) if at < window.start + THROTTLE_WINDOW_MS => {
+            FailureWindow { failures: window.failures.saturating_add(failures), ..window }
         }
-        _ => FailureWindow { start: now, failures: 1 },
+        _ => FailureWindow { start: at, failures },
     }
 }
 
@@ -136,6 +170,24 @@ pub fn after_failure(window: Option<FailureWindow>, now: i64) -> FailureWindow {
 /// the table as small as the current attack.
 pub fn stale_before(now: i64) -> i64 {
     now - 2 * THROTTLE_WINDOW_MS
+}
+
+/// Writes counted refusals: their sync-log rows, and each address's failures
+/// at the API gate (which throttle its later failures).
+///
+/// # Errors
+/// Storage faults.
+pub fn record_refusals(store: &mut dyn WriteTx, refusals: &[Refusals], now: i64) -> Result<()> {
+    if refusals.is_empty() {
+        return Ok(());
+    }
+    store.add_refusals(refusals)?;
+    for refusal in refusals.iter().filter(|refusal| !refusal.address.is_empty()) {
+        let window =
+            after_failures(store.failure_window(Gate::Api, &refusal.address)?, refusal.first_at, refusal.times);
+        store.put_failure_window(Gate::Api, &refusal.address, window)?;
+    }
+    store.delete_failure_windows_before(stale_before(now))
 }
 
 /// Parses a list of CIDR blocks (a bare address is a /32 or /128).
@@ -154,13 +206,31 @@ fn parse_network(text: &str) -> Result<IpNet> {
     };
     let address: IpAddr =
         address.parse().map_err(|_| refused(format!("{text:?} is not an IP address or CIDR block")))?;
-    let Some(prefix) = prefix else { return Ok(IpNet::from(address)) };
     let max = if address.is_ipv4() { 32 } else { 128 };
-    prefix
-        .parse::<u8>()
-        .ok()
-        .and_then(|prefix| IpNet::new(address, prefix).ok())
-        .ok_or_else(|| refused(format!("{text:?}: prefix must be 0..={max}")))
+    let prefix = match prefix {
+        None => max,
+        Some(prefix) => prefix
+            .parse::<u8>()
+            .ok()
+            .filter(|prefix| *prefix <= max)
+            .ok_or_else(|| refused(format!("{text:?}: prefix must be 0..={max}")))?,
+    };
+    Ok(canonical_network(address, prefix))
+}
+
+/// The network as it is matched and stored: host bits cleared (`10.0.0.1/8`
+/// is `10.0.0.0/8`), and an IPv4-mapped IPv6 block as the IPv4 block it is,
+/// since addresses are matched in their canonical form.
+fn canonical_network(address: IpAddr, prefix: u8) -> IpNet {
+    /// Bits of an IPv6 address before its mapped IPv4 part.
+    const MAPPED_PREFIX: u8 = 96;
+    let folded = match address.to_canonical() {
+        IpAddr::V4(v4) if address.is_ipv6() && prefix >= MAPPED_PREFIX => {
+            IpNet::new(IpAddr::V4(v4), prefix - MAPPED_PREFIX)
+        }
+        _ => IpNet::new(address, prefix),
+    };
+    folded.expect("prefix checked against the family").trunc()
 }
 
 /// Whether `address` may use a key limited to `networks` (IPv4-mapped IPv6 addresses count as IPv4).
@@ -265,7 +335,16 @@ mod tests {
         assert!(allows(&networks(&["127.0.0.1"]), "127.0.0.1"));
         assert!(allows(&networks(&["0.0.0.0/0"]), "203.0.113.9"));
         assert!(allows(&[], "anything"), "no networks: any address");
-        assert_eq!(networks(&[" 10.1.2.3/16 "])[0].to_string(), "10.1.2.3/16", "shown as written");
+        assert_eq!(networks(&[" 10.1.2.3/16 "])[0].to_string(), "10.1.0.0/16", "host bits cleared");
+        assert_eq!(networks(&["10.0.0.1/8"])[0].to_string(), "10.0.0.0/8");
+        assert_eq!(networks(&["::ffff:127.0.0.9/128"])[0].to_string(), "127.0.0.9/32", "IPv4-mapped is IPv4");
+        assert!(allows(&networks(&["::ffff:127.0.0.9/128"]), "127.0.0.9"));
+        assert!(allows(&networks(&["::ffff:10.0.0.0/104"]), "10.3.2.1"));
+        assert_eq!(
+            networks(&["::ffff:0:0/64"])[0].to_string(),
+            "::/64",
+            "a block wider than the mapped range stays IPv6"
+        );
         assert!(allows(&networks(&["10.1.2.3/16"]), "10.1.99.1"));
         assert_eq!(networks(&["127.0.0.1"])[0].to_string(), "127.0.0.1/32");
     }
@@ -308,14 +387,18 @@ mod tests {
         let mut window = None;
         for attempt in 0..10 {
             assert_eq!(throttled_for(window, 10, attempt), None);
-            window = Some(after_failure(window, attempt));
+            window = Some(after_failures(window, attempt, 1));
         }
         assert_eq!(window, Some(FailureWindow { start: 0, failures: 10 }));
         assert_eq!(throttled_for(window, 10, 1_000), Some(299));
         assert_eq!(throttled_for(window, 10, THROTTLE_WINDOW_MS - 1), Some(1));
         assert_eq!(throttled_for(window, 10, THROTTLE_WINDOW_MS), None);
         assert_eq!(throttled_for(window, 0, 1_000), None, "0 turns throttling off");
-        assert_eq!(after_failure(window, THROTTLE_WINDOW_MS), FailureWindow { start: THROTTLE_WINDOW_MS, failures: 1 });
+        assert_eq!(
+            after_failures(window, THROTTLE_WINDOW_MS, 1),
+            FailureWindow { start: THROTTLE_WINDOW_MS, failures: 1 }
+        );
+        assert_eq!(after_failures(window, 2_000, 5), FailureWindow { start: 0, failures: 15 }, "counted in bulk");
         assert_eq!(stale_before(THROTTLE_WINDOW_MS * 3), THROTTLE_WINDOW_MS);
     }
 }

@@ -13,12 +13,12 @@ use crate::{
     config::{Config, MAX_HISTORY_PAGE, MAX_LOG_PAGE},
     engine::{self, BatchKeys, Outcome, Snapshot},
     error::{LedgerError, Result},
-    keys::{self, Auth, Client, StoredKey},
+    keys::{self, Auth, Client, Gate, StoredKey},
     phone,
     phones::{self, ImportReport, ImportRow, PhoneLink},
     raw::RawTx,
     store::{HistoryEntry, ReadTx, Store, StoreHealth, WriteTx},
-    synclog::{self, LogEntry, LogFilter, LogRow, StoreActivity},
+    synclog::{self, LogEntry, LogFilter, LogRow, Refusals, StoreActivity},
     time,
     tx::{self, Context, TxRequest},
     verify::{self, Verifier},
@@ -379,36 +379,74 @@ impl Ledger {
         Ok(())
     }
 
-    /// Checks a key used from `address` (empty: a local caller, never throttled),
-    /// counting failures per address; an address failing too often is throttled.
+    /// Checks a key used from `address` (empty: a local caller, never throttled)
+    /// to call `endpoint`.
+    ///
+    /// A valid key used from an allowed network is always accepted: failures
+    /// of others from the same address (a shared NAT) never lock it out. A
+    /// failure is refused as `unauthorized` or `forbidden_network`, or as
+    /// `throttled` once its address failed `auth_max_failures` times in a
+    /// window. Refusals are counted, not logged one by one
+    /// ([`Store::count_refusal`]): the throttle sees another process's
+    /// failures within about a second.
+    ///
+    /// # Errors
+    /// `invalid_log_entry` for a malformed endpoint, or a storage fault.
+    pub fn authenticate(&self, key: &str, address: &str, endpoint: &str) -> Result<Auth> {
+        synclog::check_endpoint(endpoint)?;
+        let address = address.trim();
+        let max_failures = if address.is_empty() { 0 } else { self.config.auth_max_failures };
+        let now = time::now_millis();
+        let (stored, window) = self.read(|store| {
+            let stored = store.active_api_key(keys::lookup_of(key))?;
+            let window = if max_failures > 0 { store.failure_window(Gate::Api, address)? } else { None };
+            Ok((stored, window))
+        })?;
+        let client = keys::check(key, stored);
+        let outcome = match (&client, keys::throttled_for(window, max_failures, now)) {
+            (Some(client), _) if keys::allows(&client.networks, address) => return Ok(Auth::Allowed(client.clone())),
+            (_, Some(retry_after)) => Auth::Throttled { retry_after },
+            (None, None) => Auth::Unauthorized,
+            (Some(_), None) => Auth::ForbiddenNetwork,
+        };
+        let (status, error) = outcome.log_codes();
+        self.store.count_refusal(Refusals {
+            address: address.to_owned(),
+            status,
+            error,
+            endpoint: endpoint.to_owned(),
+            client: client.map(|client| client.name),
+            first_at: now,
+            times: 1,
+        });
+        Ok(outcome)
+    }
+
+    /// Seconds `address` must still wait before it may try the admin password
+    /// again (0: it may try now).
     ///
     /// # Errors
     /// Storage faults.
-    pub fn authenticate(&self, key: &str, address: &str) -> Result<Auth> {
+    pub fn login_throttle(&self, address: &str) -> Result<i64> {
+        let window = self.read(|store| store.failure_window(Gate::Admin, address.trim()))?;
+        Ok(keys::throttled_for(window, keys::ADMIN_MAX_FAILURES, time::now_millis()).unwrap_or(0))
+    }
+
+    /// Records a failed admin sign-in from `address`; returns the seconds it
+    /// must now wait (0: it may still try).
+    ///
+    /// # Errors
+    /// Storage faults.
+    pub fn record_login_failure(&self, address: &str) -> Result<i64> {
         let address = address.trim();
-        let max_failures = self.config.auth_max_failures;
-        let throttling = !address.is_empty() && max_failures > 0;
         let now = time::now_millis();
-        let (window, stored) = self.read(|store| {
-            let window = if throttling { store.failure_window(address)? } else { None };
-            Ok((window, store.active_api_key(keys::lookup_of(key))?))
+        let window = self.write(|store| {
+            let window = keys::after_failures(store.failure_window(Gate::Admin, address)?, now, 1);
+            store.put_failure_window(Gate::Admin, address, window)?;
+            store.delete_failure_windows_before(keys::stale_before(now))?;
+            Ok(window)
         })?;
-        if let Some(retry_after) = keys::throttled_for(window, max_failures, now) {
-            return Ok(Auth::Throttled { retry_after });
-        }
-        let outcome = match keys::check(key, stored) {
-            None => Auth::Unauthorized,
-            Some(client) if keys::allows(&client.networks, address) => Auth::Allowed(client),
-            Some(_) => Auth::ForbiddenNetwork,
-        };
-        if throttling && !matches!(outcome, Auth::Allowed(_)) {
-            self.write(|store| {
-                let window = keys::after_failure(store.failure_window(address)?, now);
-                store.put_failure_window(address, window)?;
-                store.delete_failure_windows_before(keys::stale_before(now))
-            })?;
-        }
-        Ok(outcome)
+        Ok(keys::throttled_for(Some(window), keys::ADMIN_MAX_FAILURES, now).unwrap_or(0))
     }
 
     /// Every API key (their hashes stay inside), newest first.
@@ -525,6 +563,7 @@ fn log_rows<T: RawTx>(
                 status: outcome.status().name().to_owned(),
                 error: outcome.error_code().map(|code| code.name().to_owned()),
                 duration_ms,
+                ..LogEntry::default()
             }
         })
         .collect()

@@ -40,9 +40,9 @@ use ipnet::IpNet;
 
 use crate::{
     error::Result,
-    keys::{FailureWindow, StoredKey},
+    keys::{FailureWindow, Gate, StoredKey},
     phones::{Candidate, PhoneLink},
-    synclog::{LogEntry, LogFilter, LogRow, StoreRow},
+    synclog::{LogEntry, LogFilter, LogRow, Refusals, StoreRow},
     tx::{Kind, TxRequest},
     verify::{CorrectionFact, EntryFact},
 };
@@ -72,6 +72,11 @@ pub trait Store {
     /// about a second. Rows that cannot be written then are reported to the
     /// server log.
     fn log_later(&self, row: LogEntry);
+
+    /// Counts refused authentications: written in aggregate (their sync-log
+    /// row and the failure window of the address, see [`crate::keys::record_refusals`])
+    /// with this process's next write, or within about a second.
+    fn count_refusal(&self, refusals: Refusals);
 
     /// Writes the rows [`Store::log_later`] still holds, so that a query of the
     /// log in this process sees its own calls; a failure leaves them held.
@@ -127,8 +132,8 @@ pub trait ReadTx {
     /// The key with this lookup part, unless revoked.
     fn active_api_key(&mut self, lookup: &str) -> Result<Option<StoredKey>>;
 
-    /// The failed authentications of an address in its current window.
-    fn failure_window(&mut self, address: &str) -> Result<Option<FailureWindow>>;
+    /// The failures of an address at a gate in its current window.
+    fn failure_window(&mut self, gate: Gate, address: &str) -> Result<Option<FailureWindow>>;
 
     /// Every entry, ordered by user, then id.
     fn scan_entries(&mut self, visit: &mut dyn FnMut(EntryFact)) -> Result<()>;
@@ -175,6 +180,10 @@ pub trait WriteTx: ReadTx + Prefetch {
     /// its latest row (creating the store if it is new).
     fn append_log(&mut self, rows: &[LogEntry]) -> Result<()>;
 
+    /// Adds refusals to their row of the sync log (one per address, status
+    /// and window), creating it if it is new; never registers a store.
+    fn add_refusals(&mut self, refusals: &[Refusals]) -> Result<()>;
+
     /// Deletes sync-log rows older than `before`; returns how many.
     fn delete_log_before(&mut self, before: i64) -> Result<usize>;
 
@@ -196,8 +205,8 @@ pub trait WriteTx: ReadTx + Prefetch {
     /// Marks a key revoked at `at`.
     fn revoke_api_key(&mut self, id: i64, at: i64) -> Result<()>;
 
-    /// Stores the failure window of an address.
-    fn put_failure_window(&mut self, address: &str, window: FailureWindow) -> Result<()>;
+    /// Stores the failure window of an address at a gate.
+    fn put_failure_window(&mut self, gate: Gate, address: &str, window: FailureWindow) -> Result<()>;
 
     /// Deletes the failure windows that started before `start`.
     fn delete_failure_windows_before(&mut self, start: i64) -> Result<()>;

@@ -18,7 +18,7 @@ const HOUR_MS: i64 = 3_600_000;
 const DAY_MS: i64 = 86_400_000;
 
 /// One line of the sync log.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LogEntry {
     /// Unix milliseconds.
     pub at: i64,
@@ -36,6 +36,27 @@ pub struct LogEntry {
     pub error: Option<String>,
     /// Time spent, in milliseconds.
     pub duration_ms: i64,
+    /// The client's address, on rows of refused authentication.
+    pub address: Option<String>,
+    /// How many calls the row stands for: 1, or the refusals of one address in one window.
+    pub times: i64,
+}
+
+impl Default for LogEntry {
+    fn default() -> Self {
+        Self {
+            at: 0,
+            client: None,
+            store_id: None,
+            endpoint: String::new(),
+            external_id: None,
+            status: String::new(),
+            error: None,
+            duration_ms: 0,
+            address: None,
+            times: 1,
+        }
+    }
 }
 
 impl LogEntry {
@@ -45,9 +66,7 @@ impl LogEntry {
     /// `invalid_log_entry` naming the field.
     pub fn validate(&self) -> Result<()> {
         let bad = |field: &str, why: &str| Err(LedgerError::refused(Code::InvalidLogEntry, format!("{field} {why}")));
-        if !is_code(&self.endpoint, 128, b'/') {
-            return bad("endpoint", "must be 1..128 characters of a-z, 0-9, _, - and /");
-        }
+        check_endpoint(&self.endpoint)?;
         if !is_code(&self.status, 32, b'_') {
             return bad("status", "must be 1..32 characters of a-z, 0-9 and _");
         }
@@ -71,9 +90,77 @@ impl LogEntry {
     }
 }
 
+/// Checks an endpoint name for the log.
+///
+/// # Errors
+/// `invalid_log_entry`.
+pub fn check_endpoint(endpoint: &str) -> Result<()> {
+    if is_code(endpoint, 128, b'/') {
+        Ok(())
+    } else {
+        Err(LedgerError::refused(Code::InvalidLogEntry, "endpoint must be 1..128 characters of a-z, 0-9, _, - and /"))
+    }
+}
+
 fn is_code(text: &str, max: usize, extra: u8) -> bool {
     (1..=max).contains(&text.len())
         && text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-' || b == extra)
+}
+
+/// Refused authentications from one address with one status in one window.
+///
+/// They are counted in the process and written as one log row per address,
+/// status and window, so a flood of bad keys costs a few commits a second
+/// instead of a row and a commit per request (see `docs/security.md`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusals {
+    /// The client's address.
+    pub address: String,
+    /// Log status: `unauthorized`, `forbidden` or `throttled`.
+    pub status: Code,
+    /// The error the client got.
+    pub error: Code,
+    /// Endpoint of the first refusal.
+    pub endpoint: String,
+    /// The key's client name, when a valid key was refused (a foreign network).
+    pub client: Option<String>,
+    /// Unix milliseconds of the first refusal.
+    pub first_at: i64,
+    /// How many.
+    pub times: i64,
+}
+
+impl Refusals {
+    /// Start of the window the refusals are counted in (aligned, so every process agrees).
+    pub fn window_start(&self) -> i64 {
+        self.first_at - self.first_at.rem_euclid(crate::keys::THROTTLE_WINDOW_MS)
+    }
+
+    /// Whether `other` is counted in the same row.
+    pub fn same_row(&self, other: &Refusals) -> bool {
+        self.window_start() == other.window_start() && self.status == other.status && self.address == other.address
+    }
+
+    /// Counts `other` (of the same row) in.
+    pub fn absorb(&mut self, other: Refusals) {
+        self.times = self.times.saturating_add(other.times);
+        self.first_at = self.first_at.min(other.first_at);
+        self.client = other.client.or(self.client.take());
+    }
+
+    /// The log row they are counted in.
+    pub fn log_entry(&self) -> LogEntry {
+        LogEntry {
+            at: self.first_at,
+            client: self.client.clone(),
+            endpoint: self.endpoint.clone(),
+            status: self.status.name().to_owned(),
+            error: Some(self.error.name().to_owned()),
+            address: Some(self.address.clone()),
+            times: self.times,
+            ..LogEntry::default()
+        }
+    }
 }
 
 /// A stored log row.

@@ -195,6 +195,10 @@ extern "C" fn retry_while_locked(timeout_ms: *mut c_void, attempt: c_int) -> c_i
     1
 }
 
+/// Bytes a WAL file keeps after a checkpoint reset it: without a limit it stays
+/// as large as its largest burst of writes, for good.
+const JOURNAL_SIZE_LIMIT: i64 = 4 * 1024 * 1024;
+
 /// WAL lets readers run beside the single writer; FULL makes every commit
 /// durable (one fsync per commit, which is why batches commit once).
 fn configure(connection: &Connection) -> Result<()> {
@@ -210,6 +214,7 @@ fn configure(connection: &Connection) -> Result<()> {
              PRAGMA cache_size = -16000;",
         )
         .map_err(Sql)?;
+    connection.pragma_update(None, "journal_size_limit", JOURNAL_SIZE_LIMIT).map_err(Sql)?;
     connection.set_prepared_statement_cache_capacity(64);
     Ok(())
 }

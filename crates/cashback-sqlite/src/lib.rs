@@ -25,13 +25,14 @@ use cashback_core::{
     code::Code,
     error::{LedgerError, Result, StorageFault},
     store::{ReadTx, Store, StoreHealth, WriteTx},
-    synclog::LogEntry,
+    synclog::{LogEntry, Refusals},
 };
 use rusqlite::Connection;
 
 use crate::{
     connection::{with_connection, write_transaction},
     error::sql,
+    readlog::Queued,
     tx::SqliteTx,
 };
 
@@ -97,13 +98,14 @@ impl SqliteStore {
         with_connection(&self.path, self.busy_timeout, work)
     }
 
-    /// Runs `commit` with this process's queued read rows, which it must write
-    /// in its own commit; if it fails they stay queued for a later one.
-    fn with_queued_reads<T>(&self, commit: impl FnOnce(&[LogEntry]) -> Result<T>) -> Result<T> {
-        let rows = readlog::take(&self.path);
-        let result = commit(&rows);
+    /// Runs `commit` with what this process queued (read rows, refusals),
+    /// which it must write in its own commit; if it fails it stays queued for
+    /// a later one.
+    fn with_queued_reads<T>(&self, commit: impl FnOnce(&mut Queued) -> Result<T>) -> Result<T> {
+        let mut queued = readlog::take(&self.path);
+        let result = commit(&mut queued);
         if result.is_err() {
-            readlog::restore(&self.path, self.busy_timeout, rows);
+            readlog::restore(&self.path, self.busy_timeout, queued);
         }
         result
     }
@@ -115,9 +117,7 @@ impl Store for SqliteStore {
             self.on_connection(|connection| {
                 write_transaction(connection, |db| {
                     let mut tx = SqliteTx { db };
-                    if !queued.is_empty() {
-                        tx.append_log(queued)?;
-                    }
+                    queued.write(&mut tx)?;
                     work(&mut tx)
                 })
             })
@@ -130,8 +130,8 @@ impl Store for SqliteStore {
 
     fn log_now(&self, rows: &[LogEntry]) -> Result<()> {
         self.with_queued_reads(|queued| {
-            let all: Vec<LogEntry> = queued.iter().chain(rows).cloned().collect();
-            readlog::write_log_rows(&self.path, self.busy_timeout, &all)
+            queued.rows.extend_from_slice(rows);
+            readlog::write_log_rows(&self.path, self.busy_timeout, queued)
         })
     }
 
@@ -141,9 +141,15 @@ impl Store for SqliteStore {
         }
     }
 
+    fn count_refusal(&self, refusals: Refusals) {
+        if let Some(due) = readlog::count(&self.path, self.busy_timeout, refusals) {
+            readlog::write_or_report(&self.path, self.busy_timeout, &due);
+        }
+    }
+
     fn flush_log(&self) {
-        let _ = self.with_queued_reads(|rows| {
-            if rows.is_empty() { Ok(()) } else { readlog::write_log_rows(&self.path, self.busy_timeout, rows) }
+        let _ = self.with_queued_reads(|queued| {
+            if queued.is_empty() { Ok(()) } else { readlog::write_log_rows(&self.path, self.busy_timeout, queued) }
         });
     }
 

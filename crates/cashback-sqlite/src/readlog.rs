@@ -1,4 +1,5 @@
-//! Sync-log rows of reads, queued in the process and written in batches.
+//! Sync-log rows of reads, and counts of refused authentications, queued in
+//! the process and written in batches.
 //!
 //! The sync log records every call, and a balance read changes nothing else:
 //! writing its row in a commit of its own made every read a write, queued
@@ -13,9 +14,13 @@
 //!   keep up, e.g. the database is locked): back-pressure instead of memory;
 //! - when PHP shuts the module down (a worker recycled after `pm.max_requests`).
 //!
-//! What a crash can lose is therefore at most about a second of read rows of
-//! one process: never a ledger entry, never the row of a write or of a refusal
-//! (those are written at once). Rows keep the time of the call, so the log
+//! Refused authentications wait the same way, counted per address, status and
+//! window ([`Refusals`]): a flood of bad keys costs a few commits a second, not
+//! one per request, and grows the log by one row per address and window.
+//!
+//! What a crash can lose is therefore at most about a second of read rows and
+//! refusal counts of one process: never a ledger entry, never the row of a
+//! write (those are written at once). Rows keep the time of the call, so the log
 //! stays in order by time; only their ids come later.
 //!
 //! Queues are per process: a forked child starts with none (its parent writes
@@ -31,7 +36,13 @@ use std::{
     time::{Duration, Instant},
 };
 
-use cashback_core::{error::Result, store::WriteTx, synclog::LogEntry};
+use cashback_core::{
+    error::Result,
+    keys,
+    store::WriteTx,
+    synclog::{LogEntry, Refusals},
+    time,
+};
 use parking_lot::{Condvar, Mutex};
 
 use crate::{
@@ -46,9 +57,57 @@ pub const MAX_QUEUED: usize = 8192;
 /// How long a row may wait for a commit before the background thread writes it.
 pub const FLUSH_AFTER: Duration = Duration::from_secs(1);
 
-/// Rows waiting for one database file, and how to open it from the flusher thread.
+/// What waits for a commit to one database file.
+#[derive(Debug, Default)]
+pub struct Queued {
+    /// Sync-log rows of reads.
+    pub rows: Vec<LogEntry>,
+    /// Refusals, one element per sync-log row they are counted in.
+    pub refusals: Vec<Refusals>,
+}
+
+impl Queued {
+    /// Whether nothing waits.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty() && self.refusals.is_empty()
+    }
+
+    /// How many rows it writes.
+    pub fn len(&self) -> usize {
+        self.rows.len() + self.refusals.len()
+    }
+
+    /// Counts refusals in, in the row they belong to.
+    fn count(&mut self, refusals: Refusals) {
+        match self.refusals.iter_mut().find(|queued| queued.same_row(&refusals)) {
+            Some(queued) => queued.absorb(refusals),
+            None => self.refusals.push(refusals),
+        }
+    }
+
+    /// Puts `later` behind what is queued here.
+    fn append(&mut self, later: Queued) {
+        self.rows.extend(later.rows);
+        for refusals in later.refusals {
+            self.count(refusals);
+        }
+    }
+
+    /// Writes everything in the caller's transaction.
+    ///
+    /// # Errors
+    /// Storage faults.
+    pub fn write(&self, tx: &mut dyn WriteTx) -> Result<()> {
+        if !self.rows.is_empty() {
+            tx.append_log(&self.rows)?;
+        }
+        keys::record_refusals(tx, &self.refusals, time::now_millis())
+    }
+}
+
+/// What waits for one database file, and how to open it from the flusher thread.
 struct Pending {
-    rows: Vec<LogEntry>,
+    queued: Queued,
     since: Instant,
     busy_timeout: Duration,
 }
@@ -78,24 +137,37 @@ fn queues() -> parking_lot::MutexGuard<'static, Queues> {
 /// The queue of `path`, created empty on first use.
 fn queue_of<'q>(queues: &'q mut Queues, path: &Path, busy_timeout: Duration) -> &'q mut Pending {
     queues.by_path.entry(path.to_path_buf()).or_insert_with(|| Pending {
-        rows: Vec::with_capacity(FLUSH_ROWS),
+        queued: Queued { rows: Vec::with_capacity(FLUSH_ROWS), refusals: Vec::new() },
         since: Instant::now(),
         busy_timeout,
     })
 }
 
-/// Queues a row for `path`; returns every queued row of `path` when so many
-/// wait that the caller must write them itself.
-pub fn push(path: &Path, busy_timeout: Duration, entry: LogEntry) -> Option<Vec<LogEntry>> {
+/// Queues a row for `path`; returns everything queued for `path` when so much
+/// waits that the caller must write it itself.
+pub fn push(path: &Path, busy_timeout: Duration, entry: LogEntry) -> Option<Queued> {
+    enqueue(path, busy_timeout, |queued| queued.rows.push(entry))
+}
+
+/// Counts refusals for `path`, like [`push`].
+pub fn count(path: &Path, busy_timeout: Duration, refusals: Refusals) -> Option<Queued> {
+    enqueue(path, busy_timeout, |queued| queued.count(refusals))
+}
+
+fn enqueue(path: &Path, busy_timeout: Duration, add: impl FnOnce(&mut Queued)) -> Option<Queued> {
     start_flusher();
     let mut queues = queues();
     let pending = queue_of(&mut queues, path, busy_timeout);
-    if pending.rows.is_empty() {
+    if pending.queued.is_empty() {
         pending.since = Instant::now();
     }
-    pending.rows.push(entry);
-    match after_push(pending.rows.len()) {
-        Next::WriteNow => Some(std::mem::take(&mut pending.rows)),
+    let before = pending.queued.len();
+    add(&mut pending.queued);
+    if pending.queued.len() == before {
+        return None; // counted in a row that was queued already
+    }
+    match after_push(pending.queued.len()) {
+        Next::WriteNow => Some(std::mem::take(&mut pending.queued)),
         Next::Wake => {
             WAKE.notify_one();
             None
@@ -123,21 +195,21 @@ fn after_push(queued: usize) -> Next {
     }
 }
 
-/// Takes every queued row of `path`, to be written in the caller's commit.
-pub fn take(path: &Path) -> Vec<LogEntry> {
-    queues().by_path.get_mut(path).map(|pending| std::mem::take(&mut pending.rows)).unwrap_or_default()
+/// Takes everything queued for `path`, to be written in the caller's commit.
+pub fn take(path: &Path) -> Queued {
+    queues().by_path.get_mut(path).map(|pending| std::mem::take(&mut pending.queued)).unwrap_or_default()
 }
 
-/// Puts back rows whose commit failed, ahead of anything queued since, so a
-/// later commit writes them.
-pub fn restore(path: &Path, busy_timeout: Duration, mut rows: Vec<LogEntry>) {
-    if rows.is_empty() {
+/// Puts back what a failed commit was to write, ahead of anything queued
+/// since, so a later commit writes it.
+pub fn restore(path: &Path, busy_timeout: Duration, mut queued: Queued) {
+    if queued.is_empty() {
         return;
     }
     let mut queues = queues();
     let pending = queue_of(&mut queues, path, busy_timeout);
-    rows.append(&mut pending.rows);
-    pending.rows = rows;
+    queued.append(std::mem::take(&mut pending.queued));
+    pending.queued = queued;
 }
 
 /// Writes every queued row (module shutdown).
@@ -147,22 +219,22 @@ pub fn flush_all() {
 
 /// Writes the queues that are full or have waited [`FLUSH_AFTER`].
 fn flush_due() {
-    write_where(|pending| pending.rows.len() >= FLUSH_ROWS || pending.since.elapsed() >= FLUSH_AFTER);
+    write_where(|pending| pending.queued.len() >= FLUSH_ROWS || pending.since.elapsed() >= FLUSH_AFTER);
 }
 
 /// Writes the queues `due` picks (see [`write_or_report`]).
 fn write_where(due: impl Fn(&Pending) -> bool) {
-    let due: Vec<(PathBuf, Duration, Vec<LogEntry>)> = {
+    let due: Vec<(PathBuf, Duration, Queued)> = {
         let mut queues = queues();
         queues
             .by_path
             .iter_mut()
-            .filter(|(_, pending)| !pending.rows.is_empty() && due(pending))
-            .map(|(path, pending)| (path.clone(), pending.busy_timeout, std::mem::take(&mut pending.rows)))
+            .filter(|(_, pending)| !pending.queued.is_empty() && due(pending))
+            .map(|(path, pending)| (path.clone(), pending.busy_timeout, std::mem::take(&mut pending.queued)))
             .collect()
     };
-    for (path, busy_timeout, rows) in due {
-        write_or_report(&path, busy_timeout, &rows);
+    for (path, busy_timeout, queued) in due {
+        write_or_report(&path, busy_timeout, &queued);
     }
 }
 
@@ -171,19 +243,19 @@ fn write_where(due: impl Fn(&Pending) -> bool) {
 ///
 /// # Errors
 /// Storage faults.
-pub fn write_log_rows(path: &Path, busy_timeout: Duration, rows: &[LogEntry]) -> Result<()> {
+pub fn write_log_rows(path: &Path, busy_timeout: Duration, queued: &Queued) -> Result<()> {
     with_connection(path, busy_timeout, |db| {
-        connection::without_fsync(db, |db| connection::write_transaction(db, |db| SqliteTx { db }.append_log(rows)))
+        connection::without_fsync(db, |db| connection::write_transaction(db, |db| queued.write(&mut SqliteTx { db })))
     })
 }
 
-/// Writes read rows; rows that cannot be written are reported on stderr (the
+/// Writes queued rows; rows that cannot be written are reported on stderr (the
 /// PHP-FPM log) and dropped, so a broken database cannot grow the queue.
-pub fn write_or_report(path: &Path, busy_timeout: Duration, rows: &[LogEntry]) {
-    if let Err(error) = write_log_rows(path, busy_timeout, rows) {
+pub fn write_or_report(path: &Path, busy_timeout: Duration, queued: &Queued) {
+    if let Err(error) = write_log_rows(path, busy_timeout, queued) {
         eprintln!(
-            "cashback: {} sync-log rows of reads were not written to {}: {} ({error})",
-            rows.len(),
+            "cashback: {} sync-log rows of reads and refusals were not written to {}: {} ({error})",
+            queued.len(),
             path.display(),
             error.code()
         );
@@ -192,7 +264,7 @@ pub fn write_or_report(path: &Path, busy_timeout: Duration, rows: &[LogEntry]) {
 
 /// How many rows wait for `path` in this process.
 pub fn queued(path: &Path) -> usize {
-    queues().by_path.get(path).map_or(0, |pending| pending.rows.len())
+    queues().by_path.get(path).map_or(0, |pending| pending.queued.len())
 }
 
 /// Starts this process's flusher thread unless it runs already.
@@ -242,7 +314,7 @@ mod tests {
         let taken = take(path);
         push(path, Duration::ZERO, row("third"));
         restore(path, Duration::ZERO, taken);
-        let order: Vec<String> = take(path).into_iter().map(|entry| entry.endpoint).collect();
+        let order: Vec<String> = take(path).rows.into_iter().map(|entry| entry.endpoint).collect();
         assert_eq!(order, ["first", "third"]);
     }
 }

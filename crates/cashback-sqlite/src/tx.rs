@@ -6,10 +6,10 @@
 
 use cashback_core::{
     error::Result,
-    keys::{FailureWindow, StoredKey},
+    keys::{FailureWindow, Gate, StoredKey},
     phones::{Candidate, PhoneLink},
     store::{Account, HistoryEntry, NewEntry, Prefetch, ReadTx, StoredEntry, WriteTx},
-    synclog::{self, LogEntry, LogFilter, LogRow, StoreRow},
+    synclog::{self, LogEntry, LogFilter, LogRow, Refusals, StoreRow},
     tx::Kind,
     verify::{CorrectionFact, EntryFact},
 };
@@ -27,7 +27,7 @@ const ENTRY_COLUMNS: usize = 12;
 /// Rows per INSERT: large enough to amortize statement cost, well under SQLite's 32766 variables.
 const ENTRY_CHUNK: usize = 256;
 const ACCOUNT_CHUNK: usize = 512;
-const LOG_COLUMNS: usize = 8;
+const LOG_COLUMNS: usize = 10;
 const LOG_CHUNK: usize = 256;
 
 /// `INSERT … VALUES (?, …), (?, …) …` for `rows` rows of `columns` values.
@@ -193,7 +193,7 @@ impl ReadTx for SqliteTx<'_> {
 
     fn sync_log(&mut self, filter: &LogFilter, before: Option<i64>, limit: usize) -> Result<Vec<LogRow>> {
         self.all(
-            "SELECT id, at, client, store_id, endpoint, external_id, status, error, duration_ms FROM sync_log
+            "SELECT id, at, client, store_id, endpoint, external_id, status, error, duration_ms, address, times FROM sync_log
              WHERE (?1 IS NULL OR store_id = ?1) AND (?2 IS NULL OR status = ?2) AND (?3 IS NULL OR external_id = ?3)
                AND (?4 IS NULL OR at >= ?4) AND (?5 IS NULL OR at < ?5) AND (?6 IS NULL OR id < ?6)
              ORDER BY id DESC LIMIT ?7",
@@ -210,6 +210,8 @@ impl ReadTx for SqliteTx<'_> {
                         status: row.get(6)?,
                         error: row.get(7)?,
                         duration_ms: row.get(8)?,
+                        address: row.get(9)?,
+                        times: row.get(10)?,
                     },
                 })
             },
@@ -236,10 +238,12 @@ impl ReadTx for SqliteTx<'_> {
         self.one_key("lookup = ?1 AND revoked_at IS NULL", &lookup)
     }
 
-    fn failure_window(&mut self, address: &str) -> Result<Option<FailureWindow>> {
-        self.one("SELECT window_start, failures FROM auth_failures WHERE address = ?1", [address], |row| {
-            Ok(FailureWindow { start: row.get(0)?, failures: row.get(1)? })
-        })
+    fn failure_window(&mut self, gate: Gate, address: &str) -> Result<Option<FailureWindow>> {
+        self.one(
+            "SELECT window_start, failures FROM auth_failures WHERE gate = ?1 AND address = ?2",
+            [gate.name(), address],
+            |row| Ok(FailureWindow { start: row.get(0)?, failures: row.get(1)? }),
+        )
     }
 
     fn scan_entries(&mut self, visit: &mut dyn FnMut(EntryFact)) -> Result<()> {
@@ -406,11 +410,13 @@ impl WriteTx for SqliteTx<'_> {
                         &row.status,
                         &row.error,
                         &row.duration_ms,
+                        &row.address,
+                        &row.times,
                     ]
                 })
                 .collect();
             let statement = multi_row_insert(
-                "INSERT INTO sync_log (at, client, store_id, endpoint, external_id, status, error, duration_ms) VALUES ",
+                "INSERT INTO sync_log (at, client, store_id, endpoint, external_id, status, error, duration_ms, address, times) VALUES ",
                 LOG_COLUMNS,
                 chunk.len(),
                 "",
@@ -429,6 +435,28 @@ impl WriteTx for SqliteTx<'_> {
                          last_seen_at = max(coalesce(last_seen_at, 0), excluded.last_seen_at)",
                 )
                 .and_then(|mut statement| statement.execute(params![store_id, at])))?;
+        }
+        Ok(())
+    }
+
+    fn add_refusals(&mut self, refusals: &[Refusals]) -> Result<()> {
+        let mut statement = sql(self.db.prepare_cached(
+            "INSERT INTO sync_log (at, client, endpoint, status, error, duration_ms, address, times, refusal_window)
+             VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, ?7, ?8)
+             ON CONFLICT (status, address, refusal_window) WHERE refusal_window IS NOT NULL DO UPDATE SET
+                 times = times + excluded.times, at = min(at, excluded.at), client = coalesce(excluded.client, client)",
+        ))?;
+        for refusal in refusals {
+            sql(statement.execute(params![
+                refusal.first_at,
+                refusal.client,
+                refusal.endpoint,
+                refusal.status.name(),
+                refusal.error.name(),
+                refusal.address,
+                refusal.times,
+                refusal.window_start(),
+            ]))?;
         }
         Ok(())
     }
@@ -494,14 +522,14 @@ impl WriteTx for SqliteTx<'_> {
         Ok(())
     }
 
-    fn put_failure_window(&mut self, address: &str, window: FailureWindow) -> Result<()> {
+    fn put_failure_window(&mut self, gate: Gate, address: &str, window: FailureWindow) -> Result<()> {
         sql(self
             .db
             .prepare_cached(
-                "INSERT INTO auth_failures (address, window_start, failures) VALUES (?1, ?2, ?3)
-             ON CONFLICT (address) DO UPDATE SET window_start = excluded.window_start, failures = excluded.failures",
+                "INSERT INTO auth_failures (gate, address, window_start, failures) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (gate, address) DO UPDATE SET window_start = excluded.window_start, failures = excluded.failures",
             )
-            .and_then(|mut statement| statement.execute(params![address, window.start, window.failures])))?;
+            .and_then(|mut statement| statement.execute(params![gate.name(), address, window.start, window.failures])))?;
         Ok(())
     }
 

@@ -48,9 +48,11 @@ final class Api
         $call = new Call($request, $started);
         try {
             $ledger = $this->settings->openLedger();
-            $auth = $ledger->authenticate((string) $request->header('X-API-Key'), $request->remoteAddress);
+            $auth = $ledger->authenticate((string) $request->header('X-API-Key'), $request->remoteAddress, $request->path);
             if ($auth['status'] !== 'ok') {
-                return $call->logged($ledger, $this->refusal($auth));
+                // Not logged here: the ledger counts refusals per address and window, so a flood of bad keys
+                // costs no commit per request.
+                return $this->refusal($auth);
             }
             $call->client = $auth['client'];
             return $this->$handler($ledger, $call);
