@@ -375,6 +375,17 @@ impl<'a> FromZval<'a> for Flag {
     }
 }
 
+/// A `string` argument as bytes, whatever they are (a request body, which may not be UTF-8).
+pub struct Bytes<'a>(pub &'a [u8]);
+
+impl<'a> FromZval<'a> for Bytes<'a> {
+    const TYPE: DataType = DataType::String;
+
+    fn from_zval(zval: &'a Zval) -> Option<Self> {
+        zval.dereference().zend_str().map(|text| Self(text.as_bytes()))
+    }
+}
+
 /// A `string` argument that also takes numbers (a phone typed as an int).
 pub struct Text(pub String);
 

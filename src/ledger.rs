@@ -12,6 +12,7 @@ use cashback_core::{
     raw::Raw,
     synclog::{LogEntry, LogFilter},
     time::{self, Zone},
+    wire,
 };
 use cashback_sqlite::{Options, SqliteStore};
 use ext_php_rs::{boxed::ZBox, flags::ClassFlags, prelude::*, types::ZendHashTable};
@@ -19,8 +20,8 @@ use serde_json::Value;
 
 use crate::{
     convert::{
-        Flag, Int, Key, PhpTx, Text, array_to_json, entries, flag_value, json_to_array, outcome_array, parse_flag,
-        scalar,
+        Bytes, Flag, Int, Key, PhpTx, Text, array_to_json, entries, flag_value, json_to_array, outcome_array,
+        parse_flag, scalar,
     },
     errors::{Error, Result},
     ini, results,
@@ -205,6 +206,39 @@ impl CashbackLedger {
             let _ = results.push(outcome_array(outcome));
         }
         Ok(results)
+    }
+
+    /// Applies the JSON body of `POST transactions` as received (a UTF-8 BOM allowed): the
+    /// result of apply(), or for a body that is not one JSON object of unique keys (nothing
+    /// applied or logged) an array without `status`: `error` (invalid_json,
+    /// validation_failed), `field` and `message`.
+    pub fn apply_json(&self, body: Bytes, context: Option<&ZendHashTable>) -> Result<PhpArray> {
+        let item = match wire::transaction(body.0) {
+            Ok(item) => item,
+            Err(refused) => return Ok(array(&results::body_error(&refused, None))),
+        };
+        Ok(outcome_array(&self.ledger.apply(&item, self::context(context)?.as_ref())?))
+    }
+
+    /// Applies the JSON body of `POST transactions/batch` as received (a list of transactions
+    /// or `{"transactions": [...]}`): `results`, one per item as applyBatch() returns them, or
+    /// for a refused body (nothing applied or logged) `error` (invalid_json, validation_failed,
+    /// batch_too_large), `field`, `message` (and `max_batch`). Reading stops at max_batch + 1
+    /// items; nothing nested inside a field is built.
+    pub fn apply_batch_json(&self, body: Bytes, context: Option<&ZendHashTable>) -> Result<PhpArray> {
+        let max_batch = self.ledger.config().max_batch;
+        let items = match wire::batch(body.0, max_batch) {
+            Ok(items) => items,
+            Err(refused) => return Ok(array(&results::body_error(&refused, Some(max_batch)))),
+        };
+        let outcomes = self.ledger.apply_batch(&items, self::context(context)?.as_ref())?;
+        let mut list = ZendHashTable::with_capacity(u32::try_from(outcomes.len()).unwrap_or(u32::MAX));
+        for outcome in &outcomes {
+            let _ = list.push(outcome_array(outcome));
+        }
+        let mut answer = ZendHashTable::with_capacity(1);
+        let _ = answer.insert("results", list);
+        Ok(answer)
     }
 
     /// Balance of a user: `user_id`, `balance`, `updated_at`.

@@ -11,6 +11,7 @@ use cashback_core::{
     synclog::{LogRow, StoreActivity},
     time::{self, Zone},
     verify::Report,
+    wire,
 };
 use ipnet::IpNet;
 use serde_json::{Map, Value, json};
@@ -62,6 +63,19 @@ pub fn history(history: &Page<HistoryEntry>, zone: &Zone) -> Value {
             "original_external_id": entry.original_external_id,
         })
     })
+}
+
+/// A request body refused as a whole: `error`, `message`, and `field` for validation_failed
+/// or `max_batch` for batch_too_large, as the contract has them. No `status`: nothing was
+/// applied, or logged.
+pub fn body_error(refused: &wire::BodyError, max_batch: Option<usize>) -> Value {
+    let mut answer = json!({ "error": refused.code.name(), "message": refused.message });
+    match refused.code {
+        Code::ValidationFailed => answer["field"] = json!(refused.field),
+        Code::BatchTooLarge => answer["max_batch"] = json!(max_batch),
+        _ => {}
+    }
+    answer
 }
 
 /// `{items, next_cursor}` of the sync log.

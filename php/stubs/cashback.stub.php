@@ -117,6 +117,31 @@ final class CashbackLedger
     public function applyBatch(array $transactions, ?array $context = null): array {}
 
     /**
+     * Applies the JSON body of `POST transactions` as received (bytes; a UTF-8 BOM allowed),
+     * read in the extension: a key given twice is refused, numbers keep their exact text.
+     *
+     * @param array{endpoint: string, client?: string, store_id?: string}|null $context
+     * @return array The result of apply(); or, for a body that is not one JSON object of unique
+     *     keys (nothing applied or logged), an array without `status`:
+     *     array{error: 'invalid_json'|'validation_failed', message: string, field?: string}
+     * @throws CashbackException on database faults
+     */
+    public function applyJson(string $body, ?array $context = null): array {}
+
+    /**
+     * Applies the JSON body of `POST transactions/batch` as received: a list of transactions,
+     * or {"transactions": [...]} with no other key. Reading stops after max_batch + 1 items and
+     * nothing nested inside a field is built, so a body's size bounds the memory it takes.
+     *
+     * @param array{endpoint: string, client?: string, store_id?: string}|null $context
+     * @return array array{results: list<array>} (see applyBatch()); or, for a refused body
+     *     (nothing applied or logged), array{error: 'invalid_json'|'validation_failed'|'batch_too_large',
+     *     message: string, field?: string, max_batch?: int}
+     * @throws CashbackException on database faults
+     */
+    public function applyBatchJson(string $body, ?array $context = null): array {}
+
+    /**
      * @return array{user_id: int, balance: float, updated_at: ?string}
      * @throws CashbackException
      */

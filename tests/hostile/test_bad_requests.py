@@ -216,7 +216,7 @@ ROWS: list[Row] = [
     invalid("null-amount-counts-as-missing", js(tx(amount=None)), "amount"),
     invalid("null-external_id-counts-as-missing", js(tx(external_id=None)), "external_id"),
     invalid("empty-object", b"{}", "external_id"),
-    invalid("empty-array-as-transaction", b"[]", "external_id"),  # PHP decodes {} and [] alike
+    invalid("empty-array-as-transaction", b"[]", "body"),  # a list is not an object, even an empty one
     invalid("release-without-original", js(tx(type="release")), "original_external_id"),
     invalid("both-user_id-and-user_phone", js(tx(user_id=USER_ID)), "user_id"),
     invalid("body-is-a-number", b"42", "body"),
@@ -324,6 +324,16 @@ ROWS: list[Row] = [
     invalid("batch-body-number", b"5", "transactions", path="transactions/batch"),
     invalid("batch-body-null", b"null", "transactions", path="transactions/batch"),
     refused("batch-invalid-json", b"[{]", 400, "invalid_json", path="transactions/batch"),
+    # ---- one reading of the document: a repeated key would be read differently by a proxy or an audit ----
+    invalid("duplicate-key-amount", tx_raw('"amount": 1, "amount": 1000', amount=MISSING), "body.amount"),
+    invalid("duplicate-key-unknown-field", tx_raw('"note": 1, "note": 2'), "body.note"),
+    invalid("duplicate-key-escaped", tx_raw('"amount": 1, "am\\u006funt": 1000', amount=MISSING), "body.amount"),
+    invalid("duplicate-key-in-batch-item", b"[" + tx_raw('"amount": 1, "amount": 1000', amount=MISSING) + b"]",
+            "transactions[0].amount", path="transactions/batch"),
+    invalid("duplicate-key-transactions", b'{"transactions": [], "transactions": []}', "transactions",
+            path="transactions/batch"),
+    invalid("batch-wrapper-extra-key", b'{"transactions": [' + js(tx()) + b'], "extra": 1}', "body",
+            path="transactions/batch"),
     Row("batch-item-number", b"[5]", 200, path="transactions/batch", items=(("error", "validation_failed", "transaction"),)),
     Row("batch-item-string", b'["accrual"]', 200, path="transactions/batch", items=(("error", "validation_failed", "transaction"),)),
     Row("batch-item-null", b"[null]", 200, path="transactions/batch", items=(("error", "validation_failed", "transaction"),)),

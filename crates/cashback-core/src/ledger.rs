@@ -387,8 +387,8 @@ impl Ledger {
     /// failure is refused as `unauthorized` or `forbidden_network`, or as
     /// `throttled` once its address failed `auth_max_failures` times in a
     /// window. Refusals are counted, not logged one by one
-    /// ([`Store::count_refusal`]): the throttle sees another process's
-    /// failures within about a second.
+    /// ([`Store::count_refusal`]): the throttle sees this process's failures
+    /// at once and another process's within about a second.
     ///
     /// # Errors
     /// `invalid_log_entry` for a malformed endpoint, or a storage fault.
@@ -403,6 +403,8 @@ impl Ledger {
             Ok((stored, window))
         })?;
         let client = keys::check(key, stored);
+        let unwritten = if max_failures > 0 { self.store.unwritten_refusals(address) } else { 0 };
+        let window = if unwritten > 0 { Some(keys::after_failures(window, now, unwritten)) } else { window };
         let outcome = match (&client, keys::throttled_for(window, max_failures, now)) {
             (Some(client), _) if keys::allows(&client.networks, address) => return Ok(Auth::Allowed(client.clone())),
             (_, Some(retry_after)) => Auth::Throttled { retry_after },

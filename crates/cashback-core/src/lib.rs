@@ -7,7 +7,7 @@
 //! - [`ledger`]: the [`Ledger`](ledger::Ledger) service every caller uses;
 //! - [`engine`]: a batch's keys, its snapshot, and the decisions with their write plan;
 //! - [`store`]: the storage port adapters implement;
-//! - [`tx`] (reading through [`raw`]), [`money`], [`phone`], [`time`]: validation of incoming fields;
+//! - [`wire`] (request bodies), [`tx`] (reading through [`raw`]), [`money`], [`phone`], [`time`]: validation of incoming fields;
 //! - [`phones`], [`keys`], [`synclog`], [`verify`]: the policies of the other tables;
 //! - [`code`], [`error`], [`config`]: the vocabulary, the errors, the settings and their defaults.
 
@@ -26,3 +26,4 @@ pub mod synclog;
 pub mod time;
 pub mod tx;
 pub mod verify;
+pub mod wire;

@@ -78,6 +78,9 @@ pub trait Store {
     /// with this process's next write, or within about a second.
     fn count_refusal(&self, refusals: Refusals);
 
+    /// How many refusals of `address` this process counted and has not written yet.
+    fn unwritten_refusals(&self, address: &str) -> i64;
+
     /// Writes the rows [`Store::log_later`] still holds, so that a query of the
     /// log in this process sees its own calls; a failure leaves them held.
     fn flush_log(&self);

@@ -147,6 +147,10 @@ impl Store for SqliteStore {
         }
     }
 
+    fn unwritten_refusals(&self, address: &str) -> i64 {
+        readlog::unwritten_refusals(&self.path, address)
+    }
+
     fn flush_log(&self) {
         let _ = self.with_queued_reads(|queued| {
             if queued.is_empty() { Ok(()) } else { readlog::write_log_rows(&self.path, self.busy_timeout, queued) }

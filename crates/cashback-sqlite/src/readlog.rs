@@ -262,6 +262,19 @@ pub fn write_or_report(path: &Path, busy_timeout: Duration, queued: &Queued) {
     }
 }
 
+/// How many refusals of `address` wait for `path` in this process.
+pub fn unwritten_refusals(path: &Path, address: &str) -> i64 {
+    queues().by_path.get(path).map_or(0, |pending| {
+        pending
+            .queued
+            .refusals
+            .iter()
+            .filter(|refusals| refusals.address == address)
+            .map(|refusals| refusals.times)
+            .sum()
+    })
+}
+
 /// How many rows wait for `path` in this process.
 pub fn queued(path: &Path) -> usize {
     queues().by_path.get(path).map_or(0, |pending| pending.queued.len())

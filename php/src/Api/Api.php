@@ -166,15 +166,31 @@ final class Api
 
     private function transaction(\CashbackLedger $ledger, Call $call): Response
     {
-        $body = JsonBody::decode($call->request, $this->settings->int('max_body_bytes'));
-        if ($body instanceof Response) {
-            return $call->logged($ledger, $body);
+        $tooLarge = $this->bodyTooLarge($call->request);
+        if ($tooLarge !== null) {
+            return $call->logged($ledger, $tooLarge);
         }
-        if (!is_array($body) || array_is_list($body) && $body !== []) {
-            return $call->logged($ledger, Response::error(400, 'validation_failed', ['field' => 'body', 'message' => 'the body must be a JSON object (one transaction)']));
+        $result = $ledger->applyJson($call->request->body, $call->context('transactions'));
+        if (!isset($result['status'])) {
+            // The body was refused before a transaction was read: the ledger logged nothing.
+            return $call->logged($ledger, $this->bodyRefused($result));
         }
-        $result = $ledger->apply($body, $call->context('transactions'));
         return $this->transactionResponse($result);
+    }
+
+    /** The answer to a body the ledger refused as a whole (not JSON, wrong shape, a repeated key, too many items). */
+    private function bodyRefused(array $refusal): Response
+    {
+        return Response::error(ErrorStatus::of($refusal['error']), $refusal['error'], array_diff_key($refusal, ['error' => true]));
+    }
+
+    /** The 413 for a body over max_body_bytes, read no further; null when it fits. */
+    private function bodyTooLarge(Request $request): ?Response
+    {
+        $max = $this->settings->int('max_body_bytes');
+        return strlen($request->body) > $max
+            ? Response::error(413, 'payload_too_large', ['message' => "the body exceeds $max bytes", 'max_bytes' => $max])
+            : null;
     }
 
     /** The brief's single-transaction contract for one ledger result. */
@@ -204,24 +220,14 @@ final class Api
 
     private function batch(\CashbackLedger $ledger, Call $call): Response
     {
-        $body = JsonBody::decode($call->request, $this->settings->int('max_body_bytes'));
-        if ($body instanceof Response) {
-            return $call->logged($ledger, $body);
+        $tooLarge = $this->bodyTooLarge($call->request);
+        if ($tooLarge !== null) {
+            return $call->logged($ledger, $tooLarge);
         }
-        $items = is_array($body) && !array_is_list($body) && array_key_exists('transactions', $body) ? $body['transactions'] : $body;
-        if (!is_array($items) || !array_is_list($items)) {
-            return $call->logged($ledger, Response::error(400, 'validation_failed', ['field' => 'transactions', 'message' => 'the body must be a JSON array of transactions or {"transactions": [...]}']));
+        $answer = $ledger->applyBatchJson($call->request->body, $call->context('transactions/batch'));
+        if (isset($answer['error'])) {
+            return $call->logged($ledger, $this->bodyRefused($answer));
         }
-        if ($items === []) {
-            return $call->logged($ledger, Response::error(400, 'validation_failed', ['field' => 'transactions', 'message' => 'the batch is empty']));
-        }
-        $max = $this->settings->int('max_batch');
-        if (count($items) > $max) {
-            return $call->logged($ledger, Response::error(413, 'batch_too_large', [
-                'message' => sprintf('the batch has %d transactions; at most %d are accepted', count($items), $max),
-                'max_batch' => $max,
-            ]));
-        }
-        return new Response(200, ['results' => $ledger->applyBatch($items, $call->context('transactions/batch'))]);
+        return new Response(200, $answer);
     }
 }
