@@ -7,10 +7,9 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { freePort, makeVarDir, php, removeDir, setupDemo, sqlite, startHost, writeConfig } from './host.mjs';
+import { freePort, makeVarDir, passwordHash, php, removeDir, setupDemo, sqlite, startHost, writeConfig } from './host.mjs';
 
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -98,7 +97,7 @@ async function filter(fields) {
 }
 
 async function sessionCookie() {
-  return (await context.cookies(`${host.url}/admin/`)).find((c) => c.name === 'cashback_admin');
+  return (await context.cookies(`${host.url}/admin/`)).find((c) => c.name.startsWith('cashback_admin_'));
 }
 
 async function assertNothingInjected(where) {
@@ -174,10 +173,8 @@ describe('admin page', { timeout: 60_000 }, () => {
 
   test('a wrong password is refused', async () => {
     await page.fill('#password', 'not-the-password');
-    const started = Date.now();
     const response = await clickAndLoad('#login-form button[type=submit]');
     assert.equal(response.status(), 401);
-    assert.ok(Date.now() - started >= 400, 'a failed sign-in is slowed down');
     assert.equal(new URL(page.url()).pathname, '/admin/login');
     assert.equal(await page.textContent('#login-error'), 'Wrong password.');
     await open('/admin/');
@@ -343,16 +340,15 @@ describe('admin page', { timeout: 60_000 }, () => {
   test('a database fault shows a friendly error block with HTTP 503', async () => {
     const port = await freePort();
     const password = 'fault-test-password';
-    const hash = execFileSync('php', ['-r', 'echo password_hash($argv[1], PASSWORD_DEFAULT);', password], { encoding: 'utf8' });
     const config = join(varDir, 'broken-config.php');
-    writeConfig(config, { database: join(varDir, 'no-such-dir', 'cashback.db'), admin_password_hash: hash });
+    writeConfig(config, { database: join(varDir, 'no-such-dir', 'cashback.db'), admin_password_hash: passwordHash(password) });
     const broken = await startHost({ config, port, workers: 1 });
     try {
       await page.goto(`${broken.url}/admin/login`);
       await page.fill('#password', password);
       const response = await clickAndLoad('#login-form button[type=submit]');
       assert.equal(response.status(), 503);
-      assert.equal(new URL(page.url()).pathname, '/admin/');
+      assert.equal(new URL(page.url()).pathname, '/admin/login', 'the sign-in already needs the ledger (its throttle)');
       assert.match(await page.textContent('#error'), /temporarily unavailable/);
       assert.ok(response.headers()['retry-after']);
       assertSecurityHeaders(response.headers(), 'the error page');

@@ -23,6 +23,11 @@ export function php(script, args = [], env = {}) {
   });
 }
 
+/** A password_hash() string for a config, as an operator would make one. */
+export function passwordHash(password) {
+  return execFileSync(PHP, ['-r', 'echo password_hash($argv[1], PASSWORD_DEFAULT);', password], { encoding: 'utf8' });
+}
+
 /** Runs SQL on a database file through the sqlite3 CLI, behind the ledger's back. */
 export function sqlite(database, sql) {
   return execFileSync('/usr/bin/sqlite3', [database, sql], { encoding: 'utf8', timeout: 10_000 });

@@ -49,15 +49,15 @@ $out['log_statuses'] = $logStatuses;
 $out['query_statuses'] = array_map(static fn (string $status): array => $described($query(['status' => $status]))['filter'], $logStatuses);
 
 $hash = password_hash('secret', PASSWORD_BCRYPT, ['cost' => 4]);
-$gate = new PasswordGate($hash, 0);
-$none = new PasswordGate('', 0);
+$gate = new PasswordGate($hash);
+$none = new PasswordGate('');
 $out['gate'] = [
     'right' => $gate->verify('secret'),
     'wrong' => $gate->verify('Secret'),
     'empty' => $gate->verify(''),
     'huge' => $gate->verify(str_repeat('s', 5000)),
     'unconfigured' => [$none->isConfigured(), $none->verify(''), $none->verify('secret')],
-    'not_a_hash' => (new PasswordGate('secret', 0))->isConfigured(),
+    'not_a_hash' => (new PasswordGate('secret'))->isConfigured(),
 ];
 
 $format = new Format(new Labels());

@@ -12,7 +12,7 @@ use Cashback\Settings;
  *
  *   GET  /admin/           the sync monitor (signed in) or a redirect to the form
  *   GET  /admin/login      the sign-in form
- *   POST /admin/login      password check
+ *   POST /admin/login      password check, throttled per client address
  *   POST /admin/logout     sign-out
  *   GET  /admin/admin.css  the stylesheet (served here so it works under any front controller)
  */
@@ -41,7 +41,8 @@ final class AdminApp
 
     public function handle(AdminRequest $request): AdminResponse
     {
-        $session = new AdminSession($this->basePath, $request->https);
+        $instance = $this->instance();
+        $session = new AdminSession($this->basePath, $request->https, $instance, $this->gate->fingerprint($instance));
         try {
             return $this->route($request, $session);
         } catch (\CashbackException $e) {
@@ -108,8 +109,18 @@ final class AdminApp
         return AdminResponse::html(200, $this->pages->login->render($session->csrfToken(), null, $this->gate->isConfigured()));
     }
 
+    /**
+     * Failures are counted per address in the ledger, shared by every worker,
+     * instead of sleeping: a sleeping worker is one the API no longer has.
+     * Every failure counts, an expired form too, since each cost a hash.
+     */
     private function logIn(AdminRequest $request, AdminSession $session): AdminResponse
     {
+        $ledger = $this->settings->openLedger();
+        $wait = $ledger->loginThrottle($request->remoteAddress);
+        if ($wait > 0) {
+            return $this->throttled($wait);
+        }
         $csrfValid = $session->isValidCsrfToken($request->post('csrf'));
         // Verified even when the token is wrong, so every failure costs the same.
         $passwordValid = $this->gate->verify($request->post('password'));
@@ -117,10 +128,18 @@ final class AdminApp
             $session->logIn();
             return AdminResponse::redirect($this->basePath . '/');
         }
-        $this->gate->slowDown();
+        $wait = $ledger->recordLoginFailure($request->remoteAddress);
+        if ($wait > 0) {
+            return $this->throttled($wait);
+        }
         $error = $csrfValid ? 'login_wrong_password' : 'login_form_expired';
         $page = $this->pages->login->render($session->csrfToken(), $error, $this->gate->isConfigured());
         return AdminResponse::html($csrfValid ? 401 : 400, $page);
+    }
+
+    private function throttled(int $waitSeconds): AdminResponse
+    {
+        return AdminResponse::html(429, $this->pages->error->render('error_throttled'), ['Retry-After' => (string) $waitSeconds]);
     }
 
     private function logOut(AdminRequest $request, AdminSession $session): AdminResponse
@@ -139,6 +158,12 @@ final class AdminApp
     {
         $css = is_file(self::STYLESHEET) ? (string) file_get_contents(self::STYLESHEET) : '';
         return new AdminResponse(200, $css, [], 'text/css; charset=utf-8');
+    }
+
+    /** The ledger this host serves: hosts on one machine differ by it. */
+    private function instance(): string
+    {
+        return $this->settings->database() ?: (string) ini_get('cashback.database');
     }
 
     private function silenceHours(): int

@@ -21,6 +21,7 @@ final class AdminRequest
         public readonly array $query = [],
         public readonly array $post = [],
         public readonly bool $https = false,
+        public readonly string $remoteAddress = '',
     ) {
     }
 
@@ -35,6 +36,7 @@ final class AdminRequest
             $_GET,
             self::formFields(),
             $https,
+            (string) ($_SERVER['REMOTE_ADDR'] ?? ''),
         );
     }
 

@@ -9,23 +9,40 @@ namespace Cashback\Admin;
  * path, HttpOnly and SameSite=Strict, a CSRF token per session, a new session
  * id on sign-in, and expiry after idleness or a working day.
  *
+ * A sign-in is bound to its host and password: the cookie is named after the
+ * instance, because hosts on one machine share PHP's session directory and a
+ * browser sends a host's cookies to every port; and the session keeps the
+ * password gate's fingerprint, so changing or removing the password hash
+ * signs every session out.
+ *
  * A session is started only when needed (the login form, a request that
  * carries the cookie), so anonymous hits on /admin/ leave no files behind.
  */
 final class AdminSession
 {
-    public const COOKIE_NAME = 'cashback_admin';
+    private const COOKIE_PREFIX = 'cashback_admin_';
     private const IDLE_SECONDS = 3600;
     private const MAX_AGE_SECONDS = 12 * 3600;
     private const OWN_DIRECTORY = 'cashback-admin-sessions';
 
-    public function __construct(private readonly string $cookiePath, private readonly bool $secureCookie)
-    {
+    private readonly string $cookieName;
+
+    /**
+     * @param string $instance What tells this host from others on the machine (its database).
+     * @param ?string $fingerprint PasswordGate::fingerprint(); null accepts no sign-in.
+     */
+    public function __construct(
+        private readonly string $cookiePath,
+        private readonly bool $secureCookie,
+        string $instance,
+        private readonly ?string $fingerprint,
+    ) {
+        $this->cookieName = self::COOKIE_PREFIX . substr(hash('sha256', $instance), 0, 16);
     }
 
     public function hasCookie(): bool
     {
-        return is_string($_COOKIE[self::COOKIE_NAME] ?? null);
+        return is_string($_COOKIE[$this->cookieName] ?? null);
     }
 
     public function start(): void
@@ -33,7 +50,7 @@ final class AdminSession
         if (session_status() === PHP_SESSION_ACTIVE) {
             return;
         }
-        session_name(self::COOKIE_NAME);
+        session_name($this->cookieName);
         session_set_cookie_params([
             'lifetime' => 0,
             'path' => $this->cookiePath,
@@ -60,7 +77,7 @@ final class AdminSession
         if (!session_start($options)) {
             throw new \RuntimeException('The admin session could not be started');
         }
-        $this->expireIfStale(time());
+        $this->endIfInvalid(time());
     }
 
     public function isAuthenticated(): bool
@@ -96,7 +113,10 @@ final class AdminSession
         $this->start();
         session_regenerate_id(true);
         $now = time();
-        $_SESSION = ['csrf' => bin2hex(random_bytes(32)), 'auth' => ['since' => $now, 'seen' => $now]];
+        $_SESSION = [
+            'csrf' => bin2hex(random_bytes(32)),
+            'auth' => ['since' => $now, 'seen' => $now, 'fingerprint' => $this->fingerprint],
+        ];
     }
 
     public function logOut(): void
@@ -104,7 +124,7 @@ final class AdminSession
         $this->start();
         $_SESSION = [];
         session_destroy();
-        setcookie(self::COOKIE_NAME, '', [
+        setcookie($this->cookieName, '', [
             'expires' => 1,
             'path' => $this->cookiePath,
             'secure' => $this->secureCookie,
@@ -121,19 +141,31 @@ final class AdminSession
         }
     }
 
-    private function expireIfStale(int $now): void
+    /** Signs out a session that has timed out or was opened under another password or host. */
+    private function endIfInvalid(int $now): void
     {
         $auth = $_SESSION['auth'] ?? null;
         if (!is_array($auth)) {
             return;
         }
-        $since = (int) ($auth['since'] ?? 0);
-        $seen = (int) ($auth['seen'] ?? 0);
-        if ($now - $seen > self::IDLE_SECONDS || $now - $since > self::MAX_AGE_SECONDS) {
+        if ($this->isStale($auth, $now) || !$this->isBound($auth)) {
             unset($_SESSION['auth']);
             return;
         }
         $_SESSION['auth']['seen'] = $now;
+    }
+
+    private function isStale(array $auth, int $now): bool
+    {
+        $since = (int) ($auth['since'] ?? 0);
+        $seen = (int) ($auth['seen'] ?? 0);
+        return $now - $seen > self::IDLE_SECONDS || $now - $since > self::MAX_AGE_SECONDS;
+    }
+
+    private function isBound(array $auth): bool
+    {
+        $fingerprint = $auth['fingerprint'] ?? null;
+        return $this->fingerprint !== null && is_string($fingerprint) && hash_equals($this->fingerprint, $fingerprint);
     }
 
     /** The directory of a save_path, which may be written "N;MODE;/path". */

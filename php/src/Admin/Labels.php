@@ -84,6 +84,7 @@ final class Labels
         'error_not_found' => 'There is no such admin page.',
         'error_method' => 'This address does not accept that kind of request.',
         'error_form_expired' => 'The form has expired. Please go back, reload and try again.',
+        'error_throttled' => 'Too many failed sign-ins from your address. Please wait a few minutes before trying again.',
         'back_to_dashboard' => 'Back to the sync monitor',
     ];
 

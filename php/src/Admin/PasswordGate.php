@@ -7,8 +7,8 @@ namespace Cashback\Admin;
 /**
  * Checks the admin password against the configured password_hash() string.
  * Every attempt costs one full hash verification, whether a hash is
- * configured or not, and every failure the same delay, so neither timing nor
- * speed tells an attacker anything or lets them guess quickly.
+ * configured or not, so timing tells an attacker nothing. How often an
+ * address may guess is the ledger's login throttle (AdminApp::logIn).
  */
 final class PasswordGate
 {
@@ -18,10 +18,8 @@ final class PasswordGate
     /** Longer input is not a password; it only makes slow hashes slower. */
     private const MAX_PASSWORD_BYTES = 1024;
 
-    public function __construct(
-        private readonly string $hash,
-        private readonly int $failureDelayMicros = 500_000,
-    ) {
+    public function __construct(private readonly string $hash)
+    {
     }
 
     public function isConfigured(): bool
@@ -39,9 +37,14 @@ final class PasswordGate
         return $matches && $configured && $password !== '';
     }
 
-    /** Called on every failed sign-in, whatever the reason. */
-    public function slowDown(): void
+    /**
+     * What a session signed in here keeps to prove it still belongs: it
+     * changes with the configured hash and with the instance. Keyed by the
+     * hash, so a session file reveals nothing of it. Null when sign-in is
+     * disabled, so that no session is accepted.
+     */
+    public function fingerprint(string $instance): ?string
     {
-        usleep($this->failureDelayMicros);
+        return $this->isConfigured() ? hash_hmac('sha256', $instance, $this->hash) : null;
     }
 }
