@@ -18,13 +18,18 @@ const API_BASE = '/local/api/cashback/v1/';
 $path = (string) parse_url($_SERVER['REQUEST_URI'] ?? '/', PHP_URL_PATH);
 
 try {
-    // A mistyped CASHBACK_CONFIG must fail loudly, not run on defaults.
-    $configFile = getenv('CASHBACK_CONFIG') ?: __DIR__ . '/../../var/config.php';
-    if (getenv('CASHBACK_CONFIG') !== false && !is_file($configFile)) {
-        throw new \RuntimeException("CASHBACK_CONFIG names a missing file: $configFile");
+    // A mistyped or foreign CASHBACK_CONFIG must fail loudly, not run on defaults;
+    // which file and what is wrong with it is for the server log, not for clients.
+    $configFile = (string) getenv('CASHBACK_CONFIG');
+    try {
+        $settings = Settings::fromFile($configFile ?: __DIR__ . '/../../var/config.php', required: $configFile !== '');
+    } catch (\UnexpectedValueException $e) {
+        error_log('cashback: ' . $e->getMessage());
+        $retryAfter = ['Retry-After' => (string) Settings::defaults()['retry_after_seconds']];
+        Response::error(503, 'config_invalid', ['message' => 'The server is misconfigured; see the server log.'], $retryAfter)->send();
+        return;
     }
-    $settings = Settings::fromFile($configFile);
-    if (str_starts_with($path, API_BASE) || $path . '/' === API_BASE) {
+    if (str_starts_with($path . '/', API_BASE)) {
         (new Api($settings))->handle(Request::fromGlobals(API_BASE))->send();
     } elseif ($path === '/admin' || str_starts_with($path, '/admin/')) {
         (new Cashback\Admin\AdminApp($settings))->run();

@@ -41,7 +41,9 @@ final class Settings
     }
 
     /**
-     * @param array<string, mixed> $values Overrides of defaults(); unknown keys are refused.
+     * @param array<string, mixed> $values Overrides of defaults(); unknown keys and values of
+     *     another type than their default's are refused.
+     * @throws \InvalidArgumentException
      */
     public static function fromArray(array $values): self
     {
@@ -50,20 +52,81 @@ final class Settings
         if ($unknown !== []) {
             throw new \InvalidArgumentException('Unknown settings: ' . implode(', ', $unknown));
         }
+        foreach ($values as $name => $value) {
+            // A quoted number would otherwise be cast silently, and a typo such as '1O000' read as 1.
+            if (get_debug_type($value) !== get_debug_type($defaults[$name])) {
+                throw new \InvalidArgumentException(
+                    "setting $name must be " . get_debug_type($defaults[$name]) . ', not ' . get_debug_type($value),
+                );
+            }
+        }
         return new self($values + $defaults);
     }
 
-    /** Reads a config file that returns an array; a missing file means defaults. */
-    public static function fromFile(string $file): self
+    /**
+     * Reads a settings file: PHP returning an array. A file that does not start
+     * with `<?php` is refused without being read as PHP (PHP would send its text
+     * to the client as output), and whatever the PHP file prints is dropped.
+     * The messages name the file and the problem, never its content.
+     *
+     * @param bool $required A missing file is an error; otherwise it means the defaults.
+     * @throws \UnexpectedValueException for every problem of the file.
+     */
+    public static function fromFile(string $file, bool $required = false): self
     {
-        if (!is_file($file)) {
+        if (!$required && !file_exists($file)) {
             return self::fromArray([]);
         }
-        $values = require $file;
+        self::checkPhpFile($file);
+        $values = self::run($file);
         if (!is_array($values)) {
-            throw new \InvalidArgumentException("$file must return an array");
+            throw self::fileError($file, 'must return an array of settings, not ' . get_debug_type($values));
         }
-        return self::fromArray($values);
+        try {
+            return self::fromArray($values);
+        } catch (\InvalidArgumentException $e) {
+            throw self::fileError($file, $e->getMessage());
+        }
+    }
+
+    /** @throws \UnexpectedValueException unless $file is a readable file that starts with the PHP open tag */
+    private static function checkPhpFile(string $file): void
+    {
+        $problem = match (true) {
+            !file_exists($file) => 'does not exist',
+            !is_file($file) => 'is not a regular file',
+            !is_readable($file) => 'cannot be read',
+            preg_match('/^<\?php(\s|$)/i', (string) file_get_contents($file, false, null, 0, 6)) !== 1
+                => 'is not a PHP settings file (it must start with <?php)',
+            default => null,
+        };
+        if ($problem !== null) {
+            throw self::fileError($file, $problem);
+        }
+    }
+
+    /** The file's return value; its output (echo, text outside the PHP tags) is discarded. */
+    private static function run(string $file): mixed
+    {
+        $level = ob_get_level();
+        ob_start();
+        try {
+            return require $file;
+        } catch (\ParseError $e) {
+            // PHP's message quotes the offending token: text of the file.
+            throw self::fileError($file, "is not valid PHP (syntax error on line {$e->getLine()}; check it with php -l)");
+        } catch (\Throwable $e) {
+            throw self::fileError($file, 'failed while running: ' . $e::class . " on line {$e->getLine()}");
+        } finally {
+            while (ob_get_level() > $level) {
+                ob_end_clean();
+            }
+        }
+    }
+
+    private static function fileError(string $file, string $problem): \UnexpectedValueException
+    {
+        return new \UnexpectedValueException("config file $file: $problem");
     }
 
     public function database(): string

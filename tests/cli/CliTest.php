@@ -149,7 +149,7 @@ final class CliTest extends TestCase
             $run = $this->cli(...$arguments);
             $label = implode(' ', $arguments);
             $this->assertSame(64, $run['exit'], $label);
-            $this->assertSame('', $run['stdout'], $label);
+            $this->assertSame(in_array('--json', $arguments, true), $run['stdout'] !== '', "$label: a JSON document with --json only");
             $this->assertStringStartsWith($message, $run['stderr'], $label);
             $this->assertSame(1, substr_count($run['stderr'], "\n"), "$label: one line");
             $this->assertStringContainsString('--help', $run['stderr'], $label);
@@ -529,7 +529,21 @@ final class CliTest extends TestCase
         $this->assertSame(['days' => 90, 'deleted' => 0], $this->json(0, 'prune'));
         $this->assertSame(['days' => 30, 'deleted' => 1], $this->json(0, 'prune', '--days=30'));
         $this->assertSame(['r2'], array_column($this->json(0, 'log')['items'], 'external_id'));
-        $this->assertSame("Deleted 1 sync-log row older than 0 days.\n", $this->cli('prune', '--days=0')['stdout']);
+        $this->assertSame("Deleted 1 sync-log row older than 0 days.\n", $this->cli('prune', '--days=0', '--force')['stdout']);
+    }
+
+    public function testPruneKeepsAWeekOfTheLogUnlessForced(): void
+    {
+        $this->ledger("\$l->logSync(['endpoint' => 'balance', 'status' => 'success', 'external_id' => 'r1']);");
+        foreach (['0', '6'] as $days) {
+            $run = $this->cli('prune', "--days=$days");
+            $this->assertSame([64, ''], [$run['exit'], $run['stdout']], $run['stderr']);
+            $this->assertStringStartsWith("cashback prune: --days=$days would keep less than 7 days of the sync log; add --force", $run['stderr']);
+        }
+        $this->assertSame(['r1'], array_column($this->json(0, 'log')['items'], 'external_id'), 'nothing deleted');
+        $this->assertSame(['days' => 7, 'deleted' => 0], $this->json(0, 'prune', '--days=7'));
+        $this->assertSame(['days' => 0, 'deleted' => 1], $this->json(0, 'prune', '--days=0', '--force'));
+        $this->assertStringContainsString('  --force', $this->cli('prune', '--help')['stdout']);
     }
 
     public function testHealth(): void
@@ -628,6 +642,119 @@ final class CliTest extends TestCase
         $run = $this->runProcess([PHP_BINARY, '-n', self::CLI, 'health'], ['CASHBACK_CLI_REEXEC' => '1']);
         $this->assertSame(69, $run['exit']);
         $this->assertStringStartsWith('error: the cashback extension could not be loaded from ', $run['stderr']);
+        $json = $this->runProcess([PHP_BINARY, '-n', self::CLI, 'health', '--json'], ['CASHBACK_CLI_REEXEC' => '1']);
+        $this->assertSame(69, $json['exit']);
+        $this->assertSame('extension_unavailable', $this->errorDocument($json)['error']);
+    }
+
+    // --- hostile input -----------------------------------------------------
+
+    public function testAConfigThatIsNotASettingsFileIsAConfigErrorQuotingNothing(): void
+    {
+        $secret = 'hunter2secret';
+        $configs = [
+            $this->file('text.conf', "root:x:0:0:$secret\n"),
+            $this->file('bom.php', "\u{FEFF}<?php return []; // $secret\n"),
+            $this->file('string.php', "<?php return '$secret';"),
+            $this->file('syntax.php', "<?php return [$secret $secret];"),
+            $this->file('throws.php', "<?php throw new RuntimeException('$secret');"),
+            $this->file('type.php', '<?php return ' . var_export(['database' => $this->database, 'max_batch' => '20'], true) . ';'),
+            '/etc/passwd',
+        ];
+        foreach ($configs as $config) {
+            $text = $this->runProcess([self::CLI, "--config=$config", 'keys', 'list']);
+            $json = $this->runProcess([self::CLI, "--config=$config", 'keys', 'list', '--json']);
+            foreach ([$text, $json] as $run) {
+                foreach ([$secret, 'root:'] as $content) {
+                    $this->assertStringNotContainsString($content, $run['stdout'] . $run['stderr'], $config);
+                }
+                $this->assertSame(78, $run['exit'], "$config: {$run['stderr']}");
+                $this->assertMatchesRegularExpression('/^error: config file ' . preg_quote($config, '/') . ': [^\n]+\n$/', $run['stderr']);
+            }
+            $this->assertSame('', $text['stdout']);
+            $this->assertSame('config_invalid', $this->errorDocument($json)['error'], $config);
+        }
+    }
+
+    public function testWhatAPhpConfigPrintsIsDropped(): void
+    {
+        file_put_contents($this->config, "<?php echo 'hunter2'; ?>hunter2<?php return ['database' => '{$this->database}'];");
+        $run = $this->cli('keys', 'list', '--json');
+        $this->assertSame(0, $run['exit'], $run['stderr']);
+        $this->assertSame(['keys' => []], json_decode($run['stdout'], true));
+        $this->assertStringNotContainsString('hunter2', $run['stdout'] . $run['stderr']);
+    }
+
+    public function testTerminalControlCharactersAreShownEscaped(): void
+    {
+        // A window title, a screen clear, a right-to-left override, an 8-bit CSI and DEL; files may add bytes that are not UTF-8.
+        $hostile = "\e]0;pwned\x07\e[2J\u{202E}\u{9B}31m\x7F";
+        $shown = '\x1B]0;pwned\x07\x1B[2J\u{202E}\u{9B}31m\x7F';
+        $rows = $this->file('rows.csv', "user_id,phone,verified\n1,89001111111,$hostile\xFF\n");
+        $header = $this->file('header.csv', "user_id,phone,$hostile\xFF\n");
+        $this->cli('stores', 'register', 'store-1', "--name=$hostile");
+        $runs = [
+            [65, $this->cli('users', 'import', $rows), "line 2: verified must be 1/0/Y/N/true/false, got \"$shown\\xFF\""],
+            [65, $this->cli('users', 'import', $header), "expected the header user_id,phone[,verified], got \"user_id,phone,$shown\\xFF\""],
+            [0, $this->cli('stores'), "store-1  $shown  default"],
+            [0, $this->cli('stores', 'register', 'store-1'), "Store store-1 \"$shown\" registered"],
+        ];
+        foreach ($runs as [$exit, $run, $expected]) {
+            $this->assertSame($exit, $run['exit'], $run['stderr']);
+            $this->assertStringContainsString($expected, $run['stdout'] . $run['stderr']);
+            $this->assertNoTerminalControls($run['stdout'] . $run['stderr']);
+        }
+        $this->assertSame($hostile, $this->json(0, 'stores')['stores'][0]['name'], 'JSON keeps the data');
+    }
+
+    public function testEveryErrorWithJsonIsOneDocumentOnStdout(): void
+    {
+        $cases = [
+            [64, 'usage_error', ['--json']],
+            [64, 'usage_error', ['frobnicate', '--json']],
+            [64, 'usage_error', ['keys', '--json']],
+            [64, 'usage_error', ['keys', 'list', '--bogus', '--json']],
+            [64, 'usage_error', ['--json', 'keys', 'revoke', 'abc']],
+            [64, 'usage_error', ['log', '--follow', '--json']],
+            [78, 'config_invalid', ['--config=' . $this->directory . '/none.php', 'keys', 'list', '--json']],
+            [78, 'config_invalid', ['--config=' . $this->file('empty.php', '<?php return [];'), 'keys', 'list', '--json']],
+            [1, 'not_found', ['--config=' . $this->config, 'keys', 'revoke', '99', '--json']],
+            [75, 'database_unavailable', ['--database=' . $this->directory . '/missing/ledger.db', 'keys', 'list', '--json']],
+            [66, 'input_unreadable', ['--config=' . $this->config, 'users', 'import', $this->directory . '/none.csv', '--json']],
+            [65, 'input_invalid', ['--config=' . $this->config, 'users', 'import', $this->file('empty.csv', ''), '--json']],
+            // A read error of a file that looks fine is an error the CLI does not expect.
+            [70, 'internal_error', ['--config=' . $this->config, 'users', 'import', '/proc/self/mem', '--json']],
+        ];
+        foreach ($cases as [$exit, $code, $arguments]) {
+            $run = $this->runProcess([self::CLI, ...$arguments]);
+            $label = implode(' ', $arguments);
+            $this->assertSame($exit, $run['exit'], "$label: {$run['stderr']}");
+            $document = $this->errorDocument($run);
+            $this->assertSame($code, $document['error'], $label);
+            $this->assertStringContainsString($document['message'], $run['stderr'], "$label: the same message as on stderr");
+            $this->assertSame(1, substr_count($run['stderr'], "\n"), "$label: one line on stderr");
+        }
+    }
+
+    public function testABrokenPipeEndsTheCommandQuietly(): void
+    {
+        // More than a pipe's buffer (64 KiB), so the CLI is still writing when the reader goes away.
+        $this->ledger('for ($i = 0; $i < 1000; $i++) { $l->logSync(["endpoint" => "balance", "status" => "success", "external_id" => "r$i"]); }');
+        foreach ([[], ['--json']] as $json) {
+            $stderr = "{$this->directory}/stderr-pipe";
+            $process = proc_open(
+                $this->cliCommand('log', '--limit=1000', ...$json),
+                [0 => ['file', '/dev/null', 'r'], 1 => ['pipe', 'w'], 2 => ['file', $stderr, 'w']],
+                $pipes,
+                null,
+                $this->baseEnvironment(),
+            );
+            $this->assertIsResource($process);
+            fgets($pipes[1]); // one line, then the reader is gone, as with `cashback log | head -1`
+            fclose($pipes[1]);
+            $this->assertSame(141, proc_close($process), (string) file_get_contents($stderr));
+            $this->assertSame('', file_get_contents($stderr));
+        }
     }
 
     // --- helpers ------------------------------------------------------------
@@ -656,6 +783,27 @@ final class CliTest extends TestCase
         $document = json_decode($run['stdout'], true, 512, JSON_THROW_ON_ERROR);
         $this->assertIsArray($document);
         return $document;
+    }
+
+    /**
+     * The error document a failed --json run printed: its whole stdout, `{"error": code, "message": text}`.
+     *
+     * @param array{exit: int, stdout: string, stderr: string} $run
+     * @return array{error: string, message: string}
+     */
+    private function errorDocument(array $run): array
+    {
+        $document = json_decode($run['stdout'], true, 512, JSON_THROW_ON_ERROR);
+        $this->assertSame(['error', 'message'], array_keys($document), $run['stdout']);
+        $this->assertIsString($document['message']);
+        return $document;
+    }
+
+    /** No byte a terminal would act on: C0 but the line break, DEL, C1, bidi and other format characters, non-UTF-8. */
+    private function assertNoTerminalControls(string $text): void
+    {
+        $this->assertTrue(mb_check_encoding($text, 'UTF-8'), $text);
+        $this->assertDoesNotMatchRegularExpression('/[\x00-\x09\x0B-\x1F\x7F-\x9F\p{Cf}]/u', $text);
     }
 
     /**

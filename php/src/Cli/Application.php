@@ -53,23 +53,67 @@ final class Application
      */
     public function run(array $argv): int
     {
-        $errors = new Output(false);
         set_error_handler(self::warningToException(...));
+        $preliminary = self::preliminary($argv);
         try {
-            return $this->dispatch($argv);
-        } catch (UsageError $e) {
-            $errors->warn($e->oneLine());
-            return ExitCode::USAGE;
-        } catch (Failure $e) {
-            $errors->warn("error: {$e->getMessage()}");
-            return $e->exitCode;
-        } catch (\CashbackException $e) {
-            $errors->warn("error: {$e->getErrorCode()}: {$e->getMessage()}");
-            return ExitCode::forLedgerError($e->getErrorCode());
+            return $this->dispatch($argv, $preliminary);
         } catch (\Throwable $e) {
-            $errors->warn('error: internal error: ' . $e::class . ': ' . $e->getMessage());
-            return ExitCode::SOFTWARE;
+            return self::report(new Output($preliminary->has('json')), $e);
         }
+    }
+
+    /**
+     * Whether errors must also be a JSON document on stdout: --json asks for it
+     * even in a command line that is wrong otherwise.
+     *
+     * @param list<string> $argv
+     */
+    public static function wantsJson(array $argv): bool
+    {
+        return self::preliminary($argv)->has('json');
+    }
+
+    /**
+     * $argv read for the global options only, as it is while the command is unknown.
+     *
+     * @param list<string> $argv
+     */
+    private static function preliminary(array $argv): Arguments
+    {
+        return Arguments::parse($argv, self::optionSpec(self::globalOptions()), false);
+    }
+
+    /**
+     * Reports a failure and returns its exit status. A broken pipe is not
+     * reported: the reader stopped reading on purpose (`cashback log | head -1`).
+     */
+    private static function report(Output $errors, \Throwable $e): int
+    {
+        if ($e instanceof OutputError && $e->isBrokenPipe()) {
+            return ExitCode::BROKEN_PIPE;
+        }
+        [$code, $message, $line, $status] = self::describe($e);
+        try {
+            $errors->error($code, $message, $line);
+        } catch (OutputError) {
+            // Neither stream takes the report: the exit status is all that is left to tell.
+        }
+        return $status;
+    }
+
+    /** @return array{string, string, string, int} The error code, its message, the line for stderr, the exit status. */
+    private static function describe(\Throwable $e): array
+    {
+        $message = $e->getMessage();
+        return match (true) {
+            $e instanceof UsageError => ['usage_error', $message, $e->oneLine(), ExitCode::USAGE],
+            $e instanceof Failure => [$e->errorCode, $message, "error: $message", $e->exitCode],
+            $e instanceof \CashbackException => [
+                $e->getErrorCode(), $message, "error: {$e->getErrorCode()}: $message", ExitCode::forLedgerError($e->getErrorCode()),
+            ],
+            $e instanceof OutputError => ['output_failed', $message, "error: $message", ExitCode::IO_ERROR],
+            default => ['internal_error', $e::class . ": $message", 'error: internal error: ' . $e::class . ": $message", ExitCode::SOFTWARE],
+        };
     }
 
     /**
@@ -84,15 +128,17 @@ final class Application
         throw new \ErrorException($message, 0, $severity, $file, $line);
     }
 
-    /** @param list<string> $argv */
-    private function dispatch(array $argv): int
+    /**
+     * @param list<string> $argv
+     * @param Arguments $preliminary See preliminary().
+     */
+    private function dispatch(array $argv, Arguments $preliminary): int
     {
-        $globals = self::optionSpec(self::globalOptions());
-        $preliminary = Arguments::parse($argv, $globals, false);
         $command = $this->find($preliminary->positionals);
         if ($command === null) {
             return $this->withoutCommand($preliminary);
         }
+        $globals = self::optionSpec(self::globalOptions());
         $arguments = Arguments::parse($argv, $globals + self::optionSpec($command->options), true, $command->name);
         $output = new Output($arguments->has('json'));
         if ($arguments->has('help')) {
@@ -105,6 +151,7 @@ final class Application
             $this->repository,
             self::nonEmpty($arguments, 'config', $command),
             self::nonEmpty($arguments, 'database', $command),
+            $output,
         );
         return $command->run(new Invocation($command, $positionals, $arguments, $output, $environment));
     }

@@ -20,6 +20,7 @@ final class Environment
         private readonly string $repository,
         private readonly ?string $configOption,
         private readonly ?string $databaseOption,
+        private readonly Output $output,
     ) {
     }
 
@@ -42,10 +43,7 @@ final class Environment
             $path = (string) ini_get('cashback.database');
         }
         if ($path === '') {
-            throw new Failure(
-                'no database configured: set \'database\' in ' . $this->configFile() . ' or pass --database=PATH',
-                ExitCode::CONFIG,
-            );
+            throw Failure::config('no database configured: set \'database\' in ' . $this->configFile() . ' or pass --database=PATH');
         }
         return $path;
     }
@@ -60,7 +58,7 @@ final class Environment
         $isNew = !file_exists($path);
         $ledger = new \CashbackLedger($path, ['create' => true] + $this->settings()->ledgerOptions());
         if ($isNew) {
-            fwrite(STDERR, "note: created a new ledger database at $path\n");
+            $this->output->warn("note: created a new ledger database at $path");
         }
         return $ledger;
     }
@@ -68,14 +66,10 @@ final class Environment
     /** An explicitly chosen file must exist; the default one may be absent (then defaults apply). */
     private function loadSettings(): Settings
     {
-        $file = $this->configFile();
-        if ($this->isConfigChosen() && !is_file($file)) {
-            throw new Failure("config file $file does not exist", ExitCode::CONFIG);
-        }
         try {
-            return Settings::fromFile($file);
-        } catch (\Throwable $e) {
-            throw new Failure("config file $file: {$e->getMessage()}", ExitCode::CONFIG);
+            return Settings::fromFile($this->configFile(), required: $this->isConfigChosen());
+        } catch (\UnexpectedValueException $e) {
+            throw Failure::config($e->getMessage());
         }
     }
 

@@ -26,9 +26,17 @@ final class ExitCode
     public const UNAVAILABLE = 69;
     /** A bug: an unexpected PHP error inside the CLI. */
     public const SOFTWARE = 70;
+    /** stdout or stderr cannot be written (a full disk behind a redirect). */
+    public const IO_ERROR = 74;
     /** The database is busy, read-only, full or unavailable: try again later. */
     public const TEMPORARY_FAILURE = 75;
     public const CONFIG = 78;
+    /**
+     * The reader of stdout went away (`cashback log | head -1`): 128 + SIGPIPE,
+     * the status of a program the signal ended, so `set -o pipefail` sees the
+     * CLI as it sees any other program in the pipe.
+     */
+    public const BROKEN_PIPE = 141;
 
     /** Transient faults (the vocabulary's: database busy, read-only, …) are worth retrying; every other ledger refusal is final. */
     public static function forLedgerError(string $code): int

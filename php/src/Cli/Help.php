@@ -19,8 +19,12 @@ final class Help
           65  bad input file, or some imported rows were rejected
           66  input file not found or unreadable
           69  the cashback extension cannot be loaded
+          70  internal error (a bug in the CLI)
+          74  the output cannot be written (e.g. a full disk)
           75  database busy, read-only, full, unavailable or too new (transient codes): retry later
           78  bad or missing configuration
+          141 stdout closed by its reader (e.g. piped into head): nothing is reported
+        With --json every error is also one document {"error": CODE, "message": TEXT} on stdout.
         TEXT;
 
     /**

@@ -7,7 +7,8 @@ namespace Cashback\Cli;
 /**
  * Where commands write. Results go to stdout (text or, with --json, exactly
  * one JSON document); warnings, progress and errors go to stderr so they
- * never corrupt a redirected result.
+ * never corrupt a redirected result. Text is escaped for the terminal
+ * (TerminalText); JSON keeps the data as it is.
  */
 final class Output
 {
@@ -24,30 +25,52 @@ final class Output
 
     public function line(string $text = ''): void
     {
-        fwrite($this->stdout, $text . "\n");
+        $this->write($this->stdout, TerminalText::escapeLines($text) . "\n");
     }
 
+    /** One line on stderr: a line break in it is escaped too. */
     public function warn(string $text): void
     {
-        fwrite($this->stderr, $text . "\n");
+        $this->write($this->stderr, TerminalText::escape($text) . "\n");
     }
 
     /**
-     * The stream for progress reports, which must not mix with the result on stdout.
-     *
-     * @return resource
+     * A failure: $line on stderr for the operator and, with --json, the document
+     * `{"error": code, "message": text}` on stdout for a script.
      */
-    public function progressStream()
+    public function error(string $code, string $message, string $line): void
     {
-        return $this->stderr;
+        $this->warn($line);
+        if ($this->json) {
+            $this->errorDocument($code, $message);
+        }
+    }
+
+    /** How a failure reads for a script: `{"error": code, "message": text}`. */
+    public function errorDocument(string $code, string $message): void
+    {
+        $this->document(['error' => $code, 'message' => $message]);
+    }
+
+    /** Progress reports go to stderr, so they do not mix with the result on stdout. */
+    public function progress(string $text): void
+    {
+        $this->write($this->stderr, $text);
+    }
+
+    /** Whether progress can be redrawn in place (stderr is a terminal, not a log file). */
+    public function progressOnTerminal(): bool
+    {
+        return stream_isatty($this->stderr);
     }
 
     /** @param array<mixed> $document */
     public function document(array $document): void
     {
+        // Bytes that are not UTF-8 (from an imported file) must not turn the document into an error.
         $flags = JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE
-            | JSON_PRESERVE_ZERO_FRACTION | JSON_THROW_ON_ERROR;
-        fwrite($this->stdout, json_encode($document, $flags) . "\n");
+            | JSON_PRESERVE_ZERO_FRACTION | JSON_INVALID_UTF8_SUBSTITUTE | JSON_THROW_ON_ERROR;
+        $this->write($this->stdout, json_encode($document, $flags) . "\n");
     }
 
     /**
@@ -59,7 +82,7 @@ final class Output
     {
         $width = max(array_map('mb_strwidth', array_keys($fields)));
         foreach ($fields as $label => $value) {
-            $this->line(self::pad($label, $width) . '  ' . self::clean($value));
+            $this->line(self::pad($label, $width) . '  ' . TerminalText::escape($value));
         }
     }
 
@@ -89,16 +112,25 @@ final class Output
         }
     }
 
-    /** Control characters from 1C descriptions must not break the layout of a terminal. */
-    private static function clean(string $text): string
-    {
-        return preg_replace('/[\x00-\x1F\x7F]/u', ' ', $text) ?? $text;
-    }
-
+    /** Escaped before it is measured, so the columns stay aligned. */
     private static function cell(string $text): string
     {
-        $text = self::clean($text);
+        $text = TerminalText::escape($text);
         return mb_strwidth($text) > self::MAX_CELL_WIDTH ? mb_strimwidth($text, 0, self::MAX_CELL_WIDTH, '…') : $text;
+    }
+
+    /**
+     * A write that did not go through: reported as an OutputError, not as the
+     * PHP warning a broken pipe or a full disk raises.
+     *
+     * @param resource $stream
+     */
+    private function write($stream, string $bytes): void
+    {
+        error_clear_last();
+        if (@fwrite($stream, $bytes) !== strlen($bytes)) {
+            throw OutputError::ofLastWrite();
+        }
     }
 
     private static function pad(string $text, int $width, bool $right = false): string

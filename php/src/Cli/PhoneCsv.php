@@ -29,12 +29,12 @@ final class PhoneCsv
     public static function open(string $file, string $delimiter): self
     {
         if (!is_file($file) || !is_readable($file)) {
-            throw new Failure("cannot read $file: no such readable file", ExitCode::NO_INPUT);
+            throw Failure::inputUnreadable("cannot read $file: no such readable file");
         }
         $lines = self::lines($file);
         $header = $lines->current();
         if ($header === null) {
-            throw new Failure("$file is empty; expected the header " . self::HEADER_HINT, ExitCode::DATA_ERROR);
+            throw Failure::inputInvalid("$file is empty; expected the header " . self::HEADER_HINT);
         }
         // Excel saves UTF-8 CSV with a byte order mark.
         $header = preg_replace('/^\xEF\xBB\xBF/', '', $header) ?? $header;
@@ -93,10 +93,7 @@ final class PhoneCsv
         $unknown = array_diff($columns, self::REQUIRED, self::OPTIONAL);
         $missing = array_diff(self::REQUIRED, $columns);
         if ($unknown !== [] || $missing !== [] || count($columns) !== count(array_unique($columns))) {
-            throw new Failure(
-                "$file line 1: expected the header " . self::HEADER_HINT . ', got "' . trim($header) . '"',
-                ExitCode::DATA_ERROR,
-            );
+            throw Failure::inputInvalid("$file line 1: expected the header " . self::HEADER_HINT . ', got "' . trim($header) . '"');
         }
     }
 

@@ -14,15 +14,13 @@ final class Progress
 
     private ?int $shown = null;
 
-    /** @param resource $stream */
-    private function __construct(private $stream, private readonly int $total, private readonly bool $onTerminal)
+    private function __construct(private readonly Output $output, private readonly int $total, private readonly bool $onTerminal)
     {
     }
 
-    /** @param resource $stream */
-    public static function start($stream, int $total): self
+    public static function start(Output $output, int $total): self
     {
-        return new self($stream, $total, stream_isatty($stream));
+        return new self($output, $total, $output->progressOnTerminal());
     }
 
     /** Shows $done of the total; repeating the last value prints nothing. */
@@ -33,12 +31,12 @@ final class Progress
         }
         $this->shown = $done;
         if (!$this->onTerminal) {
-            fwrite($this->stream, "$done/{$this->total} rows\n");
+            $this->output->progress("$done/{$this->total} rows\n");
             return;
         }
         $share = $this->total === 0 ? 1.0 : $done / $this->total;
         $filled = (int) round($share * self::BAR_WIDTH);
-        fwrite($this->stream, sprintf(
+        $this->output->progress(sprintf(
             "\r[%s%s] %3d%%  %s/%s rows",
             str_repeat('#', $filled),
             str_repeat('.', self::BAR_WIDTH - $filled),
@@ -52,7 +50,7 @@ final class Progress
     public function finish(): void
     {
         if ($this->onTerminal) {
-            fwrite($this->stream, "\n");
+            $this->output->progress("\n");
         }
     }
 }

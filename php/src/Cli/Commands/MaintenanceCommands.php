@@ -13,6 +13,12 @@ use Cashback\Cli\Option;
 /** Checks and upkeep: ledger invariants, sync-log pruning, health. */
 final class MaintenanceCommands implements CommandGroup
 {
+    /**
+     * The sync log is what support reads about last week's requests; a typo
+     * such as --days=0 in a cron line must not erase it without a --force.
+     */
+    private const MIN_PRUNE_DAYS = 7;
+
     public function commands(): array
     {
         return [
@@ -30,12 +36,17 @@ final class MaintenanceCommands implements CommandGroup
             ),
             new Command(
                 name: 'prune',
-                synopsis: '[--days=90]',
+                synopsis: '[--days=90] [--force]',
                 minArguments: 0,
                 maxArguments: 0,
                 summary: 'Delete sync-log rows older than N days',
-                description: 'Only the sync log is pruned; ledger entries are kept forever.',
-                options: [Option::value('days', 'N', 'keep this many days of the sync log (default: 90)')],
+                description: "Only the sync log is pruned; ledger entries are kept forever.\n"
+                    . 'At least the last ' . self::MIN_PRUNE_DAYS . ' days are kept unless --force is given '
+                    . '(--days=0 --force empties the sync log).',
+                options: [
+                    Option::value('days', 'N', 'keep this many days of the sync log (default: 90)'),
+                    Option::flag('force', 'allow --days below ' . self::MIN_PRUNE_DAYS),
+                ],
                 example: 'cashback prune --days=30',
                 handler: $this->prune(...),
             ),
@@ -85,6 +96,10 @@ final class MaintenanceCommands implements CommandGroup
     private function prune(Invocation $call): int
     {
         $days = (int) $call->intOption('days', 90, 0, 100 * 365);
+        if ($days < self::MIN_PRUNE_DAYS && !$call->flag('force')) {
+            throw $call->usageError("--days=$days would keep less than " . self::MIN_PRUNE_DAYS
+                . ' days of the sync log; add --force if that is meant');
+        }
         $deleted = $call->ledger()->pruneSyncLog($days);
         if ($call->output->json) {
             $call->output->document(['days' => $days, 'deleted' => $deleted]);

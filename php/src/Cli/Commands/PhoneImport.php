@@ -41,7 +41,7 @@ final class PhoneImport
     {
         $csv = PhoneCsv::open($this->file, $this->delimiter());
         $ledger = $this->call->ledger();
-        $progress = Progress::start($this->call->output->progressStream(), $csv->rowCount());
+        $progress = Progress::start($this->call->output, $csv->rowCount());
         $chunk = [];
         foreach ($csv->rows() as $line => $row) {
             if (is_string($row)) {
