@@ -6,7 +6,9 @@ require __DIR__ . '/../autoload.php';
 
 // Prepares the standalone host for `make run`: var/config.php, the demo
 // ledger with a few customers, a demo API key and an admin password. Runs on
-// every `make run` and changes nothing that exists already.
+// every `make run` and changes nothing that exists already, except that a
+// saved key the database does not know (the database was deleted to start
+// afresh) is replaced, with the demo customers put back.
 
 $var = $argv[1] ?? dirname(__DIR__, 2) . '/var';
 $port = $argv[2] ?? '8080';
@@ -27,17 +29,19 @@ if (!is_file($config)) {
 }
 $settings = Cashback\Settings::fromFile($config);
 $ledger = $settings->openLedger(create: true);
+$key = is_file($keyFile) ? trim((string) file_get_contents($keyFile)) : '';
 
-if (!is_file($keyFile)) {
+if ($key === '' || $ledger->verifyApiKey($key) === null) {
     foreach ([[42, '+7 (900) 123-45-67'], [43, '8 912 000-11-22'], [44, '+375 29 123-45-67']] as [$userId, $phone]) {
         $ledger->linkPhone($userId, $phone, true);
     }
     $ledger->registerStore('store-1', 'Moscow, Tverskaya 1');
     $ledger->registerStore('store-2', 'Kazan, Baumana 5');
+    // Ids of their own: the README's examples send the brief's Accrual_0001_20261127 to this ledger.
     $ledger->applyBatch([
-        ['type' => 'accrual', 'amount' => '1250.50', 'external_id' => 'Accrual_0001_20261127', 'user_phone' => '79001234567',
+        ['type' => 'accrual', 'amount' => '1250.50', 'external_id' => 'Demo_0001_20261127', 'user_phone' => '79001234567',
          'store_id' => 'store-1', 'description' => 'Moscow, Tverskaya 1, register 2', 'created_at' => '2026-11-27T10:15:00'],
-        ['type' => 'accrual', 'amount' => 300, 'external_id' => 'Accrual_0002_20261127', 'user_phone' => '89120001122',
+        ['type' => 'accrual', 'amount' => 300, 'external_id' => 'Demo_0002_20261127', 'user_phone' => '89120001122',
          'store_id' => 'store-2', 'description' => 'Kazan, Baumana 5, register 1', 'created_at' => '2026-11-27T11:00:00'],
     ], ['endpoint' => 'demo', 'client' => 'demo']);
     $key = $ledger->createApiKey('demo', 'store-1')['key'];
@@ -45,7 +49,6 @@ if (!is_file($keyFile)) {
     chmod($keyFile, 0600);
 }
 
-$key = trim((string) file_get_contents($keyFile));
 $password = is_file($passwordFile) ? trim((string) file_get_contents($passwordFile)) : '(set in var/config.php)';
 echo <<<TEXT
 

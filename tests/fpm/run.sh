@@ -180,8 +180,23 @@ request() {
     shift 2
     code=$(curl -sS --max-time 30 -X "$method" -o "$TMP/body" -D "$TMP/headers" -w '%{http_code}' "$@" "$BASE$path" 2>"$TMP/curl.err") || code=000
 }
+# raw_request BYTES: sends BYTES (a printf format) as they are, for requests
+# curl will not make; sets $code, $TMP/headers and $TMP/body as request does.
+raw_request() {
+    code=$(printf "$1" | php -n -r '
+        $socket = stream_socket_client("tcp://127.0.0.1:" . $argv[1], $errno, $error, 5) or exit(1);
+        stream_set_timeout($socket, 10);
+        fwrite($socket, stream_get_contents(STDIN));
+        [$head, $body] = explode("\r\n\r\n", stream_get_contents($socket), 2) + ["", ""];
+        file_put_contents($argv[2], $head . "\r\n");
+        file_put_contents($argv[3], $body);
+        echo explode(" ", $head)[1] ?? "000";' "$PORT" "$TMP/headers" "$TMP/body") || code=000
+}
 header() { grep -i "^$1:" "$TMP/headers" | head -1 | cut -d: -f2- | tr -d '\r' | sed 's/^ *//'; }
 json() { jq -r "$1" "$TMP/body" 2>/dev/null; }
+# json_error STATUS CODE: the answer is that API error, with the API's
+# Content-Type (nginx's own answers must look like PHP's).
+json_error() { test "$code:$(json .error):$(header Content-Type)" = "$1:$2:application/json; charset=utf-8"; }
 
 wait_ready() { # until health answers 200 (10 s)
     local i
@@ -242,7 +257,15 @@ check "history: the offset-less 09:30 was read as Moscow time ($(json '.items[]?
 
 # ---------------------------------------------------------------- routing
 request GET /index.php
-check "GET /index.php: 404 from nginx, PHP not run" test "$code:$(json .error)" = 404:not_found
+check "GET /index.php: 404 not_found JSON from nginx, PHP not run ($(header Content-Type))" json_error 404 not_found
+request GET /.nginx-errors/bad_request
+check "GET of nginx's error page location itself: 404 not_found JSON" json_error 404 not_found
+# The base itself, with or without its slash, answers as on php -S (tests/e2e/test_newcomer.py).
+for base in "$API" "$API/"; do
+    request GET "$base"
+    check "GET $base: 404 not_found JSON from PHP naming the endpoints ($(json .message))" \
+        test "$code:$(json .error):$(json .message)" = "404:not_found:Endpoints under the API base: balance, transactions, transactions/batch, health"
+done
 request GET /.git/config
 check "GET /.git/config: 404" test "$code" = 404
 request GET /php/src/Settings.php
@@ -259,6 +282,17 @@ check "POST with a multipart Content-Type and no boundary: 200 ok" test "$code:$
 request GET "/fpm-status?json"
 check "FPM status page from loopback: 200" test "$code:$(json .pool)" = 200:cashback
 
+# ---------------------------------------------------------------- nginx's own 400s
+# Refused by nginx before PHP: the API's JSON all the same, so 1C shows a reason.
+raw_request 'GARBAGE\r\n\r\n'
+check "a malformed request line: 400 bad_request JSON" json_error 400 bad_request
+raw_request "GET $API/health HTTP/1.1\r\nHost: 127.0.0.1\r\nNo colon here\r\n\r\n"
+check "a header line without a colon: 400 bad_request JSON" json_error 400 bad_request
+request GET "$API/health" -H "X-Padding: $(printf '%*s' 10000 '' | tr ' ' x)"
+check "a header over large_client_header_buffers (nginx's 494): 400 bad_request JSON" json_error 400 bad_request
+request GET "$API/health?pad=$(printf '%*s' 10000 '' | tr ' ' x)"
+check "a request line over large_client_header_buffers: 414 uri_too_long JSON" json_error 414 uri_too_long
+
 # ---------------------------------------------------------------- body sizes
 # 12 MiB is above PHP's default post_max_size (8M): the pool raises it, else
 # PHP warns "POST Content-Length ... exceeds the limit" on every such request.
@@ -270,8 +304,13 @@ check "POST of a 12 MiB body: no post_max_size warning in the logs" not grep -rq
 [ "$code:$(json .status)" != 200:ok ] || credited=$((credited + 500))
 head -c $((16 * 1024 * 1024 + 1)) /dev/zero | tr '\0' ' ' >"$TMP/huge.json"
 request POST "$API/transactions" -H "X-API-Key: $KEY" -H 'Content-Type: application/json' --data-binary "@$TMP/huge.json"
-check "POST of 16 MiB + 1 byte: 413 payload_too_large JSON" test "$code:$(json .error)" = 413:payload_too_large
-rm -f "$TMP/big.json" "$TMP/huge.json"
+check "POST of 16 MiB + 1 byte: 413 payload_too_large JSON ($(header Content-Type))" json_error 413 payload_too_large
+# 4 million tiny arrays in 16 MB: PHP's json_decode built them all (an empty 500 once the
+# worker ran out of memory); the ledger reads max_batch + 1 items and stops.
+php -n -r 'echo "[", str_repeat("[0],", 3999999), "[0]]";' >"$TMP/tiny.json"
+request POST "$API/transactions/batch" -H "X-API-Key: $KEY" -H 'Content-Type: application/json' --data-binary "@$TMP/tiny.json"
+check "POST of 4 million tiny arrays to the batch: 413 batch_too_large JSON" json_error 413 batch_too_large
+rm -f "$TMP/big.json" "$TMP/huge.json" "$TMP/tiny.json"
 
 # The largest batch the API takes (max_batch 10,000) within the timeouts, in
 # one commit: customer 43 gets 10,000 × 0.01.

@@ -33,6 +33,10 @@ final class Api
     public function handle(Request $request): Response
     {
         $started = hrtime(true);
+        if ($request->path === '') {
+            // The base itself (make run prints it) is where one starts exploring.
+            return Response::error(404, 'not_found', ['message' => 'Endpoints under the API base: ' . implode(', ', array_keys(self::ROUTES))]);
+        }
         $methods = self::ROUTES[$request->path] ?? null;
         if ($methods === null) {
             return Response::error(404, 'not_found', ['message' => "No endpoint {$request->path}"]);

@@ -34,7 +34,8 @@ final class Request
     public static function fromGlobals(string $basePath): self
     {
         $uriPath = (string) parse_url($_SERVER['REQUEST_URI'] ?? '/', PHP_URL_PATH);
-        $path = str_starts_with($uriPath, $basePath) ? substr($uriPath, strlen($basePath)) : $uriPath;
+        // The base without its trailing slash is the base too (people drop it).
+        $path = str_starts_with($uriPath . '/', $basePath) ? substr($uriPath . '/', strlen($basePath)) : $uriPath;
         $headers = [];
         foreach ($_SERVER as $key => $value) {
             if (str_starts_with($key, 'HTTP_')) {
