@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import json
+import re
 import sqlite3
 import subprocess
 import sys
@@ -41,6 +42,35 @@ def balance_of(api: ApiClient, phone: str) -> Decimal:
     reply = api.get("balance", user_phone=phone)
     assert reply.status == 200, reply
     return money(reply.body["balance"])
+
+
+# ------------------------------------------------- code and contract agree ----
+
+AMOUNT_TEXTS = ["150", "150.5", "150.50", "0000000001.50", "+1", "00000000000000000001.5", "1.", ".5", "1e2",
+                " 1", "1,5", "1.234", "0x10", "١٥٠"]
+CREATED_AT_TEXTS = ["2026-11-27T10:15:00", "2026-11-27t10:15:00z", "2026-11-27 10:15:00", "2026-11-27T10:15",
+                    "2026-11-27T10:15:00.123+03:00", "2026-11-27T10:15:00+0300", "2026-11-27T10:15:00Z",
+                    "2026-11-27T10:15:00 +03:00", "2026-11-27_10:15:00", "20261127T101500", "2026-11-27T10:15:00Z ",
+                    "2026-11-27T10:15:00UTC"]
+
+
+def request_pattern(contract, field: str) -> str:
+    schema = contract.doc["components"]["schemas"]["TransactionRequest"]["properties"][field]
+    if "$ref" in schema:
+        schema = contract.doc["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    return next(alternative for alternative in schema.get("oneOf", [schema]) if alternative["type"] == "string")["pattern"]
+
+
+@pytest.mark.parametrize("field,texts", [("amount", AMOUNT_TEXTS), ("created_at", CREATED_AT_TEXTS)])
+def test_the_ledger_accepts_exactly_the_text_forms_the_contract_allows(api, customer, contract, field, texts):
+    pattern = re.compile(request_pattern(contract, field))
+    disagree = []
+    for text in texts:
+        reply = api.post("transactions", accrual(customer, **{field: text}))
+        assert reply.status in (200, 400), reply
+        if (reply.status == 200) != bool(pattern.search(text)):
+            disagree.append((text, reply.status))
+    assert not disagree, f"the ledger and docs/openapi.yaml disagree on {field}: {disagree}"
 
 
 # ---------------------------------------------------------------- auth ----

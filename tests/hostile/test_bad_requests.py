@@ -157,6 +157,10 @@ ROWS: list[Row] = [
     invalid("amount-minus-30-digit-integer", amount_raw("-123456789012345678901234567890"), "amount"),
     invalid("amount-2^53+1", amount_raw("9007199254740993"), "amount"),
     invalid("amount-1000000000.01", amount_raw("1000000000.01"), "amount"),
+    # ---- decimal strings exactly as the contract's pattern has them ----
+    invalid("amount-string-plus-sign", js(tx(amount="+1")), "amount"),
+    invalid("amount-string-20-digits-leading-zeros", js(tx(amount="00000000000000000001.5")), "amount"),
+    accepted("amount-string-10-digits-leading-zeros", js(tx(amount="0000000001.50")), "1.50"),
     invalid("amount-string-1000000000.01", js(tx(amount="1000000000.01")), "amount"),
     invalid("amount-string-30-digits", js(tx(amount="123456789012345678901234567890")), "amount"),
     invalid("user_id-30-digit-integer", tx_raw('"user_id": 123456789012345678901234567890', user_phone=MISSING), "user_id"),
@@ -287,6 +291,12 @@ ROWS: list[Row] = [
     invalid("description-DEL", js(tx(description="Moscow\u007f")), "description"),
     accepted("description-newline-cr-tab", js(tx(description="Moscow,\r\nTverskaya 1\tregister 2\n"))),
     invalid("store_id-SOH", js(tx(store_id="store\u0001")), "store_id"),
+    # ---- invisible characters make distinct ids: a resend that picked one up would apply twice ----
+    *(invalid(f"{field}-U+{ord(c):04X}", js(tx(**{field: "Accrual_0001" + c}, **extra)), field)
+      for c in "\u200b\u200d\ufeff\u202e\u2066\u00ad\u2028"
+      for field, extra in (("external_id", {}), ("store_id", {}),
+                           ("original_external_id", {"amount": "-1.00"}))),
+    accepted("description-zero-width-joiner", js(tx(description="family \U0001F468\u200d\U0001F469"))),
     invalid("store_id-newline", js(tx(store_id="store\n1")), "store_id"),
     refused("user_phone-NUL", js(tx(user_phone=PHONE + "\u0000")), 400, "invalid_phone"),
     # ---- injection-looking values where they are not valid --------------------------------------

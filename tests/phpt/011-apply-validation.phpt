@@ -92,7 +92,7 @@ amount too large: {"external_id":"v1","status":"error","error":"validation_faile
 amount 0.1+0.2 (float): {"external_id":"v1","status":"error","error":"validation_failed","field":"amount","message":"amount \"0.30000000000000004\" has more than 2 fraction digits"}
 missing external_id: {"external_id":null,"status":"error","error":"validation_failed","field":"external_id","message":"is required"}
 empty external_id: {"external_id":"","status":"error","error":"validation_failed","field":"external_id","message":"must not be empty"}
-external_id 129 chars: {"external_id":"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx","status":"error","error":"validation_failed","field":"external_id","message":"is 129 characters long; at most 128 are allowed"}
+external_id 129 chars: {"external_id":"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…","status":"error","error":"validation_failed","field":"external_id","message":"is 129 characters long; at most 128 are allowed"}
 external_id with space: {"external_id":" v1","status":"error","error":"validation_failed","field":"external_id","message":"must not start or end with whitespace"}
 external_id not a string: {"external_id":null,"status":"error","error":"validation_failed","field":"external_id","message":"must be a string"}
 unknown type: {"external_id":"v1","status":"error","error":"validation_failed","field":"type","message":"\"refund\" is not accrual, debit or release"}

@@ -121,7 +121,7 @@ vocabulary! {
     17 OriginalTypeMismatch "original_type_mismatch" 422 Final [ITEM_ERROR] "The original is not a debit (release) or not a positive accrual (reversal).";
     18 OriginalUserMismatch "original_user_mismatch" 422 Final [ITEM_ERROR] "The original belongs to another user.";
     19 ExceedsOriginal "exceeds_original" 422 Final [ITEM_ERROR] "More than what remains of the original; `remaining` says how much does.";
-    20 BalanceOverflow "balance_overflow" 422 Final [ITEM_ERROR] "The balance would leave the representable range.";
+    20 BalanceOverflow "balance_overflow" 422 Final [ITEM_ERROR] "The balance would exceed 9,999,999,999,999.99 in magnitude, beyond what a JSON number carries exactly.";
 
     // Failures of a call as a whole (CashbackException); nothing was written.
     30 InvalidArgument "invalid_argument" 400 Final [CALL_ERROR] "An argument has the wrong shape or type.";

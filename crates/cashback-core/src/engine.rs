@@ -22,6 +22,7 @@ use rustc_hash::FxHashSet as HashSet;
 use crate::{
     code::Code,
     error::{Result, TxError},
+    money,
     phones::{self, Candidate},
     store::{NewEntry, Prefetch, StoredEntry},
     synclog::LogEntry,
@@ -409,7 +410,10 @@ impl<'r> Engine<'_, 'r> {
         if request.kind == Kind::Debit && balance < request.amount {
             return Err(TxError::InsufficientBalance { balance });
         }
-        let new_balance = balance.checked_add(request.kind.effect(request.amount)).ok_or(TxError::BalanceOverflow)?;
+        let new_balance = balance
+            .checked_add(request.kind.effect(request.amount))
+            .filter(|new_balance| new_balance.abs() <= money::MAX_BALANCE)
+            .ok_or(TxError::BalanceOverflow)?;
         let id = self.next_id;
         self.next_id += 1;
         if let Some(original_id) = original {

@@ -10,8 +10,16 @@ use crate::raw::Raw;
 /// Largest accepted magnitude: 1,000,000,000.00 rubles in kopecks.
 pub const MAX_MINOR: i64 = 100_000_000_000;
 
+/// Largest balance magnitude: 9,999,999,999,999.99 rubles in kopecks. Balances
+/// travel as JSON numbers, which most readers (PHP, 1C, JavaScript) hold in a
+/// double: a decimal of at most 15 significant digits survives that exactly,
+/// one of more may not (10000000000000002 kopecks read back as …000.00).
+pub const MAX_BALANCE: i64 = 999_999_999_999_999;
+
 /// Minor units per ruble.
 const MINOR_PER_UNIT: i64 = 100;
+/// Digits before the point a decimal amount may have.
+const MAX_WHOLE_DIGITS: usize = 10;
 
 /// Parses an amount given as a JSON number, a PHP scalar or a decimal string into signed minor units.
 ///
@@ -54,7 +62,7 @@ fn too_large() -> String {
     "amount exceeds 1000000000.00 in magnitude".into()
 }
 
-/// Parses `[-+]digits[.d[d]]` into minor units.
+/// Parses `[-]digits[.d[d]]` (at most 10 digits before the point) into minor units.
 ///
 /// # Errors
 /// A message for empty text, anything that is not a plain decimal (exponents,
@@ -63,10 +71,10 @@ pub fn parse_decimal(text: &str) -> Result<i64, String> {
     if text.is_empty() {
         return Err("amount must not be empty".into());
     }
-    let (negative, unsigned) = match text.as_bytes()[0] {
-        b'-' => (true, &text[1..]),
-        b'+' => (false, &text[1..]),
-        _ => (false, text),
+    // As the contract has it: `-?` digits `(.d[d])?`; no `+`, no exponent.
+    let (negative, unsigned) = match text.strip_prefix('-') {
+        Some(unsigned) => (true, unsigned),
+        None => (false, text),
     };
     let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, ""));
     let digits_only = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
@@ -80,10 +88,15 @@ pub fn parse_decimal(text: &str) -> Result<i64, String> {
     if fraction.len() > 2 {
         return Err(format!("amount {text:?} has more than 2 fraction digits"));
     }
-    let whole = whole.trim_start_matches('0');
-    if whole.len() > 10 {
-        return Err(too_large());
+    if whole.len() > MAX_WHOLE_DIGITS {
+        // Leading zeros do not make an amount large, but the contract allows 10 digits at most.
+        return Err(if whole.starts_with('0') {
+            format!("amount {text:?} has more than {MAX_WHOLE_DIGITS} digits before the point")
+        } else {
+            too_large()
+        });
     }
+    let whole = whole.trim_start_matches('0');
     let whole: i64 = if whole.is_empty() { 0 } else { whole.parse().map_err(|_| too_large())? };
     let cents: i64 = format!("{fraction:0<2}").parse().expect("two ASCII digits");
     let minor = whole * MINOR_PER_UNIT + cents;
@@ -114,6 +127,24 @@ pub fn minor_to_float(minor: i64) -> f64 {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn decimal_text_is_exactly_the_contracts() {
+        assert_eq!(parse_decimal("0000000001.5"), Ok(150), "10 digits before the point");
+        assert!(parse_decimal("+1").unwrap_err().contains("not a decimal"), "no plus sign");
+        assert!(parse_decimal("00000000000000000001.5").unwrap_err().contains("more than 10 digits"));
+        assert!(parse_decimal("10000000000").unwrap_err().contains("exceeds"));
+        assert_eq!(parse_decimal("-0.01"), Ok(-1));
+    }
+
+    #[test]
+    fn the_largest_balance_reads_back_exactly_as_a_json_number() {
+        for minor in [MAX_BALANCE, MAX_BALANCE - 2, -MAX_BALANCE] {
+            assert_eq!(format!("{}", minor_to_float(minor)), format!("{}", format_minor(minor).trim_end_matches('0')));
+        }
+        let beyond = 9_007_199_254_740_993_i64; // 2^53 + 1 kopecks
+        assert_ne!(format!("{}", minor_to_float(beyond)), "90071992547409.93", "why the cap exists");
+    }
 
     #[test]
     fn floats_of_amounts_are_those_of_their_decimal_text() {

@@ -3,6 +3,8 @@
 //! Every refusal names the field and says what is wrong, so a 1C developer can
 //! fix the request from the error alone.
 
+use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
+
 use crate::{
     error::TxError,
     money,
@@ -151,22 +153,36 @@ pub struct Context<'z> {
     pub now: i64,
 }
 
-/// The external_id of a raw item, if it has a usable one (for reporting refusals).
+/// Characters of a refused item's external_id kept in its result and log row.
+const MAX_REPORTED_ID: usize = 64;
+
+/// The external_id of a refused raw item, for its result and its log row: as
+/// sent when it is a valid id, else its first characters with every control or
+/// format character replaced (a 400,000-character id or one carrying U+202E
+/// must not reach the log, the admin page or a terminal as it came).
 pub fn raw_external_id<T: RawTx + ?Sized>(raw: &T) -> Option<String> {
-    match raw.field(Field::ExternalId) {
-        Some(Raw::Text(text)) => Some(text.to_owned()),
-        _ => None,
+    let Some(Raw::Text(text)) = raw.field(Field::ExternalId) else { return None };
+    if check_text(text, Field::ExternalId, MAX_EXTERNAL_ID, false).is_ok() {
+        return Some(text.to_owned());
     }
+    let mut shown: String = text
+        .chars()
+        .take(MAX_REPORTED_ID)
+        .map(|c| if is_invisible(c) { char::REPLACEMENT_CHARACTER } else { c })
+        .collect();
+    if text.chars().nth(MAX_REPORTED_ID).is_some() {
+        shown.push('…');
+    }
+    Some(shown)
 }
 
 /// The store a raw item names, even when the item was refused (so a store's
-/// log rows and last activity include its failures), if it is a usable store id.
+/// log rows include its failures), if it is a valid store id.
 pub fn raw_store_id<T: RawTx + ?Sized>(raw: &T) -> Option<&str> {
     match raw.field(Field::StoreId) {
-        Some(Raw::Text(store)) => (1..=MAX_STORE_ID)
-            .contains(&store.chars().count())
-            .then_some(store)
-            .filter(|store| !store.chars().any(char::is_control)),
+        Some(Raw::Text(store)) => {
+            Some(store).filter(|store| check_text(store, Field::StoreId, MAX_STORE_ID, false).is_ok())
+        }
         _ => None,
     }
 }
@@ -234,7 +250,7 @@ fn optional_text<'a, T: RawTx + ?Sized>(
 }
 
 /// At most `max` characters, no control characters (line breaks and tabs allowed in free text),
-/// no surrounding whitespace in identifiers.
+/// and in identifiers no format characters or line separators either and no surrounding whitespace.
 fn check_text(text: &str, field: Field, max: usize, free_text: bool) -> Result<(), TxError> {
     let field = field.name();
     // A text of at most `max` bytes has at most `max` characters: count them only when it could be too long.
@@ -246,18 +262,35 @@ fn check_text(text: &str, field: Field, max: usize, free_text: bool) -> Result<(
     }
     let allowed_control = |c: char| free_text && matches!(c, '\n' | '\r' | '\t');
     // Control characters are C0, DEL and C1; in ASCII text the bytes tell, without decoding characters.
-    let has_control = if text.is_ascii() {
-        text.bytes().any(|b| (b < 0x20 || b == 0x7f) && !allowed_control(char::from(b)))
-    } else {
-        text.chars().any(|c| c.is_control() && !allowed_control(c))
-    };
-    if has_control {
-        return Err(TxError::field(field, "must not contain control characters"));
+    if text.is_ascii() {
+        if text.bytes().any(|b| (b < 0x20 || b == 0x7f) && !allowed_control(char::from(b))) {
+            return Err(TxError::field(field, "must not contain control characters"));
+        }
+    } else if free_text {
+        if text.chars().any(|c| c.is_control() && !allowed_control(c)) {
+            return Err(TxError::field(field, "must not contain control characters"));
+        }
+    } else if let Some(c) = text.chars().find(|c| is_invisible(*c)) {
+        // An id that differs from another only by U+200B or U+FEFF would be a new operation.
+        let code = u32::from(c);
+        return Err(TxError::field(field, format!("must not contain control or format characters (U+{code:04X})")));
     }
     if !free_text && text.trim() != text {
         return Err(TxError::field(field, "must not start or end with whitespace"));
     }
     Ok(())
+}
+
+/// Characters an identifier must not hold: they are invisible or change how
+/// text around them shows (Unicode Cc, Cf, Zl, Zp).
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c.general_category(),
+        GeneralCategory::Control
+            | GeneralCategory::Format
+            | GeneralCategory::LineSeparator
+            | GeneralCategory::ParagraphSeparator
+    )
 }
 
 fn parse_kind<T: RawTx + ?Sized>(object: &Fields<'_, T>) -> Result<Kind, TxError> {
@@ -421,6 +454,42 @@ mod tests {
                 assert_eq!(check(&request).is_ok(), allowed, "U+{code:04X} in {description:?}");
             }
         }
+    }
+
+    #[test]
+    fn identifiers_refuse_format_characters_and_separators() {
+        for c in
+            ['\u{200b}', '\u{200d}', '\u{feff}', '\u{202e}', '\u{2066}', '\u{00ad}', '\u{2028}', '\u{2029}', '\u{85}']
+        {
+            for field in ["external_id", "store_id", "original_external_id"] {
+                let mut request = json!({"type": "accrual", "amount": 1, "external_id": "c", "user_id": 1});
+                if field == "original_external_id" {
+                    request = json!({"type": "release", "amount": 1, "external_id": "c", "user_id": 1});
+                }
+                request[field] = json!(format!("A-1{c}"));
+                let refused = check(&request).unwrap_err();
+                assert_eq!(field_of(request.clone()), field, "U+{:04X} in {field}", u32::from(c));
+                assert!(refused.to_string().contains(&format!("U+{:04X}", u32::from(c))), "{refused}");
+            }
+            let description = json!({"type": "accrual", "amount": 1, "external_id": "c", "user_id": 1,
+                                     "description": format!("emoji\u{200d}text {c}")});
+            assert_eq!(check(&description).is_ok(), !c.is_control(), "free text keeps format characters");
+        }
+        let cyrillic =
+            json!({"type": "accrual", "amount": 1, "external_id": "Чек-1 №5", "user_id": 1, "store_id": "Магазин 2"});
+        assert!(check(&cyrillic).is_ok());
+    }
+
+    #[test]
+    fn a_refused_items_id_is_reported_bounded_and_visible() {
+        let long = json!({"external_id": "x".repeat(400_000)});
+        let shown = raw_external_id(&long).unwrap();
+        assert_eq!((shown.chars().count(), shown.ends_with('…')), (MAX_REPORTED_ID + 1, true));
+        let hidden = json!({"external_id": "A-1\u{202e}\u{1b}[2J"});
+        assert_eq!(raw_external_id(&hidden).as_deref(), Some("A-1\u{fffd}\u{fffd}[2J"));
+        let fine = json!({"external_id": "Чек-1"});
+        assert_eq!(raw_external_id(&fine).as_deref(), Some("Чек-1"));
+        assert_eq!(raw_store_id(&json!({"store_id": "s\u{200b}"})), None);
     }
 
     #[test]

@@ -250,11 +250,11 @@ fn cases() -> Vec<Case> {
             balances: vec![(1, 1)],
         },
         Case {
-            name: "a balance that would overflow is refused",
-            memory: || Memory { balances: vec![(1, i64::MAX - 5)], ..Memory::default() },
+            name: "a balance beyond what a JSON number carries exactly is refused",
+            memory: || Memory { balances: vec![(1, money::MAX_BALANCE - 5)], ..Memory::default() },
             batch: vec![accrual("big", 1, 6), accrual("fits", 1, 5)],
-            expect: vec![Refused(TxError::BalanceOverflow), Applied(1, 1, i64::MAX)],
-            balances: vec![(1, i64::MAX)],
+            expect: vec![Refused(TxError::BalanceOverflow), Applied(1, 1, money::MAX_BALANCE)],
+            balances: vec![(1, money::MAX_BALANCE)],
         },
     ]
 }
