@@ -58,8 +58,8 @@ final class SyncLogPageTest extends TestCase
     {
         $columns = (new SyncLogGrid())->columns();
 
-        $this->assertSame(['ID', 'AT', 'CLIENT', 'STORE_ID', 'ENDPOINT', 'EXTERNAL_ID', 'STATUS', 'ERROR', 'DURATION_MS'], array_column($columns, 'id'));
-        $this->assertSame(['ID', 'Время', 'Клиент API', 'Магазин', 'Метод', 'Внешний код (external_id)', 'Статус', 'Ошибка', 'Длительность, мс'], array_column($columns, 'name'));
+        $this->assertSame(['ID', 'AT', 'CLIENT', 'ADDRESS', 'STORE_ID', 'ENDPOINT', 'EXTERNAL_ID', 'STATUS', 'TIMES', 'ERROR', 'DURATION_MS'], array_column($columns, 'id'));
+        $this->assertSame(['ID', 'Время', 'Клиент API', 'Адрес клиента', 'Магазин', 'Метод', 'Внешний код (external_id)', 'Статус', 'Сколько раз', 'Ошибка', 'Длительность, мс'], array_column($columns, 'name'));
         $this->assertFalse($columns[0]['default'], 'the row id is available but hidden by default');
         $this->assertSame([true], array_values(array_unique(array_column(array_slice($columns, 1), 'default'))));
         foreach ($columns as $column) {
@@ -129,6 +129,25 @@ final class SyncLogPageTest extends TestCase
         $this->assertSame('', $plain['data']['CLIENT']);
         $this->assertStringContainsString('—', $plain['columns']['CLIENT']);
         $this->assertStringContainsString('background:#eee;color:#333">retry_later</span>', $plain['columns']['STATUS']);
+    }
+
+    public function testARefusalRowShowsItsAddressAndHowManyRefusalsItStandsFor(): void
+    {
+        $this->ledger->logSync(['endpoint' => 'balance', 'status' => 'throttled', 'error' => 'too_many_requests']);
+        $this->ledger->logSync(['endpoint' => 'balance', 'status' => 'success', 'client' => 'Касса 1']);
+        $this->sqlite("UPDATE sync_log SET address = '203.0.113.7', times = 523 WHERE id = 1");
+        $this->setTimes([1 => self::NOON_ISH, 2 => self::NOON_ISH]);
+
+        [$single, $refusals] = (new SyncLogGrid())->rows($this->ledger->syncLog()['items']);
+
+        $this->assertSame('203.0.113.7', $refusals['columns']['ADDRESS']);
+        $this->assertSame('523', $refusals['data']['TIMES']);
+        $this->assertSame('<span title="Отказов с этого адреса с этим статусом за 5 минут: 523">×523</span>', $refusals['columns']['TIMES']);
+        $this->assertStringContainsString('—', $single['columns']['ADDRESS']);
+        $this->assertSame('', $single['columns']['TIMES'], 'one request: no count');
+
+        $csv = explode("\r\n", $this->export([]));
+        $this->assertSame('1;2026-11-27 10:15:00;;203.0.113.7;;balance;;throttled;523;too_many_requests;0', $csv[2]);
     }
 
     public function testEveryLogStatusOfTheVocabularyIsFilterableLabelledInBothLanguagesAndColoured(): void
@@ -355,6 +374,37 @@ final class SyncLogPageTest extends TestCase
         $this->assertSame($filter->key(), SyncLogFilter::fromFilterValues(['STATUS' => 'success', 'FILTER_APPLIED' => true])->key());
     }
 
+    public function testALogOfHugeRowsIsPagedByBytesWithLongValuesCutShort(): void
+    {
+        $this->logHugeRows(400);
+        $all = $this->allIds();
+        $calls = [];
+        $fetch = $this->fetcher($calls);
+        $pager = new CursorPager();
+        $grid = new SyncLogGrid();
+
+        memory_reset_peak_usage();
+        $baseline = memory_get_usage();
+        $pages = [$pager->page($fetch, 'f', 1, 500)];
+        $this->assertLessThan(64 << 20, memory_get_peak_usage() - $baseline, 'a page never holds hundreds of huge rows');
+
+        $first = $pages[0];
+        $this->assertTrue($first->hasMore);
+        $this->assertGreaterThan(0, count($first->items));
+        $this->assertLessThan(400, count($first->items), 'the byte budget ends the page before the rows run out');
+        $this->assertGreaterThan(500, $first->recordCountHint(), 'a short page still offers page 2');
+        $newest = $first->items[0];
+        $this->assertSame('BIG-400-' . mb_substr(str_repeat('<"&x', 100000), 0, 120) . '…', $newest['external_id']);
+        $this->assertSame(129, mb_strlen($newest['client']));
+        $this->assertLessThan(2 << 20, strlen(serialize($grid->rows($first->items))), 'the grid gets a bounded page');
+
+        while (end($pages)->hasMore) {
+            $pages[] = $pager->page($fetch, 'f', end($pages)->page + 1, 500);
+            $this->assertLessThan(20, count($pages), 'paging ends');
+        }
+        $this->assertSame($all, array_merge(...array_map(static fn ($page): array => array_column($page->items, 'id'), $pages)), 'every row once, newest to oldest');
+    }
+
     // --- CSV ------------------------------------------------------------------
 
     public function testCsvBytesAreExcelReadyEscapedAndGuardedAgainstFormulas(): void
@@ -370,11 +420,11 @@ final class SyncLogPageTest extends TestCase
         $csv = $this->export([]);
 
         $this->assertSame(
-            "\xEF\xBB\xBF" . "ID;Время;Клиент API;Магазин;Метод;Внешний код (external_id);Статус;Ошибка;Длительность, мс\r\n"
-            . "4;2026-11-27 10:15:00;\" padded \";store-2;transactions;\"line1\nline2\";duplicate;;0\r\n"
-            . "3;2026-11-27 10:15:00;'-1;;transactions;'@SUM(A1);success;;0\r\n"
-            . "2;2026-11-27 10:15:00;\"'=HYPERLINK(\"\"http://evil\"\")\";store-1;transactions;'+79001234567;error;invalid_phone;7\r\n"
-            . "1;2026-11-27 10:15:00;\"Касса; №1\";store-1;transactions;\"say \"\"hi\"\"\";success;;12\r\n",
+            "\xEF\xBB\xBF" . "ID;Время;Клиент API;Адрес клиента;Магазин;Метод;Внешний код (external_id);Статус;Сколько раз;Ошибка;Длительность, мс\r\n"
+            . "4;2026-11-27 10:15:00;\" padded \";;store-2;transactions;\"line1\nline2\";duplicate;1;;0\r\n"
+            . "3;2026-11-27 10:15:00;'-1;;;transactions;'@SUM(A1);success;1;;0\r\n"
+            . "2;2026-11-27 10:15:00;\"'=HYPERLINK(\"\"http://evil\"\")\";;store-1;transactions;'+79001234567;error;1;invalid_phone;7\r\n"
+            . "1;2026-11-27 10:15:00;\"Касса; №1\";;store-1;transactions;\"say \"\"hi\"\"\";success;1;;12\r\n",
             $csv,
         );
         $this->assertTrue(mb_check_encoding($csv, 'UTF-8'));
@@ -416,6 +466,25 @@ final class SyncLogPageTest extends TestCase
 
         $exact = fopen('php://memory', 'w+b');
         $this->assertSame(['rows' => 8, 'truncated' => false], (new CsvExport(['ID'], 8, 3))->write($exact, $this->ledger, []));
+    }
+
+    public function testCsvOfHugeRowsIsCompleteAndStreamedInSmallChunks(): void
+    {
+        $this->logHugeRows(300);
+        $file = $this->directory . '/export.csv';
+        $stream = fopen($file, 'wb');
+
+        memory_reset_peak_usage();
+        $baseline = memory_get_usage();
+        $result = (new CsvExport((new SyncLogGrid())->columnNames()))->write($stream, $this->ledger, []);
+        $peak = memory_get_peak_usage() - $baseline;
+        fclose($stream);
+
+        $this->assertSame(['rows' => 300, 'truncated' => false], $result);
+        $this->assertLessThan(64 << 20, $peak, 'rows are written as they are read, a few at a time');
+        $lines = explode("\r\n", rtrim((string) file_get_contents($file), "\r\n"));
+        $this->assertCount(301, $lines);
+        $this->assertStringContainsString('"BIG-300-' . str_repeat('<""&x', 100000) . '"', $lines[1], 'the export keeps full values');
     }
 
     // --- silent stores panel ----------------------------------------------------
@@ -587,6 +656,31 @@ final class SyncLogPageTest extends TestCase
         }
     }
 
+    /**
+     * Rows as older databases hold them, written behind the ledger's back (it now refuses such
+     * ids): a 400,000-character external_id, and client and error text of 4,000 characters.
+     */
+    private function logHugeRows(int $count): void
+    {
+        $repeated = static fn (string $prefix, string $unit, int $chars): string => sprintf("%s || replace(hex(zeroblob(%d)), '00', '%s')", $prefix, intdiv($chars, strlen($unit)), $unit);
+        $this->sqlite(sprintf(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %d)
+            INSERT INTO sync_log (at, client, store_id, endpoint, external_id, status, error, duration_ms)
+            SELECT %d + i, %s, 'store-1', 'transactions/batch', %s, 'error', %s, 3 FROM n",
+            $count,
+            self::NOON_ISH * 1000,
+            $repeated("'client-' || i", '"&', 4000),
+            $repeated("'BIG-' || i || '-'", '<"&x', 400000),
+            $repeated("'validation_failed: '", '<>', 4000),
+        ));
+    }
+
+    /** @return list<int> Every log row id, newest first. */
+    private function allIds(): array
+    {
+        return array_map('intval', $this->sqlite('SELECT id FROM sync_log ORDER BY id DESC'));
+    }
+
     /** @param array<int, int> $times log row id => Unix seconds */
     private function setTimes(array $times): void
     {
@@ -597,9 +691,11 @@ final class SyncLogPageTest extends TestCase
         $this->sqlite($sql);
     }
 
-    private function sqlite(string $sql): void
+    /** @return list<string> What sqlite3 printed, a line each. */
+    private function sqlite(string $sql): array
     {
         exec('/usr/bin/sqlite3 ' . escapeshellarg($this->database) . ' ' . escapeshellarg($sql) . ' 2>&1', $output, $status);
         $this->assertSame(0, $status, implode("\n", $output));
+        return $output;
     }
 }

@@ -28,6 +28,9 @@ const BY_STATUS = { success: 16, duplicate: 2, error: 3, forbidden: 1, throttled
 // Three msk-01 rows moved to this Moscow time, to test the date filter's zone.
 const BACKDATED_IDS = ['MSK-0003', 'MSK-0004', 'MSK-0005'];
 const BACKDATED_AT = '2026-01-15T10:30:00+03:00';
+// The throttled row made to stand for many refusals from one address, as the ledger aggregates them.
+const REFUSING_ADDRESS = '203.0.113.7';
+const REFUSALS = 523;
 
 const SECURITY_HEADERS = {
   'x-frame-options': 'DENY',
@@ -74,9 +77,11 @@ async function logRows() {
     id: Number(row.dataset.id),
     time: row.querySelector('.time').textContent,
     client: row.querySelector('.client').textContent,
+    address: row.querySelector('.address').textContent,
     store: row.querySelector('.store').textContent,
     externalId: row.querySelector('.external-id').textContent,
-    status: row.querySelector('.status').textContent,
+    status: row.querySelector('.status .badge').textContent,
+    times: row.querySelector('.status .times')?.textContent ?? null,
     error: row.querySelector('.error').textContent,
   })));
 }
@@ -119,7 +124,8 @@ describe('admin page', { timeout: 60_000 }, () => {
     php('tests/browser/seed.php', [demo.database]);
     // spb-07: registered 30 h ago and never seen, so silent (default threshold 6 h).
     sqlite(demo.database, `UPDATE stores SET registered_at = ${Date.now() - 30 * 3600_000} WHERE store_id = '${SILENT}';`
-      + ` UPDATE sync_log SET at = ${Date.parse(BACKDATED_AT)} WHERE external_id IN (${BACKDATED_IDS.map((id) => `'${id}'`).join(', ')});`);
+      + ` UPDATE sync_log SET at = ${Date.parse(BACKDATED_AT)} WHERE external_id IN (${BACKDATED_IDS.map((id) => `'${id}'`).join(', ')});`
+      + ` UPDATE sync_log SET address = '${REFUSING_ADDRESS}', times = ${REFUSALS} WHERE status = 'throttled';`);
     host = await startHost({ config: demo.config, port, logFile: join(varDir, 'server.log') });
 
     context = await chromium.launchPersistentContext(join(varDir, 'chromium-profile'), {
@@ -217,6 +223,9 @@ describe('admin page', { timeout: 60_000 }, () => {
     assert.equal(rows.filter((row) => row.externalId === 'Возврат_№5_«тест»').length, 1);
     const refused = rows.find((row) => row.externalId === 'MSK-DEBIT-0001');
     assert.deepEqual([refused.status, refused.error], ['error', 'insufficient_balance']);
+    const throttled = rows.find((row) => row.status === 'throttled');
+    assert.deepEqual([throttled.address, throttled.times], [REFUSING_ADDRESS, `×${REFUSALS}`], 'the address and count of aggregated refusals');
+    assert.ok(rows.every((row) => row === throttled || (row.address === '—' && row.times === null)), 'one request: no address, no count');
     const storeOptions = await page.$$eval('#f-store option', (options) => options.map((o) => o.value));
     assert.ok(storeOptions.includes(EVIL), 'the hostile store is a selectable option value');
     assert.ok(storeOptions.includes(MSK));

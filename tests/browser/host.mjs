@@ -66,9 +66,14 @@ export function writeConfig(file, settings) {
   writeFileSync(file, `<?php\n\nreturn [\n${body}\n];\n`);
 }
 
-/** Starts `php -S` on the front controller and waits until /admin/login answers. */
-export async function startHost({ config, port, workers = 4, logFile }) {
-  const child = spawn(PHP, ['-d', `extension=${EXTENSION}`, '-d', 'enable_post_data_reading=0', '-S', `127.0.0.1:${port}`, 'php/public/index.php'], {
+/**
+ * Starts `php -S` on the front controller and waits until /admin/login answers.
+ * `ini` adds php.ini settings, e.g. { memory_limit: '128M' } to serve under
+ * php-fpm's limits rather than the CLI's unlimited memory.
+ */
+export async function startHost({ config, port, workers = 4, logFile, ini = {} }) {
+  const settings = Object.entries(ini).flatMap(([name, value]) => ['-d', `${name}=${value}`]);
+  const child = spawn(PHP, ['-d', `extension=${EXTENSION}`, '-d', 'enable_post_data_reading=0', ...settings, '-S', `127.0.0.1:${port}`, 'php/public/index.php'], {
     cwd: ROOT,
     env: { ...process.env, PHP_CLI_SERVER_WORKERS: String(workers), CASHBACK_CONFIG: config },
     detached: true, // its own process group: stop() kills the workers too

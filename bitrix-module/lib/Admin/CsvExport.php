@@ -14,9 +14,12 @@ Loc::loadMessages(__FILE__);
  * expects under a Russian locale), CRLF line ends, quotes only where needed
  * (a delimiter, quote, line break or tab inside, or spaces around).
  *
- * Rows are read from the ledger and written in chunks, so memory stays flat
- * however long the log is; the export stops at a cap, and says so in a last
- * line, rather than run for minutes.
+ * The export is complete: values are never cut short (the admin grid cuts
+ * them, a spreadsheet is where the full value is wanted). Rows are read from
+ * the ledger in small chunks and written line by line, so memory stays flat
+ * however long the log and however large its rows (older databases hold
+ * 400,000-character external_ids); the export stops at a cap, and says so in
+ * a last line, rather than run for minutes.
  *
  * Cells starting with = + - @ (or a tab or CR) get a leading apostrophe:
  * client names and external ids come from outside, and Excel would run such
@@ -27,7 +30,8 @@ final class CsvExport
     public const BOM = "\xEF\xBB\xBF";
     public const DELIMITER = ';';
     public const MAX_ROWS = 100000;
-    public const CHUNK = 500;
+    /** Rows per ledger call: few enough that a chunk of huge rows stays some MB. */
+    public const CHUNK = 50;
 
     /** @param list<string> $header Column titles (SyncLogGrid::columnNames()). */
     public function __construct(
@@ -54,22 +58,24 @@ final class CsvExport
         $cursor = null;
         do {
             $page = $ledger->syncLog($filter, min($this->chunkSize, $this->maxRows - $rows + 1), $cursor);
-            $chunk = '';
             foreach ($page['items'] as $item) {
                 if ($rows === $this->maxRows) {
-                    $this->put($stream, $chunk . self::line([
+                    $this->put($stream, self::line([
                         Loc::getMessage('RETAILLAB_CASHBACK_CSV_TRUNCATED', ['#ROWS#' => (string) $this->maxRows])
                             ?? 'RETAILLAB_CASHBACK_CSV_TRUNCATED',
                     ]));
                     return ['rows' => $rows, 'truncated' => true];
                 }
-                $chunk .= self::line(self::cells($item));
+                if (!$this->put($stream, self::line(self::cells($item)))) {
+                    return ['rows' => $rows, 'truncated' => false];
+                }
                 $rows++;
             }
-            if (!$this->put($stream, $chunk)) {
-                break;
-            }
+            // Sent on per chunk, not per line: a flush is a write to the client.
+            fflush($stream);
             $cursor = $page['next_cursor'];
+            // Freed before the next chunk is read, or two chunks of huge rows would be held at once.
+            unset($page);
         } while ($cursor !== null);
         return ['rows' => $rows, 'truncated' => false];
     }
@@ -81,10 +87,12 @@ final class CsvExport
             (int) $item['id'],
             TimeFormat::sortable($item['at']),
             $item['client'] ?? null,
+            $item['address'] ?? null,
             $item['store_id'] ?? null,
             (string) $item['endpoint'],
             $item['external_id'] ?? null,
             (string) $item['status'],
+            (int) ($item['times'] ?? 1),
             $item['error'] ?? null,
             (int) $item['duration_ms'],
         ];
@@ -123,11 +131,6 @@ final class CsvExport
     /** @param resource $stream */
     private function put($stream, string $bytes): bool
     {
-        if ($bytes === '') {
-            return true;
-        }
-        $written = fwrite($stream, $bytes);
-        fflush($stream);
-        return $written === strlen($bytes);
+        return fwrite($stream, $bytes) === strlen($bytes);
     }
 }

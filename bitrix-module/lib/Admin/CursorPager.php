@@ -4,6 +4,8 @@ declare(strict_types=1);
 
 namespace Retaillab\Cashback\Admin;
 
+use Cashback\Admin\LogPageReader;
+
 /**
  * Numbered pages over the ledger's cursor paging.
  *
@@ -17,6 +19,11 @@ namespace Retaillab\Cashback\Admin;
  * than before; the remembered cursors after a page that now ends elsewhere
  * are dropped, so the pages always follow on from each other without gaps.
  * The state is a small array the page keeps in the session.
+ *
+ * A page also ends at a byte budget, with long values cut short (the shared
+ * LogPageReader): a log of huge rows must not take the worker's memory. Such
+ * a page holds fewer rows than the page size, and the next one starts after
+ * its last row, as with any other page.
  */
 final class CursorPager
 {
@@ -41,7 +48,7 @@ final class CursorPager
     }
 
     /**
-     * @param callable(?int $cursor, int $limit): array{items: list<array>, next_cursor: ?int} $fetch
+     * @param callable(?int $cursor, int $limit): array{items: list<array>, next_cursor: ?int} $fetch syncLog() with its filter
      * @param string $filterKey Identifies the filter; another filter starts afresh.
      * @param int $page Requested page (1 = newest); past the end, the last page is returned.
      */
@@ -63,8 +70,9 @@ final class CursorPager
         }
         $target = min($target, $current + self::MAX_WALK);
 
+        $reader = new LogPageReader($fetch);
         while (true) {
-            $result = $fetch($current === 1 ? null : $this->cursors[$current], $pageSize);
+            $result = $reader->page($current === 1 ? null : $this->cursors[$current], $pageSize);
             $next = $result['next_cursor'] ?? null;
             $this->remember($current, $next === null ? null : (int) $next);
             if ($current >= $target || $next === null) {

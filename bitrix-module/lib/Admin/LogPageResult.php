@@ -23,11 +23,12 @@ final class LogPageResult
 
     /**
      * The record count to give PageNavigation. The ledger pages by cursor and
-     * never counts, so this claims exactly one more row when an older page
-     * exists: the pager then offers the pages up to the next one.
+     * never counts, so when an older page exists this claims one row more than
+     * full pages up to this one hold (a page cut short by its byte budget
+     * included): the pager then offers the pages up to the next one.
      */
     public function recordCountHint(): int
     {
-        return $this->offset() + count($this->items) + ($this->hasMore ? 1 : 0);
+        return $this->hasMore ? $this->page * $this->pageSize + 1 : $this->offset() + count($this->items);
     }
 }

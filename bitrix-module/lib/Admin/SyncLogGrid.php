@@ -29,10 +29,12 @@ final class SyncLogGrid
         'ID' => false,
         'AT' => true,
         'CLIENT' => true,
+        'ADDRESS' => true,
         'STORE_ID' => true,
         'ENDPOINT' => true,
         'EXTERNAL_ID' => true,
         'STATUS' => true,
+        'TIMES' => true,
         'ERROR' => true,
         'DURATION_MS' => true,
     ];
@@ -103,7 +105,7 @@ final class SyncLogGrid
     /**
      * The grid's ROWS.
      *
-     * @param list<array<string, mixed>> $items syncLog() items
+     * @param list<array<string, mixed>> $items syncLog() items (CursorPager's, long values already cut short)
      * @return list<array{id: string, data: array<string, string>, columns: array<string, string>}>
      */
     public function rows(array $items): array
@@ -111,14 +113,17 @@ final class SyncLogGrid
         $rows = [];
         foreach ($items as $item) {
             $status = (string) $item['status'];
+            $times = (int) ($item['times'] ?? 1);
             $data = [
                 'ID' => Html::e((int) $item['id']),
                 'AT' => Html::e($this->format->dateTime($item['at'])),
                 'CLIENT' => Html::e($item['client'] ?? ''),
+                'ADDRESS' => Html::e($item['address'] ?? ''),
                 'STORE_ID' => Html::e($item['store_id'] ?? ''),
                 'ENDPOINT' => Html::e($item['endpoint']),
                 'EXTERNAL_ID' => Html::e($item['external_id'] ?? ''),
                 'STATUS' => Html::e($status),
+                'TIMES' => Html::e($times),
                 'ERROR' => Html::e($item['error'] ?? ''),
                 'DURATION_MS' => Html::e((int) $item['duration_ms']),
             ];
@@ -129,10 +134,22 @@ final class SyncLogGrid
             $columns['AT'] = '<span title="' . Html::e($item['at']) . '">' . $data['AT'] . '</span>';
             $columns['STATUS'] = '<span style="display:inline-block;padding:1px 8px;border-radius:10px;'
                 . (self::STATUS_STYLE[$status] ?? self::OTHER_STYLE) . '">' . Html::e(self::statusLabel($status)) . '</span>';
+            $columns['TIMES'] = self::timesHtml($times);
             $columns['DURATION_MS'] = Html::e(self::message('RETAILLAB_CASHBACK_GRID_MS', ['#MS#' => (string) (int) $item['duration_ms']]));
             $rows[] = ['id' => (string) (int) $item['id'], 'data' => $data, 'columns' => $columns];
         }
         return $rows;
+    }
+
+    /** How many refusals the row stands for (one row per address, status and 5 minutes); nothing for one. */
+    private static function timesHtml(int $times): string
+    {
+        if ($times <= 1) {
+            return '';
+        }
+        $replace = ['#TIMES#' => (string) $times];
+        return '<span title="' . Html::e(self::message('RETAILLAB_CASHBACK_GRID_TIMES_TITLE', $replace)) . '">'
+            . Html::e(self::message('RETAILLAB_CASHBACK_GRID_TIMES', $replace)) . '</span>';
     }
 
     /** PAGE_SIZES of main.ui.grid. @return list<array{NAME: string, VALUE: string}> */

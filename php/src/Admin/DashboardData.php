@@ -11,7 +11,7 @@ namespace Cashback\Admin;
 final class DashboardData
 {
     /**
-     * @param list<array<string, mixed>> $logRows syncLog() items, newest first
+     * @param list<array<string, mixed>> $logRows syncLog() items, newest first, shortened for display (LogPageReader)
      * @param list<array<string, mixed>> $silentStores silentStores() rows
      * @param list<array<string, mixed>> $stores storeActivity() rows
      * @param ?string $logRefusal The ledger's message when it refused the filter
@@ -32,7 +32,9 @@ final class DashboardData
     {
         $refusal = null;
         try {
-            $page = $ledger->syncLog($query->ledgerFilter(), $query->limit, $query->cursor);
+            $filter = $query->ledgerFilter();
+            $reader = new LogPageReader(static fn (?int $cursor, int $limit): array => $ledger->syncLog($filter, $limit, $cursor));
+            $page = $reader->page($query->cursor, $query->limit);
         } catch (\CashbackException $e) {
             // A filter the ledger does not accept is the operator's typo, not an outage.
             if ($e->getErrorCode() !== 'invalid_argument') {

@@ -12,7 +12,7 @@ use Cashback\Admin\LogQuery;
 /** The sync log: filter form, table and paging links. */
 final class SyncLogSection
 {
-    private const COLUMNS = ['col_time', 'col_client', 'col_store', 'col_endpoint', 'col_external_id', 'col_status', 'col_error', 'col_duration'];
+    private const COLUMNS = ['col_time', 'col_client', 'col_address', 'col_store', 'col_endpoint', 'col_external_id', 'col_status', 'col_error', 'col_duration'];
 
     public function __construct(
         private readonly Labels $labels,
@@ -99,23 +99,37 @@ final class SyncLogSection
         }
         $html = '';
         foreach ($rows as $row) {
-            $status = (string) $row['status'];
-            // The class name comes from the vocabulary, never from the data.
-            $known = in_array($status, LogQuery::statuses(), true);
-            $statusClass = $known ? 'status-' . $status : 'status-other';
             $html .= '<tr data-id="' . Html::e((int) $row['id']) . '">'
                 . '<td class="time"><time datetime="' . Html::e($row['at']) . '">' . Html::e($this->format->time($row['at'])) . '</time></td>'
                 . $this->cell($row['client'], 'client')
+                . $this->cell($row['address'] ?? null, 'address')
                 . $this->cell($row['store_id'], 'store')
                 . $this->cell($row['endpoint'], 'endpoint')
                 . $this->cell($row['external_id'], 'external-id')
-                . '<td class="status"><span class="badge ' . $statusClass . '"'
-                . ($known ? ' title="' . Html::e($this->labels->get('status_' . $status)) . '"' : '') . '>' . Html::e($status) . '</span></td>'
+                . '<td class="status">' . $this->statusBadge((string) $row['status']) . $this->times((int) ($row['times'] ?? 1)) . '</td>'
                 . $this->cell($row['error'], 'error')
                 . '<td class="duration num">' . Html::e($this->format->milliseconds((int) $row['duration_ms'])) . '</td>'
                 . '</tr>';
         }
         return $html;
+    }
+
+    private function statusBadge(string $status): string
+    {
+        // The class name comes from the vocabulary, never from the data.
+        $known = in_array($status, LogQuery::statuses(), true);
+        return '<span class="badge ' . ($known ? 'status-' . $status : 'status-other') . '"'
+            . ($known ? ' title="' . Html::e($this->labels->get('status_' . $status)) . '"' : '') . '>' . Html::e($status) . '</span>';
+    }
+
+    /** How many refusals the row stands for (one row per address, status and 5 minutes); nothing for one. */
+    private function times(int $times): string
+    {
+        if ($times <= 1) {
+            return '';
+        }
+        return ' <span class="times" title="' . Html::e($this->labels->get('times_title', $times)) . '">'
+            . Html::e($this->labels->get('times', $times)) . '</span>';
     }
 
     private function cell(mixed $value, string $class): string
