@@ -18,7 +18,7 @@ type OnModify =
 /// Each has a validator, so `ini_set()` refuses a bad value at once (and
 /// returns false) instead of the ledger failing later; PHP also needs one for
 /// `ini_restore()`.
-fn settings() -> [(&'static CStr, String, OnModify); 6] {
+fn settings() -> [(&'static CStr, String, OnModify); 7] {
     [
         (c"cashback.database", String::new(), accept_any),
         (c"cashback.timezone", config::DEFAULT_TIMEZONE.to_owned(), check_timezone),
@@ -26,6 +26,7 @@ fn settings() -> [(&'static CStr, String, OnModify); 6] {
         (c"cashback.busy_timeout_ms", config::DEFAULT_BUSY_TIMEOUT_MS.to_string(), check_busy_timeout),
         (c"cashback.max_batch", config::DEFAULT_MAX_BATCH.to_string(), check_max_batch),
         (c"cashback.auth_max_failures", config::DEFAULT_AUTH_MAX_FAILURES.to_string(), check_auth_max_failures),
+        (c"cashback.auto_register_stores", flag_text(config::DEFAULT_AUTO_REGISTER_STORES), check_flag),
     ]
 }
 
@@ -77,6 +78,20 @@ validator!(check_region, |text| Region::parse(text).is_ok());
 validator!(check_busy_timeout, |text| text.trim().parse::<u64>().is_ok());
 validator!(check_auth_max_failures, |text| text.trim().parse::<u32>().is_ok());
 validator!(check_max_batch, |text| text.trim().parse::<usize>().is_ok_and(|max| max > 0));
+validator!(check_flag, |text| parse_flag(text).is_some());
+
+/// An ini flag as PHP writes them: 1/0, on/off, yes/no, true/false (or empty for off).
+fn parse_flag(text: &str) -> Option<bool> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "1" | "on" | "yes" | "true" => Some(true),
+        "" | "0" | "off" | "no" | "false" | "none" => Some(false),
+        _ => None,
+    }
+}
+
+fn flag_text(flag: bool) -> String {
+    if flag { "1" } else { "0" }.to_owned()
+}
 
 unsafe extern "C" {
     fn zend_ini_string_ex(name: *const c_char, name_length: usize, orig: c_int, exists: *mut bool) -> *mut c_char;
@@ -112,6 +127,11 @@ pub fn busy_timeout_ms() -> u64 {
 /// `cashback.auth_max_failures`: failed authentications per address and 5 minutes before throttling (0: off).
 pub fn auth_max_failures() -> i64 {
     get(c"cashback.auth_max_failures").trim().parse().unwrap_or(config::DEFAULT_AUTH_MAX_FAILURES)
+}
+
+/// `cashback.auto_register_stores`: whether API writes may name unregistered stores.
+pub fn auto_register_stores() -> bool {
+    parse_flag(&get(c"cashback.auto_register_stores")).unwrap_or(config::DEFAULT_AUTO_REGISTER_STORES)
 }
 
 /// `cashback.max_batch`: largest accepted batch.

@@ -59,6 +59,7 @@ fn config(options: Option<&ZendHashTable>) -> Result<(Config, Options)> {
         region: region(&ini::default_region(), "cashback.default_region")?,
         max_batch: ini::max_batch(),
         auth_max_failures: ini::auth_max_failures(),
+        auto_register_stores: ini::auto_register_stores(),
     };
     let mut store = Options { busy_timeout: Duration::from_millis(ini::busy_timeout_ms()), create: true };
     let Some(options) = options else { return Ok((config, store)) };
@@ -80,12 +81,13 @@ fn config(options: Option<&ZendHashTable>) -> Result<(Config, Options)> {
             ("auth_max_failures", Value::Number(max)) if max.as_u64().is_some() => {
                 config.auth_max_failures = max.as_i64().unwrap_or_default();
             }
+            ("auto_register_stores", Value::Bool(flag)) => config.auto_register_stores = *flag,
             ("create", Value::Bool(create)) => store.create = *create,
             _ => {
                 return Err(invalid(
                     Code::InvalidOption,
                     &format!(
-                        "unknown or malformed option {name:?}; known: timezone (string), default_region (string), busy_timeout_ms (int >= 0), max_batch (int > 0), auth_max_failures (int >= 0), create (bool)"
+                        "unknown or malformed option {name:?}; known: timezone (string), default_region (string), busy_timeout_ms (int >= 0), max_batch (int > 0), auth_max_failures (int >= 0), auto_register_stores (bool), create (bool)"
                     ),
                 ));
             }

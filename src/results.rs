@@ -212,6 +212,7 @@ pub fn defaults() -> Value {
         "busy_timeout_ms": config::DEFAULT_BUSY_TIMEOUT_MS,
         "max_batch": config::DEFAULT_MAX_BATCH,
         "auth_max_failures": config::DEFAULT_AUTH_MAX_FAILURES,
+        "auto_register_stores": config::DEFAULT_AUTO_REGISTER_STORES,
     })
 }
 

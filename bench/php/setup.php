@@ -28,8 +28,13 @@ for ($user = 1; $user <= $o['users']; $user++) {
 $report = $ledger->importPhones($rows);
 $ledger->linkPhone(1, Batch::AMBIGUOUS_PHONE, false);
 $ledger->linkPhone(2, Batch::AMBIGUOUS_PHONE, false);
+// API writes name registered stores only: those of the generated batches, and the offline store of catchup.php.
+foreach ([...array_map(static fn (int $n): string => "store-$n", range(1, Batch::STORES)), 'store-offline'] as $store) {
+    $ledger->registerStore($store);
+}
 if ($o['key-file'] !== '') {
-    $key = $ledger->createApiKey('bench', 'store-bench')['key'];
+    // The 1C central base's kind of key: it writes for every registered store.
+    $key = $ledger->createApiKey('bench', null)['key'];
     file_put_contents($o['key-file'], $key . "\n");
 }
 if ($o['config'] !== '') {

@@ -33,7 +33,7 @@ final class Settings
     /**
      * Every setting with its default: the host's own and the ledger's options.
      *
-     * @return array<string, string|int>
+     * @return array<string, string|int|bool>
      */
     public static function defaults(): array
     {
@@ -149,7 +149,11 @@ final class Settings
     {
         $options = [];
         foreach (\CashbackLedger::defaults() as $name => $default) {
-            $options[$name] = is_int($default) ? $this->int($name) : $this->string($name);
+            $options[$name] = match (true) {
+                is_bool($default) => (bool) $this->values[$name],
+                is_int($default) => $this->int($name),
+                default => $this->string($name),
+            };
         }
         // Serving requests never creates the database: a deleted or moved ledger must answer 503,
         // not start over empty. Setup (php/bin/setup-demo.php, the Bitrix installer) creates it.

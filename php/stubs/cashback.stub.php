@@ -43,7 +43,7 @@ final class CashbackLedger
      *
      * @param string|null $path Database file; defaults to the `cashback.database` ini setting.
      * @param array{timezone?: string, default_region?: string, busy_timeout_ms?: int, max_batch?: int,
-     *     auth_max_failures?: int, create?: bool}|null $options
+     *     auth_max_failures?: int, auto_register_stores?: bool, create?: bool}|null $options
      *     Each option but `create` defaults to its ini setting (`cashback.timezone`, …), whose
      *     default is in defaults(). `timezone`: the zone of times without an offset, any IANA
      *     zone (`Europe/Minsk`), `UTC` or an offset (`+03:00`). `default_region`: the country
@@ -82,7 +82,7 @@ final class CashbackLedger
      * The defaults of the constructor's options (and their ini settings), written only in the
      * extension: hosts read them from here.
      *
-     * @return array{timezone: string, default_region: string, busy_timeout_ms: int, max_batch: int, auth_max_failures: int}
+     * @return array{timezone: string, default_region: string, busy_timeout_ms: int, max_batch: int, auth_max_failures: int, auto_register_stores: bool}
      */
     public static function defaults(): array {}
 

@@ -20,6 +20,8 @@ $ledger = new CashbackLedger($database);
 
 $ledger->registerStore(MSK, 'Москва, Тверская 1');
 $ledger->registerStore(SILENT, 'Санкт-Петербург, Невский 10');
+// API writes name registered stores only; the hostile store registered itself before that rule.
+$ledger->registerStore(EVIL_STORE);
 $ledger->linkPhone(100, '+7 900 555-00-01', true);
 
 $accrual = static fn (string $externalId, string $store): array => [

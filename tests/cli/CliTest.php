@@ -489,9 +489,9 @@ final class CliTest extends TestCase
         );
         $this->assertNull($this->json(0, 'stores', 'register', 'store-1', '--silence-hours=default')['silence_hours']);
 
-        $this->ledger("\$l->logSync(['endpoint' => 'balance', 'status' => 'success', 'store_id' => 'store-9']);");
+        $this->ledger("\$l->registerStore('store-9'); \$l->logSync(['endpoint' => 'balance', 'status' => 'success', 'store_id' => 'store-9']);");
         $stores = $this->json(0, 'stores')['stores'];
-        $this->assertSame(['store-9', 'store-1'], array_column($stores, 'store_id'));
+        $this->assertSame(['store-9', 'store-1'], array_column($stores, 'store_id'), 'the store seen last comes first');
         $text = $this->cli('stores')['stdout'];
         $this->assertMatchesRegularExpression('/^STORE\s+NAME\s+THRESHOLD\s+LAST SEEN\s+SILENT FOR$/m', $text);
         $this->assertMatchesRegularExpression('/^store-1  Москва, Тверская 1  default\s+never\s+\d+s$/m', $text);
@@ -895,6 +895,7 @@ final class CliTest extends TestCase
     private function applyTransactions(): void
     {
         $this->ledger(<<<'PHP'
+            $l->registerStore('store-1');
             $results = $l->applyBatch([
                 ['type' => 'accrual', 'amount' => '1250.50', 'external_id' => 'a-1', 'user_id' => 42,
                  'store_id' => 'store-1', 'description' => 'Moscow, register 2'],

@@ -53,6 +53,11 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def php_string(text: str) -> str:
+    """A PHP single-quoted literal of `text`: nothing in it is interpolated or unescaped."""
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
 def php_config(path: Path, values: dict) -> None:
     """Writes a host config file (an array of php/src/Settings.php keys)."""
     def literal(value):
@@ -60,7 +65,7 @@ def php_config(path: Path, values: dict) -> None:
             return "true" if value else "false"
         if isinstance(value, int):
             return str(value)
-        return "'" + str(value).replace("\\", "\\\\").replace("'", "\\'") + "'"
+        return php_string(str(value))
     lines = "".join(f"    {literal(k)} => {literal(v)},\n" for k, v in values.items())
     path.write_text(f"<?php\n\n// e2e test host settings\nreturn [\n{lines}];\n", encoding="utf-8")
 
@@ -85,9 +90,9 @@ class Ledger:
         return json.loads(self.php(f"echo json_encode({code});"))
 
     def create_key(self, name: str, store_id: str | None = None, networks: list[str] | None = None) -> tuple[int, str]:
-        store = json.dumps(store_id) if store_id else "null"
-        nets = f"json_decode({json.dumps(json.dumps(networks))}, true)" if networks else "null"
-        created = self.call(f"$ledger->createApiKey({json.dumps(name)}, {store}, {nets})")
+        store = php_string(store_id) if store_id else "null"
+        nets = f"json_decode({php_string(json.dumps(networks))}, true)" if networks else "null"
+        created = self.call(f"$ledger->createApiKey({php_string(name)}, {store}, {nets})")
         return created["id"], created["key"]
 
     def revoke_key(self, key_id: int) -> bool:

@@ -44,6 +44,37 @@ def balance_of(api: ApiClient, phone: str) -> Decimal:
     return money(reply.body["balance"])
 
 
+# ------------------------------------------------------------ store binding ----
+
+def store_seen(site, store_id: str):
+    return site.ledger.call(
+        f"array_values(array_filter($ledger->storeActivity(), fn($s) => $s['store_id'] === {json.dumps(store_id)}))"
+        "[0]['last_seen_at'] ?? null")
+
+
+def test_a_stores_key_writes_for_its_store_only(site, api, customer):
+    before = store_seen(site, "store-2")
+    reply = api.post("transactions", accrual(customer, store_id="store-2"))
+    assert (reply.status, reply.body["error"]) == (403, "store_not_allowed"), reply
+    assert store_seen(site, "store-2") == before, "store-1's key refreshed store-2's last activity"
+    rows = site.ledger.call("$ledger->syncLog(['status' => 'error'], 50)['items']")
+    row = next(row for row in rows if row["error"] == "store_not_allowed")
+    assert (row["store_id"], row["client"]) == ("store-1", "demo"), row
+    assert api.post("transactions", accrual(customer, store_id="store-1")).status == 200
+
+
+def test_unknown_stores_are_refused_and_refusals_register_nothing(site, contract, customer):
+    central = ApiClient(site.base_url, contract, site.keys["bitrix-web"][1])
+    stores = len(site.ledger.call("$ledger->storeActivity()"))
+    reply = central.post("transactions", accrual(customer, store_id="store-404"))
+    assert (reply.status, reply.body["error"]) == (422, "unknown_store"), reply
+    batch = [accrual(customer, store_id=f"nowhere-{i}") for i in range(MAX_BATCH)]
+    results = central.post("transactions/batch", batch).body["results"]
+    assert {result["error"] for result in results} == {"unknown_store"}
+    assert len(site.ledger.call("$ledger->storeActivity()")) == stores, "refused items registered stores"
+    assert central.post("transactions", accrual(customer, store_id="store-2")).status == 200, "registered stores are open"
+
+
 # ------------------------------------------------- code and contract agree ----
 
 AMOUNT_TEXTS = ["150", "150.5", "150.50", "0000000001.50", "+1", "00000000000000000001.5", "1.", ".5", "1e2",

@@ -317,7 +317,7 @@ rm -f "$TMP/big.json" "$TMP/huge.json" "$TMP/tiny.json"
 php -n -r '$items = [];
 for ($i = 1; $i <= 10000; $i++) {
     $items[] = ["external_id" => sprintf("FPM_BATCH_%05d", $i), "type" => "accrual", "amount" => "0.01", "user_phone" => "+7 912 000-11-22",
-                "store_id" => "store-2", "description" => "batch through nginx", "created_at" => "2026-11-28T11:00:00"];
+                "store_id" => "store-1", "description" => "batch through nginx", "created_at" => "2026-11-28T11:00:00"];
 }
 echo json_encode(["transactions" => $items]);' >"$TMP/batch.json"
 batch_size=$(stat -c %s "$TMP/batch.json")

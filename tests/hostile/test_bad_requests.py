@@ -546,6 +546,9 @@ def test_injection_looking_strings_are_stored_verbatim(text, hostile_host, hosti
     # The same text as external_id, description and store_id (each within its length limit).
     sent = {"type": "accrual", "amount": "1.00", "external_id": text, "user_phone": OTHER_PHONE,
             "description": text, "store_id": text}
+    # The store's own key: creating it registers the store, and a key writes for its store only.
+    _, store_key = site.ledger.create_key("injection-store", text)
+    api = api.with_key(store_key)
     reply = api.post("transactions", sent)
     assert reply.status == 200 and reply.body["status"] == "ok", reply
     transaction_id = reply.body["transaction_id"]

@@ -65,7 +65,7 @@ bool(true)
 string(0) ""
 string(4) "5000"
 string(5) "10000"
-ini names: ["cashback.auth_max_failures","cashback.busy_timeout_ms","cashback.database","cashback.default_region","cashback.max_batch","cashback.timezone"]
+ini names: ["cashback.auth_max_failures","cashback.auto_register_stores","cashback.busy_timeout_ms","cashback.database","cashback.default_region","cashback.max_batch","cashback.timezone"]
 bool(true)
 bool(true)
 bool(true)

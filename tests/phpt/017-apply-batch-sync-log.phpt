@@ -22,6 +22,8 @@ function fails(string $label, callable $f): void {
 }
 
 $l = new CashbackLedger($db);
+// API writes (with a context) name registered stores only.
+foreach (['store-1', 'store-2', 'hq'] as $store) { $l->registerStore($store); }
 $l->apply(['external_id' => 'seed', 'type' => 'accrual', 'amount' => 100, 'user_id' => 1]); // no context: not logged
 show('log before', $l->syncLog());
 

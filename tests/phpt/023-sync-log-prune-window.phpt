@@ -30,6 +30,8 @@ function tamper(string $db, string $sql): void {
 }
 
 $l = new CashbackLedger($db);
+// API writes (with a context) name registered stores only.
+foreach (['store-1'] as $store) { $l->registerStore($store); }
 foreach (['r1', 'r2', 'r3', 'r4'] as $id) {
     $l->logSync(['endpoint' => 'transactions', 'status' => 'success', 'external_id' => $id, 'store_id' => 'store-1']);
 }

@@ -70,7 +70,7 @@ show('silent after 1h, store-3 threshold 100h', $silent(1));
 $l->registerStore('store-3', null, 10);
 show('store-3 keeps its name', array_values(array_filter($l->storeActivity(), fn($s) => $s['store_id'] === 'store-3'))[0]['name']);
 
-// A store seen in the log without being registered is tracked too.
+// A log row naming a store nobody registered registers nothing (the log keeps its name).
 $l->logSync(['endpoint' => 'balance', 'status' => 'success', 'store_id' => 'store-9']);
 $all = array_column($l->storeActivity(), 'store_id');
 show('never-seen store last', end($all));
@@ -107,9 +107,9 @@ silent after 1h, store-1 active again: [["store-2","set",180],["store-3",null,18
 silent after 1h, store-3 threshold 100h: [["store-2","set",180]]
 store-3 keeps its name: "Store 3"
 never-seen store last: "store-3"
-all stores: ["store-1","store-2","store-3","store-9"]
+all stores: ["store-1","store-2","store-3"]
 silentStores(0): invalid_hours | hours must be positive
 silentStores(-5): invalid_hours | hours must be positive
-empty store id: invalid_store | store id must be 1..64 characters without control characters or surrounding spaces
+empty store id: invalid_store | store id must be 1..64 characters without control or format characters or surrounding spaces
 threshold -1: invalid_store | silence threshold must be a positive number of hours (0: the default)
-id too long: invalid_store | store id must be 1..64 characters without control characters or surrounding spaces
+id too long: invalid_store | store id must be 1..64 characters without control or format characters or surrounding spaces

@@ -25,6 +25,8 @@ function fails(string $label, callable $f): void {
 // An item refused by validation still came from its store: the operator filtering
 // the log by store must see it, and it counts as activity of that store.
 $l = new CashbackLedger($db);
+// API writes (with a context) name registered stores only.
+foreach (['store-1', 'store-2'] as $store) { $l->registerStore($store); }
 $ctx = ['client' => 'store-1', 'endpoint' => 'transactions/batch'];
 $r = $l->applyBatch([
     ['external_id' => 'ok-1', 'type' => 'accrual', 'amount' => 10, 'user_id' => 1, 'store_id' => 'store-1'],

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from harness import PHP_SCRIPTS, REPO, php_cmd
+from harness import PHP_SCRIPTS, REPO, STORES, php_cmd
 from workload import Customer, customers
 
 PEOPLE = customers(20, first_user=201)
@@ -55,7 +55,7 @@ class Plan:
     def _tx(self, kind: str, minor: int, customer: Customer, original: str | None = None) -> dict:
         self.count += 1
         item = {"external_id": f"{self.prefix}-{self.seed}-{self.count}", "type": kind, "amount": money(minor),
-                "description": f"crash test {kind}", "store_id": f"store-{self.count % 7 + 1}",
+                "description": f"crash test {kind}", "store_id": STORES[self.count % len(STORES)],
                 "created_at": "2026-11-27T10:15:00", "source": "1c_retail"}
         if self.rng.random() < 0.5:
             item["user_id"] = customer.user_id

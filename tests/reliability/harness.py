@@ -44,6 +44,10 @@ IS_ROOT = os.geteuid() == 0
 
 # --------------------------------------------------------------------------- the extension
 
+# The stores the workloads' transactions name; their keys are the 1C central base's kind (no store).
+STORES = [f"store-{n}" for n in range(1, 8)]
+
+
 def wait_for_extension(seconds: float = 180) -> None:
     """The extension is rebuilt now and then by someone else: wait (bounded) while it is missing."""
     deadline = time.monotonic() + seconds
@@ -142,11 +146,13 @@ class LedgerFile:
         return json.loads(self.php(f"echo json_encode({expression});"), parse_float=Decimal)
 
     def create(self, customers: dict[int, str]) -> None:
-        """Creates (migrates) the file and links each user_id to its phone, verified."""
+        """Creates (migrates) the file, links each user_id to its phone, verified, and registers
+        the workloads' STORES (API writes name registered stores only)."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         chown_tree(self.path.parent, self.user)
         self.php(f"foreach ({php_literal({str(k): v for k, v in customers.items()})} as $user => $phone) "
-                 "{ $ledger->linkPhone((int) $user, $phone, true); }")
+                 "{ $ledger->linkPhone((int) $user, $phone, true); }"
+                 f"foreach ({php_literal(STORES)} as $store) {{ $ledger->registerStore($store); }}")
 
     def create_key(self, name: str, store_id: str | None = None) -> str:
         store = json.dumps(store_id) if store_id else "null"

@@ -67,7 +67,7 @@ def test_http_clients_through_the_host(kind: str, workdir: Path, settings, summa
     user = ("www-data" if kind == "fpm" else "nobody") if IS_ROOT else None
     ledger = LedgerFile(workdir / "ledger" / "cashback.db", user)
     ledger.create({c.user_id: c.phone for c in PEOPLE})
-    key = ledger.create_key("reliability", "store-1")
+    key = ledger.create_key("reliability")
     config = workdir / "config.php"
     write_config(config, {"database": str(ledger.path), "retry_after_seconds": 1})
     logs = workdir / "logs"

@@ -172,7 +172,7 @@ def test_cli_crash_between_commit_and_response(mode: str, workdir: Path, setting
 def fpm_site(workdir: Path):
     user = "www-data" if IS_ROOT else None
     ledger = new_ledger(workdir / "ledger" / "cashback.db", user)
-    key = ledger.create_key("crash-test", "store-1")
+    key = ledger.create_key("crash-test")
     config = workdir / "config.php"
     write_config(config, {"database": str(ledger.path), "retry_after_seconds": 1})
     try:

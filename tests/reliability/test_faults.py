@@ -137,7 +137,7 @@ def fault_site(kind: str, workdir: Path, db_dir: Path | None = None, *, start: b
     db_dir = db_dir or workdir / "data" / "ledger"
     ledger = LedgerFile(db_dir / "cashback.db", user)
     ledger.create(CUSTOMERS)
-    key = ledger.create_key("fault-test", "store-1")
+    key = ledger.create_key("fault-test")
     config = workdir / "config.php"  # outside the database directory: it must survive the faults
     write_config(config, {"database": str(ledger.path), "busy_timeout_ms": BUSY_TIMEOUT_MS,
                           "retry_after_seconds": RETRY_AFTER})

@@ -26,7 +26,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable
 
-from harness import Client, php_cmd, PHP_SCRIPTS, REPO
+from harness import Client, php_cmd, PHP_SCRIPTS, REPO, STORES
 from ledger_model import ItemOutcome, outcomes_from_http, outcomes_from_results
 
 
@@ -121,7 +121,7 @@ class Generator:
 
     def tx(self, external_id: str, kind: str, minor: int, customer: Customer, original: str | None = None) -> dict:
         item = {"external_id": external_id, "type": kind, "amount": self.amount(minor), **self.who(customer),
-                "description": f"{self.name} {kind}", "store_id": f"store-{self.rng.randint(1, 3)}",
+                "description": f"{self.name} {kind}", "store_id": self.rng.choice(STORES[:3]),
                 "created_at": "2026-11-27T10:15:00"}
         if original is not None:
             item["original_external_id"] = original

@@ -345,7 +345,8 @@ check('README.md\'s table of ini settings has every ledger option with the exten
     foreach (CashbackLedger::defaults() as $name => $value) {
         if (!array_key_exists($name, $table)) {
             $problems[] = "no row for cashback.$name";
-        } elseif (trim($table[$name]) !== (string) $value) {
+        } elseif (trim($table[$name]) !== (is_bool($value) ? ($value ? '1' : '0') : (string) $value)) {
+            // A flag is written as its ini value.
             $problems[] = "cashback.$name: the table says {$table[$name]}, the extension " . var_export($value, true);
         }
     }

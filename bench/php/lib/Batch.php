@@ -28,6 +28,8 @@ final class Batch
     public const PHONE_PREFIX = '7900';
     /** Linked to customers 1 and 2, neither verified: phone_ambiguous. */
     public const AMBIGUOUS_PHONE = '79990000001';
+    /** Items name store-1 .. store-STORES; bench/php/setup.php registers them. */
+    public const STORES = 20;
 
     private int $state;
     /** @var list<array> */
@@ -104,7 +106,7 @@ final class Batch
 
     private function tail(array $item): array
     {
-        $store = $this->rand(20) + 1;
+        $store = $this->rand(self::STORES) + 1;
         $item['description'] = sprintf('Store %d, register %d', $store, $this->rand(5) + 1);
         $item['store_id'] = "store-$store";
         $item['created_at'] = sprintf('2026-11-%02dT%02d:%02d:%02d', 26 + $this->rand(2), 8 + $this->rand(14), $this->rand(60), $this->rand(60))

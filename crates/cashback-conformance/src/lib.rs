@@ -77,6 +77,7 @@ macro_rules! conformance_tests {
             sync_log_rows_are_filtered_paged_and_pruned,
             stores_are_watched_for_silence,
             api_keys_authenticate_from_their_networks_and_failures_are_throttled,
+            api_writes_name_only_their_keys_store_and_refusals_register_nothing,
             health_reports_the_schema_and_the_entries,
             a_ten_thousand_item_batch_decides_every_item,
             the_model_on_a_known_sequence,

@@ -493,14 +493,14 @@ pub fn a_batch_over_the_limit_is_refused_whole(harness: &dyn Harness) {
 pub fn a_batch_with_a_context_logs_every_item_in_its_commit(harness: &dyn Harness) {
     let db = harness.database();
     let ledger = db.ledger(Config::default());
-    let context = RequestContext {
-        client: Some("store-7".into()),
-        store_id: Some("s7".into()),
-        endpoint: "transactions/batch".into(),
-    };
+    let context =
+        RequestContext { client: Some("1c-central".into()), store_id: None, endpoint: "transactions/batch".into() };
+    for store in ["s7", "s8", "s9"] {
+        ledger.register_store(store, None, None).unwrap();
+    }
     let items = [
         json!({"external_id": "l1", "type": "accrual", "amount": 5, "user_id": 1, "store_id": "s8"}),
-        json!({"external_id": "l2", "type": "debit", "amount": 50, "user_id": 1}),
+        json!({"external_id": "l2", "type": "debit", "amount": 50, "user_id": 1, "store_id": "s7"}),
         json!({"external_id": "l3", "type": "refund", "amount": 5, "user_id": 1, "store_id": "s9"}),
     ];
     ledger.apply_batch(&items, Some(&context)).unwrap();
@@ -519,9 +519,55 @@ pub fn a_batch_with_a_context_logs_every_item_in_its_commit(harness: &dyn Harnes
             r#"Some("l3") error Some("validation_failed") Some("s9")"#,
         ]
     );
-    assert!(rows.iter().all(|row| row.client.as_deref() == Some("store-7") && row.endpoint == "transactions/batch"));
-    let seen: Vec<String> = ledger.store_activity().unwrap().into_iter().map(|store| store.store_id).collect();
-    assert_eq!(seen.len(), 3, "every store named counts as seen: {seen:?}");
+    assert!(rows.iter().all(|row| row.client.as_deref() == Some("1c-central") && row.endpoint == "transactions/batch"));
+    let activity = ledger.store_activity().unwrap();
+    assert!(
+        activity.iter().all(|store| store.last_seen_at.is_some()),
+        "every store named counts as seen: {activity:?}"
+    );
+}
+
+/// Through the API a key bound to a store writes for that store only, a key
+/// without one for registered stores only, and nothing refused registers or
+/// refreshes a store.
+pub fn api_writes_name_only_their_keys_store_and_refusals_register_nothing(harness: &dyn Harness) {
+    let db = harness.database();
+    let ledger = db.ledger(Config::default());
+    ledger.create_api_key("store-1", Some("s1"), &[]).unwrap();
+    ledger.register_store("s2", None, None).unwrap();
+    let bound =
+        RequestContext { client: Some("store-1".into()), store_id: Some("s1".into()), endpoint: "transactions".into() };
+    let at = |external_id: &str, store: &str| json!({"external_id": external_id, "type": "accrual", "amount": 5, "user_id": 1, "store_id": store});
+
+    let outcomes = ledger.apply_batch(&[at("own", "s1"), at("other", "s2")], Some(&bound)).unwrap();
+    assert_eq!(outcomes.iter().map(Outcome::error_code).collect::<Vec<_>>(), [None, Some(Code::StoreNotAllowed)]);
+    let activity = ledger.store_activity().unwrap();
+    let seen = |store: &str| activity.iter().find(|row| row.store_id == store).and_then(|row| row.last_seen_at);
+    assert!(seen("s1").is_some(), "the key's store was created with the key and is seen");
+    assert_eq!(seen("s2"), None, "another store's key cannot refresh s2's last activity");
+    let refused_row = ledger.sync_log(&LogFilter::default(), 1, None).unwrap().items.remove(0).entry;
+    assert_eq!(
+        (refused_row.store_id.as_deref(), refused_row.error.as_deref()),
+        (Some("s1"), Some("store_not_allowed"))
+    );
+
+    let central =
+        RequestContext { client: Some("1c-central".into()), store_id: None, endpoint: "transactions/batch".into() };
+    let unknown: Vec<Value> = (0..1_000).map(|i| at(&format!("u{i}"), &format!("nowhere-{i}"))).collect();
+    let outcomes = ledger.apply_batch(&unknown, Some(&central)).unwrap();
+    assert!(outcomes.iter().all(|outcome| outcome.error_code() == Some(Code::UnknownStore)));
+    assert_eq!(ledger.store_activity().unwrap().len(), 2, "1,000 refused items registered no store");
+    assert_eq!(
+        ledger.apply(&at("in-process", "site"), None).unwrap().error_code(),
+        None,
+        "the site's own code is trusted"
+    );
+    assert_eq!(ledger.store_activity().unwrap().len(), 2);
+
+    let open = db.ledger(Config { auto_register_stores: true, ..Config::default() });
+    let outcomes = open.apply_batch(&[at("new-1", "s3"), at("new-2", "s3")], Some(&central)).unwrap();
+    assert_eq!(outcomes.iter().map(Outcome::error_code).collect::<Vec<_>>(), [None, None]);
+    assert!(open.store_activity().unwrap().iter().any(|store| store.store_id == "s3" && store.last_seen_at.is_some()));
 }
 
 // ---------------------------------------------------------------------------
@@ -727,6 +773,10 @@ pub fn stores_are_watched_for_silence(harness: &dyn Harness) {
     let hour = 3_600_000;
     ledger.register_store("quiet", Some("Quiet St"), Some(2)).unwrap();
     ledger.register_store("fresh", None, None).unwrap();
+    ledger.register_store("busy", None, None).unwrap();
+    ledger.register_store("old", None, None).unwrap();
+    // Only registered stores are watched: a row naming another store registers nothing.
+    ledger.log(log_row("balance", "success", Some("stranger"), now)).unwrap();
     ledger.log(log_row("balance", "success", Some("quiet"), now - 3 * hour)).unwrap();
     ledger.log(log_row("balance", "success", Some("busy"), now - hour)).unwrap();
     ledger.log(log_row("balance", "success", Some("old"), now - 30 * hour)).unwrap();

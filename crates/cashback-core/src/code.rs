@@ -122,6 +122,8 @@ vocabulary! {
     18 OriginalUserMismatch "original_user_mismatch" 422 Final [ITEM_ERROR] "The original belongs to another user.";
     19 ExceedsOriginal "exceeds_original" 422 Final [ITEM_ERROR] "More than what remains of the original; `remaining` says how much does.";
     20 BalanceOverflow "balance_overflow" 422 Final [ITEM_ERROR] "The balance would exceed 9,999,999,999,999.99 in magnitude, beyond what a JSON number carries exactly.";
+    21 StoreNotAllowed "store_not_allowed" 403 Final [ITEM_ERROR] "The API key is bound to another store than the item's store_id.";
+    22 UnknownStore "unknown_store" 422 Final [ITEM_ERROR] "The store_id names no registered store (and auto-registration is off).";
 
     // Failures of a call as a whole (CashbackException); nothing was written.
     30 InvalidArgument "invalid_argument" 400 Final [CALL_ERROR] "An argument has the wrong shape or type.";

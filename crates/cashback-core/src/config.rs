@@ -18,6 +18,8 @@ pub const DEFAULT_MAX_BATCH: usize = 10_000;
 pub const DEFAULT_BUSY_TIMEOUT_MS: u64 = 5_000;
 /// Failed authentications per address and window before the address is throttled.
 pub const DEFAULT_AUTH_MAX_FAILURES: i64 = 10;
+/// Whether a write through the API may name a store nobody registered (and so register it).
+pub const DEFAULT_AUTO_REGISTER_STORES: bool = false;
 /// Largest page of a user's history.
 pub const MAX_HISTORY_PAGE: usize = 500;
 /// Largest page of the sync log.
@@ -34,6 +36,8 @@ pub struct Config {
     pub max_batch: usize,
     /// Failed authentications per address and window before it is throttled (0: never).
     pub auth_max_failures: i64,
+    /// Whether an API write may name an unregistered store, registering it when applied.
+    pub auto_register_stores: bool,
 }
 
 impl Default for Config {
@@ -43,6 +47,7 @@ impl Default for Config {
             region: Region::russia(),
             max_batch: DEFAULT_MAX_BATCH,
             auth_max_failures: DEFAULT_AUTH_MAX_FAILURES,
+            auto_register_stores: DEFAULT_AUTO_REGISTER_STORES,
         }
     }
 }

@@ -15,9 +15,7 @@
 //! asserts that its key was loaded, so a decision never rests on a row that
 //! was not read.
 
-use rustc_hash::FxHashMap as HashMap;
-#[cfg(debug_assertions)]
-use rustc_hash::FxHashSet as HashSet;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::{
     code::Code,
@@ -25,7 +23,7 @@ use crate::{
     money,
     phones::{self, Candidate},
     store::{NewEntry, Prefetch, StoredEntry},
-    synclog::LogEntry,
+    synclog::{LogEntry, StoreRow},
     tx::{Kind, TxRequest, UserRef},
 };
 
@@ -38,6 +36,8 @@ pub struct BatchKeys<'r> {
     pub phones: Vec<&'r str>,
     /// User ids the items name.
     pub users: Vec<i64>,
+    /// Stores the items name.
+    pub stores: Vec<&'r str>,
 }
 
 impl<'r> BatchKeys<'r> {
@@ -51,6 +51,7 @@ impl<'r> BatchKeys<'r> {
                 UserRef::Id(id) => keys.users.push(*id),
                 UserRef::Phone(phone) => keys.phones.push(phone),
             }
+            keys.stores.extend(request.store_id);
         }
         keys.external_ids.sort_unstable();
         keys.external_ids.dedup();
@@ -58,6 +59,8 @@ impl<'r> BatchKeys<'r> {
         keys.phones.dedup();
         keys.users.sort_unstable();
         keys.users.dedup();
+        keys.stores.sort_unstable();
+        keys.stores.dedup();
         keys
     }
 }
@@ -69,6 +72,7 @@ pub struct Snapshot {
     corrected: HashMap<i64, i64>,
     candidates: HashMap<String, Vec<Candidate>>,
     balances: HashMap<i64, i64>,
+    stores: HashSet<String>,
     next_id: i64,
     #[cfg(debug_assertions)]
     loaded: Loaded,
@@ -82,6 +86,7 @@ struct Loaded {
     phones: HashSet<String>,
     users: HashSet<i64>,
     entry_ids: HashSet<i64>,
+    stores: HashSet<String>,
 }
 
 impl Snapshot {
@@ -101,11 +106,13 @@ impl Snapshot {
         users.sort_unstable();
         users.dedup();
         let balances = if users.is_empty() { Vec::new() } else { store.balances(&users)? };
+        let stores = if keys.stores.is_empty() { Vec::new() } else { store.registered_stores(&keys.stores)? };
         let mut snapshot = Snapshot {
             entries: entries.into_iter().map(|entry| (entry.external_id.clone(), entry)).collect(),
             corrected: corrected.into_iter().collect(),
             candidates: HashMap::default(),
             balances: balances.into_iter().collect(),
+            stores: stores.into_iter().collect(),
             next_id: store.next_entry_id()?,
             #[cfg(debug_assertions)]
             loaded: Loaded {
@@ -113,6 +120,7 @@ impl Snapshot {
                 phones: keys.phones.iter().map(|phone| (*phone).to_owned()).collect(),
                 users: users.iter().copied().collect(),
                 entry_ids: entry_ids.into_iter().collect(),
+                stores: keys.stores.iter().map(|store| (*store).to_owned()).collect(),
             },
         };
         for (phone, candidate) in candidates {
@@ -143,6 +151,29 @@ impl Snapshot {
         #[cfg(debug_assertions)]
         assert!(self.loaded.users.contains(&user_id), "the balance of user {user_id} was not prefetched");
         self.balances.get(&user_id).copied().unwrap_or(0)
+    }
+
+    fn is_registered(&self, store_id: &str) -> bool {
+        #[cfg(debug_assertions)]
+        assert!(self.loaded.stores.contains(store_id), "store {store_id:?} was not prefetched");
+        self.stores.contains(store_id)
+    }
+}
+
+/// Which stores the caller of an API write may name: the HTTP API passes one,
+/// in-process callers (the site's own code, trusted like the ledger) none.
+#[derive(Debug, Clone, Copy)]
+pub struct StorePolicy<'c> {
+    /// The store the caller's key is bound to: its items may name no other.
+    pub bound: Option<&'c str>,
+    /// Whether an item may name a store nobody registered, registering it once applied.
+    pub auto_register: bool,
+}
+
+impl StorePolicy<'_> {
+    /// Whether an item of this caller may name `store_id` at all.
+    pub fn allows(&self, store_id: &str) -> bool {
+        self.bound.is_none_or(|bound| bound == store_id)
     }
 }
 
@@ -248,6 +279,8 @@ pub struct WritePlan<'r> {
     pub entries: Vec<NewEntry<'r>>,
     /// Balances to set: `(user_id, balance)`, by user.
     pub balances: Vec<(i64, i64)>,
+    /// Stores to register (auto-registration), each named by an applied item.
+    pub stores: Vec<&'r str>,
     /// Sync-log rows to append.
     pub log: Vec<LogEntry>,
 }
@@ -264,6 +297,15 @@ impl WritePlan<'_> {
         if !self.balances.is_empty() {
             store.put_balances(&self.balances, recorded_at)?;
         }
+        for store_id in &self.stores {
+            store.put_store(&StoreRow {
+                store_id: (*store_id).to_owned(),
+                name: None,
+                silence_hours: None,
+                registered_at: recorded_at,
+                last_seen_at: None,
+            })?;
+        }
         if !self.log.is_empty() {
             store.append_log(&self.log)?;
         }
@@ -274,15 +316,19 @@ impl WritePlan<'_> {
 /// Decides every item of a batch in order from `snapshot` alone.
 ///
 /// `requests` are the items as validated; `raw_external_ids` gives the
-/// external_id of an invalid item, if it had a usable one.
+/// external_id of an invalid item, if it had a usable one; `stores` is the
+/// caller's store policy (API writes), checked before anything else of an item.
 pub fn decide<'r>(
     snapshot: &Snapshot,
     requests: &'r [std::result::Result<TxRequest<'r>, TxError>],
     raw_external_id: impl Fn(usize) -> Option<String>,
     recorded_at: i64,
+    stores: Option<StorePolicy<'_>>,
 ) -> (Vec<Outcome>, WritePlan<'r>) {
     let mut engine = Engine {
         snapshot,
+        stores,
+        new_stores: Vec::new(),
         accepted: HashMap::default(),
         corrected: HashMap::default(),
         balances: HashMap::default(),
@@ -300,7 +346,7 @@ pub fn decide<'r>(
         .collect();
     let mut balances: Vec<(i64, i64)> = engine.balances.into_iter().collect();
     balances.sort_unstable();
-    (outcomes, WritePlan { entries: engine.entries, balances, log: Vec::new() })
+    (outcomes, WritePlan { entries: engine.entries, balances, stores: engine.new_stores, log: Vec::new() })
 }
 
 /// An accepted entry as the engine judges resends and corrections by it:
@@ -331,6 +377,8 @@ impl<'a> From<&'a StoredEntry> for Known<'a> {
 /// The state of one batch's decisions: the snapshot and what this batch changed so far.
 struct Engine<'s, 'r> {
     snapshot: &'s Snapshot,
+    stores: Option<StorePolicy<'s>>,
+    new_stores: Vec<&'r str>,
     accepted: HashMap<&'r str, Known<'r>>,
     corrected: HashMap<i64, i64>,
     balances: HashMap<i64, i64>,
@@ -341,11 +389,29 @@ struct Engine<'s, 'r> {
 
 impl<'r> Engine<'_, 'r> {
     fn settle(&mut self, request: &'r TxRequest<'r>) -> Outcome {
-        let outcome = match self.known(request.external_id) {
-            Some(previous) => self.compare_with(previous, request),
-            None => self.accept(request),
-        };
+        let outcome = self.check_store(request).and_then(|new_store| {
+            let outcome = match self.known(request.external_id) {
+                Some(previous) => self.compare_with(previous, request),
+                None => self.accept(request),
+            }?;
+            if let (Some(store_id), Outcome::Applied { .. }) = (new_store, &outcome) {
+                self.new_stores.push(store_id);
+            }
+            Ok(outcome)
+        });
         outcome.unwrap_or_else(|error| Outcome::Rejected { external_id: Some(request.external_id.to_owned()), error })
+    }
+
+    /// Whether the caller may name the item's store; `Some` store when the item registers it.
+    fn check_store(&self, request: &TxRequest<'r>) -> std::result::Result<Option<&'r str>, TxError> {
+        let (Some(policy), Some(store_id)) = (self.stores, request.store_id) else { return Ok(None) };
+        if !policy.allows(store_id) {
+            return Err(TxError::StoreNotAllowed);
+        }
+        if self.snapshot.is_registered(store_id) || self.new_stores.contains(&store_id) {
+            return Ok(None);
+        }
+        if policy.auto_register { Ok(Some(store_id)) } else { Err(TxError::UnknownStore) }
     }
 
     fn known(&self, external_id: &str) -> Option<Known<'_>> {

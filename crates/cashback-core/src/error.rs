@@ -136,9 +136,15 @@ pub enum TxError {
     /// More than what remains of the original.
     #[error("exceeds_original")]
     ExceedsOriginal { remaining: i64 },
-    /// The balance would leave the i64 range.
+    /// The balance would leave the range every figure is exact in.
     #[error("balance_overflow")]
     BalanceOverflow,
+    /// The caller's key is bound to another store.
+    #[error("store_not_allowed")]
+    StoreNotAllowed,
+    /// The store_id names no registered store.
+    #[error("unknown_store")]
+    UnknownStore,
 }
 
 impl TxError {
@@ -156,6 +162,8 @@ impl TxError {
             Self::OriginalUserMismatch => Code::OriginalUserMismatch,
             Self::ExceedsOriginal { .. } => Code::ExceedsOriginal,
             Self::BalanceOverflow => Code::BalanceOverflow,
+            Self::StoreNotAllowed => Code::StoreNotAllowed,
+            Self::UnknownStore => Code::UnknownStore,
         }
     }
 
@@ -184,6 +192,8 @@ mod tests {
             TxError::OriginalUserMismatch,
             TxError::ExceedsOriginal { remaining: 0 },
             TxError::BalanceOverflow,
+            TxError::StoreNotAllowed,
+            TxError::UnknownStore,
         ];
         let item_errors: Vec<Code> = Code::with_uses(Uses::ITEM_ERROR).collect();
         assert_eq!(refusals.iter().map(TxError::code).collect::<Vec<_>>(), item_errors);

@@ -11,7 +11,7 @@ use ipnet::IpNet;
 use crate::{
     code::Code,
     config::{Config, MAX_HISTORY_PAGE, MAX_LOG_PAGE},
-    engine::{self, BatchKeys, Outcome, Snapshot},
+    engine::{self, BatchKeys, Outcome, Snapshot, StorePolicy},
     error::{LedgerError, Result},
     keys::{self, Auth, Client, Gate, StoredKey},
     phone,
@@ -29,7 +29,8 @@ use crate::{
 pub struct RequestContext {
     /// API client name.
     pub client: Option<String>,
-    /// Store of the client; an item's own `store_id` takes precedence.
+    /// The store the client's key is bound to: its items may name no other
+    /// store, and rows of items without one are attributed to it.
     pub store_id: Option<String>,
     /// Endpoint such as `transactions/batch`.
     pub endpoint: String,
@@ -127,12 +128,16 @@ impl Ledger {
         let reading = Context { zone: &self.config.zone, region: self.config.region, now: now.div_euclid(1000) };
         let requests: Vec<_> = items.iter().map(|item| tx::parse(item, &reading)).collect();
         let keys = BatchKeys::of(&requests);
+        let stores = context.map(|context| StorePolicy {
+            bound: context.store_id.as_deref(),
+            auto_register: self.config.auto_register_stores,
+        });
         self.write(|store| {
             let snapshot = Snapshot::load(store, &keys)?;
             let (outcomes, mut plan) =
-                engine::decide(&snapshot, &requests, |index| tx::raw_external_id(&items[index]), now);
-            if let Some(context) = context {
-                plan.log = log_rows(&outcomes, &requests, items, context, now, started);
+                engine::decide(&snapshot, &requests, |index| tx::raw_external_id(&items[index]), now, stores);
+            if let (Some(context), Some(stores)) = (context, stores) {
+                plan.log = log_rows(&outcomes, &requests, items, context, stores, now, started);
             }
             plan.apply(store, now)?;
             Ok(outcomes)
@@ -362,8 +367,16 @@ impl Ledger {
     /// `invalid_network`, `invalid_key_name`, `random_unavailable`, or a storage fault.
     pub fn create_api_key(&self, name: &str, store_id: Option<&str>, networks: &[String]) -> Result<CreatedKey> {
         let networks = keys::parse_networks(networks)?;
-        let new = keys::generate(name, store_id, networks, time::now_millis())?;
-        let id = self.write(|store| store.insert_api_key(&new.stored))?;
+        let now = time::now_millis();
+        let new = keys::generate(name, store_id, networks, now)?;
+        let id = self.write(|store| {
+            // A key's store is registered with it: the key may write for that store only.
+            if let Some(store_id) = store_id {
+                let registered = synclog::registration(store.store(store_id)?, store_id, None, None, now)?;
+                store.put_store(&registered)?;
+            }
+            store.insert_api_key(&new.stored)
+        })?;
         Ok(CreatedKey { stored: StoredKey { id, ..new.stored }, key: new.key })
     }
 
@@ -537,13 +550,14 @@ fn stamped(mut entry: LogEntry) -> Result<LogEntry> {
 }
 
 /// The sync-log rows of a batch: one per item, attributed to the item's own
-/// store (also for refused items, so a store's failures count as activity),
-/// else to the caller's.
+/// store when the caller may name it (also for refused items, so a store's
+/// failures count as activity), else to the caller's.
 fn log_rows<T: RawTx>(
     outcomes: &[Outcome],
     requests: &[std::result::Result<TxRequest<'_>, crate::error::TxError>],
     items: &[T],
     context: &RequestContext,
+    stores: StorePolicy<'_>,
     now: i64,
     started: Instant,
 ) -> Vec<LogEntry> {
@@ -555,7 +569,8 @@ fn log_rows<T: RawTx>(
             let item_store = match request {
                 Ok(request) => request.store_id,
                 Err(_) => tx::raw_store_id(raw),
-            };
+            }
+            .filter(|store_id| stores.allows(store_id));
             LogEntry {
                 at: now,
                 client: context.client.clone(),

@@ -167,6 +167,9 @@ pub trait Prefetch {
     /// The cached balances of these users, for those that have one: `(user_id, balance)`.
     fn balances(&mut self, users: &[i64]) -> Result<Vec<(i64, i64)>>;
 
+    /// Which of these stores are registered.
+    fn registered_stores(&mut self, store_ids: &[&str]) -> Result<Vec<String>>;
+
     /// The id the next entry gets (ids only grow).
     fn next_entry_id(&mut self) -> Result<i64>;
 }
@@ -179,8 +182,8 @@ pub trait WriteTx: ReadTx + Prefetch {
     /// Sets cached balances: `(user_id, balance)`, all updated at `at`.
     fn put_balances(&mut self, balances: &[(i64, i64)], at: i64) -> Result<()>;
 
-    /// Appends sync-log rows, and raises each named store's last activity to
-    /// its latest row (creating the store if it is new).
+    /// Appends sync-log rows, and raises each named registered store's last
+    /// activity to its latest row (a store nobody registered stays unknown).
     fn append_log(&mut self, rows: &[LogEntry]) -> Result<()>;
 
     /// Adds refusals to their row of the sync log (one per address, status

@@ -239,14 +239,12 @@ pub fn registration(
     silence_hours: Option<i64>,
     now: i64,
 ) -> Result<StoreRow> {
-    if store_id.is_empty()
-        || store_id.chars().count() > MAX_STORE_ID
-        || store_id.chars().any(char::is_control)
-        || store_id.trim() != store_id
-    {
+    if !crate::tx::is_valid_store_id(store_id) {
         return Err(LedgerError::refused(
             Code::InvalidStore,
-            format!("store id must be 1..{MAX_STORE_ID} characters without control characters or surrounding spaces"),
+            format!(
+                "store id must be 1..{MAX_STORE_ID} characters without control or format characters or surrounding spaces"
+            ),
         ));
     }
     if silence_hours.is_some_and(|hours| hours < 0) {

@@ -176,13 +176,16 @@ pub fn raw_external_id<T: RawTx + ?Sized>(raw: &T) -> Option<String> {
     Some(shown)
 }
 
+/// Whether `text` is a valid store id (1..64 characters, nothing invisible, no surrounding spaces).
+pub fn is_valid_store_id(text: &str) -> bool {
+    !text.is_empty() && check_text(text, Field::StoreId, MAX_STORE_ID, false).is_ok()
+}
+
 /// The store a raw item names, even when the item was refused (so a store's
 /// log rows include its failures), if it is a valid store id.
 pub fn raw_store_id<T: RawTx + ?Sized>(raw: &T) -> Option<&str> {
     match raw.field(Field::StoreId) {
-        Some(Raw::Text(store)) => {
-            Some(store).filter(|store| check_text(store, Field::StoreId, MAX_STORE_ID, false).is_ok())
-        }
+        Some(Raw::Text(store)) => Some(store).filter(|store| is_valid_store_id(store)),
         _ => None,
     }
 }

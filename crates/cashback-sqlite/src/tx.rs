@@ -331,6 +331,14 @@ impl Prefetch for SqliteTx<'_> {
         )
     }
 
+    fn registered_stores(&mut self, store_ids: &[&str]) -> Result<Vec<String>> {
+        self.all(
+            "SELECT store_id FROM stores WHERE store_id IN (SELECT value FROM json_each(?1))",
+            [json_list(store_ids)],
+            |row| row.get(0),
+        )
+    }
+
     fn next_entry_id(&mut self) -> Result<i64> {
         // An aggregate always returns its one row.
         sql(self
@@ -430,9 +438,7 @@ impl WriteTx for SqliteTx<'_> {
             sql(self
                 .db
                 .prepare_cached(
-                    "INSERT INTO stores (store_id, registered_at, last_seen_at) VALUES (?1, ?2, ?2)
-                     ON CONFLICT (store_id) DO UPDATE SET
-                         last_seen_at = max(coalesce(last_seen_at, 0), excluded.last_seen_at)",
+                    "UPDATE stores SET last_seen_at = max(coalesce(last_seen_at, 0), ?2) WHERE store_id = ?1",
                 )
                 .and_then(|mut statement| statement.execute(params![store_id, at])))?;
         }

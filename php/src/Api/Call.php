@@ -19,13 +19,16 @@ final class Call
     {
     }
 
-    /** Who the log and store monitoring attribute this call to: the key's store, else its name. */
+    /**
+     * The store the key is bound to: the log and store monitoring attribute the call to it,
+     * and its writes may name no other store. A key without one (the 1C central base) has none.
+     */
     public function store(): ?string
     {
-        return $this->client === null ? null : ($this->client['store_id'] ?? $this->client['name']);
+        return $this->client['store_id'] ?? null;
     }
 
-    /** The context that makes the ledger log a write in the same commit. */
+    /** The context that makes the ledger log a write in the same commit and apply the key's store binding. */
     public function context(string $endpoint): array
     {
         return ['endpoint' => $endpoint, 'client' => $this->client['name'] ?? null, 'store_id' => $this->store()];

@@ -17,6 +17,7 @@ struct Memory {
     corrected: Vec<(i64, i64)>,
     links: Vec<(&'static str, i64, bool)>,
     balances: Vec<(i64, i64)>,
+    stores: Vec<&'static str>,
 }
 
 impl Prefetch for Memory {
@@ -41,6 +42,10 @@ impl Prefetch for Memory {
 
     fn balances(&mut self, users: &[i64]) -> Result<Vec<(i64, i64)>> {
         Ok(self.balances.iter().filter(|(user, _)| users.contains(user)).copied().collect())
+    }
+
+    fn registered_stores(&mut self, store_ids: &[&str]) -> Result<Vec<String>> {
+        Ok(self.stores.iter().filter(|store| store_ids.contains(store)).map(|store| (*store).to_owned()).collect())
     }
 
     fn next_entry_id(&mut self) -> Result<i64> {
@@ -91,14 +96,79 @@ fn by_phone(ext: &str, kind: &str, phone: &str, amount: i64) -> Value {
 
 /// Runs a batch through the engine: keys, snapshot, decisions.
 fn run(memory: &mut Memory, batch: &[Value]) -> (Vec<Outcome>, Vec<(i64, i64)>, Vec<i64>) {
+    let (outcomes, balances, ids, _) = run_with(memory, batch, None);
+    (outcomes, balances, ids)
+}
+
+/// Runs a batch of a caller with a store policy; also returns the stores it registers.
+fn run_with(
+    memory: &mut Memory,
+    batch: &[Value],
+    stores: Option<StorePolicy<'_>>,
+) -> (Vec<Outcome>, Vec<(i64, i64)>, Vec<i64>, Vec<String>) {
     let zone = Zone::moscow();
     let context = Context { zone: &zone, region: Region::russia(), now: 0 };
     let requests: Vec<_> = batch.iter().map(|item| tx::parse(item, &context)).collect();
     let keys = BatchKeys::of(&requests);
     let snapshot = Snapshot::load(memory, &keys).unwrap();
-    let (outcomes, plan) = decide(&snapshot, &requests, |index| tx::raw_external_id(&batch[index]), 7);
+    let (outcomes, plan) = decide(&snapshot, &requests, |index| tx::raw_external_id(&batch[index]), 7, stores);
     let ids = plan.entries.iter().map(|entry| entry.id).collect();
-    (outcomes, plan.balances, ids)
+    let registered = plan.stores.iter().map(|store| (*store).to_owned()).collect();
+    (outcomes, plan.balances, ids, registered)
+}
+
+#[test]
+fn api_writes_name_only_the_keys_store_or_registered_ones() {
+    use Expect::{Applied, Refused};
+    let at = |ext: &str, store: &str| {
+        let mut item = accrual(ext, 1, 100);
+        item["store_id"] = json!(store);
+        item
+    };
+    let overdraft = json!({"external_id": "big", "type": "debit", "amount": 5, "user_id": 1, "store_id": "new"});
+    type Row = (&'static str, Option<&'static str>, bool, Vec<Value>, Vec<Expect>, Vec<&'static str>);
+    let table: Vec<Row> = vec![
+        (
+            "a bound key writes for its own store only; items without a store are its own",
+            Some("s1"),
+            false,
+            vec![at("a", "s1"), at("b", "s2"), accrual("c", 1, 100)],
+            vec![Applied(1, 1, 100), Refused(TxError::StoreNotAllowed), Applied(2, 1, 200)],
+            vec![],
+        ),
+        (
+            "a key without a store writes for registered stores; an unknown one is refused",
+            None,
+            false,
+            vec![at("a", "s2"), at("b", "new")],
+            vec![Applied(1, 1, 100), Refused(TxError::UnknownStore)],
+            vec![],
+        ),
+        (
+            "auto-registration registers a store once, and only for an applied item",
+            None,
+            true,
+            vec![overdraft, at("b", "new"), at("c", "new")],
+            vec![Refused(TxError::InsufficientBalance { balance: 0 }), Applied(1, 1, 100), Applied(2, 1, 200)],
+            vec!["new"],
+        ),
+        (
+            "a bound key registers no other store, auto-registration or not",
+            Some("s1"),
+            true,
+            vec![at("a", "other")],
+            vec![Refused(TxError::StoreNotAllowed)],
+            vec![],
+        ),
+    ];
+    for (name, bound, auto_register, batch, expect, registers) in table {
+        let mut memory = Memory { stores: vec!["s1", "s2"], ..Memory::default() };
+        let (outcomes, _, _, registered) = run_with(&mut memory, &batch, Some(StorePolicy { bound, auto_register }));
+        assert_eq!(outcomes.iter().map(expectation).collect::<Vec<_>>(), expect, "{name}");
+        assert_eq!(registered, registers, "{name}");
+    }
+    let (outcomes, ..) = run_with(&mut Memory::default(), &[at("a", "anywhere")], None);
+    assert!(matches!(outcomes[0], Outcome::Applied { .. }), "in-process callers name any store");
 }
 
 struct Case {
@@ -120,6 +190,7 @@ fn cases() -> Vec<Case> {
         corrected: vec![(2, 1_000)],
         links: vec![("79001110000", 2, true), ("79001110000", 3, true), ("79002220000", 4, false)],
         balances: vec![(1, 5_000), (2, 500)],
+        stores: vec![],
     };
     vec![
         Case {
@@ -331,5 +402,5 @@ fn a_lookup_outside_the_snapshot_is_caught() {
     let items = [accrual("unseen", 1, 1)];
     let requests: Vec<_> = items.iter().map(|item| tx::parse(item, &context)).collect();
     // Decided on a snapshot loaded for other keys: the engine must not take "absent" for an answer.
-    decide(&snapshot, &requests, |_| None, 0);
+    decide(&snapshot, &requests, |_| None, 0, None);
 }

@@ -592,6 +592,8 @@
 	Итоги.Вставить("too_many_requests", ИтогПовторитьПозже());
 	Итоги.Вставить("not_found", ИтогОшибкаНастройки());
 	Итоги.Вставить("method_not_allowed", ИтогОшибкаНастройки());
+	Итоги.Вставить("store_not_allowed", ИтогОшибкаНастройки()); // the key belongs to another store
+	Итоги.Вставить("unknown_store", ИтогОшибкаНастройки()); // the store is not registered on the site
 	Итоги.Вставить("database_busy", ИтогПовторитьПозже());
 	Итоги.Вставить("database_readonly", ИтогПовторитьПозже());
 	Итоги.Вставить("database_full", ИтогПовторитьПозже());
@@ -600,6 +602,7 @@
 	Итоги.Вставить("service_unavailable", ИтогПовторитьПозже()); // nginx: no PHP worker answered
 	Итоги.Вставить("database_error", ИтогПовторитьПозже());
 	Итоги.Вставить("schema_too_new", ИтогПовторитьПозже());
+	Итоги.Вставить("config_invalid", ИтогПовторитьПозже()); // the site's own settings are broken
 	Возврат Итоги;
 
 КонецФункции
