@@ -96,25 +96,32 @@ fn by_phone(ext: &str, kind: &str, phone: &str, amount: i64) -> Value {
 
 /// Runs a batch through the engine: keys, snapshot, decisions.
 fn run(memory: &mut Memory, batch: &[Value]) -> (Vec<Outcome>, Vec<(i64, i64)>, Vec<i64>) {
-    let (outcomes, balances, ids, _) = run_with(memory, batch, None);
-    (outcomes, balances, ids)
+    let decided = run_with(memory, batch, None);
+    (decided.outcomes, decided.balances, decided.ids)
 }
 
-/// Runs a batch of a caller with a store policy; also returns the stores it registers.
-fn run_with(
-    memory: &mut Memory,
-    batch: &[Value],
-    stores: Option<StorePolicy<'_>>,
-) -> (Vec<Outcome>, Vec<(i64, i64)>, Vec<i64>, Vec<String>) {
+/// What the engine decided of a batch.
+struct Decided {
+    outcomes: Vec<Outcome>,
+    balances: Vec<(i64, i64)>,
+    ids: Vec<i64>,
+    registered: Vec<String>,
+}
+
+/// Runs a batch of a caller with a store policy.
+fn run_with(memory: &mut Memory, batch: &[Value], stores: Option<StorePolicy<'_>>) -> Decided {
     let zone = Zone::moscow();
     let context = Context { zone: &zone, region: Region::russia(), now: 0 };
     let requests: Vec<_> = batch.iter().map(|item| tx::parse(item, &context)).collect();
     let keys = BatchKeys::of(&requests);
     let snapshot = Snapshot::load(memory, &keys).unwrap();
     let (outcomes, plan) = decide(&snapshot, &requests, |index| tx::raw_external_id(&batch[index]), 7, stores);
-    let ids = plan.entries.iter().map(|entry| entry.id).collect();
-    let registered = plan.stores.iter().map(|store| (*store).to_owned()).collect();
-    (outcomes, plan.balances, ids, registered)
+    Decided {
+        ids: plan.entries.iter().map(|entry| entry.id).collect(),
+        registered: plan.stores.iter().map(|store| (*store).to_owned()).collect(),
+        balances: plan.balances,
+        outcomes,
+    }
 }
 
 #[test]
@@ -163,12 +170,12 @@ fn api_writes_name_only_the_keys_store_or_registered_ones() {
     ];
     for (name, bound, auto_register, batch, expect, registers) in table {
         let mut memory = Memory { stores: vec!["s1", "s2"], ..Memory::default() };
-        let (outcomes, _, _, registered) = run_with(&mut memory, &batch, Some(StorePolicy { bound, auto_register }));
-        assert_eq!(outcomes.iter().map(expectation).collect::<Vec<_>>(), expect, "{name}");
-        assert_eq!(registered, registers, "{name}");
+        let decided = run_with(&mut memory, &batch, Some(StorePolicy { bound, auto_register }));
+        assert_eq!(decided.outcomes.iter().map(expectation).collect::<Vec<_>>(), expect, "{name}");
+        assert_eq!(decided.registered, registers, "{name}");
     }
-    let (outcomes, ..) = run_with(&mut Memory::default(), &[at("a", "anywhere")], None);
-    assert!(matches!(outcomes[0], Outcome::Applied { .. }), "in-process callers name any store");
+    let decided = run_with(&mut Memory::default(), &[at("a", "anywhere")], None);
+    assert!(matches!(decided.outcomes[0], Outcome::Applied { .. }), "in-process callers name any store");
 }
 
 struct Case {
