@@ -11,9 +11,10 @@ $retaillab_cashback_default_option = [
     // puts a deny-all .htaccess next to it for Apache. Production: an absolute path outside
     // DOCUMENT_ROOT, e.g. /var/lib/cashback/cashback.db (see README.md, "Where the ledger lives").
     'database_path' => 'bitrix/php_interface/retaillab.cashback/cashback.db',
-    // The ledger's own options below (timezone, default_region, max_batch) default to what the extension
-    // says (CashbackLedger::defaults()); Bitrix reads this file even when the extension is missing, so
-    // the values are written here and tests/bitrix/OptionsTest.php checks them against the extension.
+    // The ledger's own options below (timezone, default_region, max_batch, auto_register_stores) default
+    // to what the extension says (CashbackLedger::defaults()); Bitrix reads this file even when the
+    // extension is missing, so the values are written here and tests/bitrix/OptionsTest.php checks them
+    // against the extension.
     // Zone of timestamps sent without an offset (1C sends local time): any IANA zone, UTC or +03:00.
     'timezone' => 'Europe/Moscow',
     // Country (ISO 3166 code) of phones written without a country code (8 900 …, 8 029 …).
@@ -22,6 +23,10 @@ $retaillab_cashback_default_option = [
     'max_batch' => '10000',
     // Largest request body (16 MiB); keep nginx client_max_body_size and PHP post_max_size at least this big.
     'max_body_bytes' => '16777216',
+    // Y: a write through the API may name a store nobody registered, and registers it; N: such a write is
+    // refused unknown_store, so a typo in a register's store_id cannot start a new store. Stores are
+    // registered by creating a store's API key or by giving a store its own silence threshold.
+    'auto_register_stores' => 'N',
     // A store that sent nothing for this many hours is reported as silent.
     'silence_hours' => '6',
     // Per-store thresholds, JSON {"store-1": 12, ...}; edited in the settings page as "store-1 = 12" lines.

@@ -22,6 +22,7 @@ final class Options
     public const DEFAULT_REGION = 'default_region';
     public const MAX_BATCH = 'max_batch';
     public const MAX_BODY_BYTES = 'max_body_bytes';
+    public const AUTO_REGISTER_STORES = 'auto_register_stores';
     public const SILENCE_HOURS = 'silence_hours';
     public const STORE_SILENCE_HOURS = 'store_silence_hours';
     public const NOTIFY_EMAIL = 'notify_email';
@@ -128,6 +129,15 @@ final class Options
     public static function maxBodyBytes(): int
     {
         return self::int(self::MAX_BODY_BYTES);
+    }
+
+    /**
+     * True: API writes naming an unregistered store register it instead of being
+     * refused unknown_store. Only Y turns it on: a malformed value stays on the safe side.
+     */
+    public static function autoRegisterStores(): bool
+    {
+        return self::get(self::AUTO_REGISTER_STORES) === 'Y';
     }
 
     /** The global silence threshold in hours. */

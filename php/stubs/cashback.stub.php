@@ -168,9 +168,12 @@ final class CashbackLedger
     public function verify(): array {}
 
     /**
-     * Database status; throws when the database cannot be read or written.
+     * Database status, found without writing: the write lock can be taken, there is room to
+     * write, and the structure is sound as far as a 100 ms check gets (`checked`); throws the
+     * fault a write or a read would meet now (also a corrupt or full database a call of this
+     * process met in the last minute).
      *
-     * @return array{schema_version: int, entries: int, path: string, writable: bool}
+     * @return array{schema_version: int, entries: int, path: string, writable: true, readable: true, checked: 'whole_file'|'partly'}
      * @throws CashbackException
      */
     public function health(): array {}

@@ -52,6 +52,7 @@ final class OptionsTest extends TestCase
             'default_region' => $ledger['default_region'],
             'max_batch' => (string) $ledger['max_batch'],
             'max_body_bytes' => '16777216',
+            'auto_register_stores' => $ledger['auto_register_stores'] ? 'Y' : 'N',
             'silence_hours' => '6',
             'store_silence_hours' => '{}',
             'notify_email' => '',
@@ -68,6 +69,7 @@ final class OptionsTest extends TestCase
         $this->assertSame($ledger['default_region'], Options::defaultRegion());
         $this->assertSame($ledger['max_batch'], Options::maxBatch());
         $this->assertSame(16777216, Options::maxBodyBytes());
+        $this->assertSame($ledger['auto_register_stores'], Options::autoRegisterStores());
         $this->assertSame(6, Options::silenceHours());
         $this->assertSame([], Options::storeSilenceHours());
         $this->assertSame('', Options::notifyEmail());
@@ -84,6 +86,7 @@ final class OptionsTest extends TestCase
         $this->assertSame(16777216, $settings->int('max_body_bytes'));
         $this->assertSame($ledger['timezone'], $settings->string('timezone'));
         $this->assertSame($ledger['default_region'], $settings->string('default_region'));
+        $this->assertSame($ledger['auto_register_stores'], $settings->ledgerOptions()['auto_register_stores']);
         // The module passes every ledger option the extension has a default for.
         $this->assertSame([...array_keys($ledger), 'create'], array_keys($settings->ledgerOptions()));
     }
@@ -354,6 +357,40 @@ final class OptionsTest extends TestCase
         $this->assertStringContainsString('store-2 = 24</textarea>', $page->renderOptionsTab(OptionFields::TAB_MONITORING, new Outcome()));
     }
 
+    public function testAutoRegisteringStoresIsOffUntilTheOperatorTicksIt(): void
+    {
+        $page = new SettingsPage('W');
+        $label = Bitrix\Main\Localization\Loc::getMessage('RETAILLAB_CASHBACK_OPT_AUTO_REGISTER_STORES');
+        $this->assertSame('Регистрировать новые магазины автоматически', $label);
+        $storage = $page->renderOptionsTab(OptionFields::TAB_STORAGE, new Outcome());
+        $this->assertStringContainsString('<label for="retaillab_cashback_auto_register_stores">' . $label . ':</label>', $storage);
+        $this->assertStringContainsString('type="checkbox" id="retaillab_cashback_auto_register_stores" name="auto_register_stores" value="Y">', $storage, 'unticked');
+        $this->assertStringContainsString('unknown_store', $storage, 'the hint says what stays refused');
+
+        // Off: 1C writing for a store nobody registered is refused, and registers nothing.
+        $this->assertSame('unknown_store', $this->applyForStore('new-store', 'e-1')['error'] ?? null);
+        $this->assertNotContains('new-store', array_column(LedgerFactory::open()->storeActivity(), 'store_id'));
+
+        $outcome = $page->handle('POST', $this->form([Options::AUTO_REGISTER_STORES => 'Y']), true);
+        $this->assertSame([], $outcome->errors);
+        $this->assertTrue($outcome->saved);
+        $this->assertSame('Y', Option::$values[Module::ID][Options::AUTO_REGISTER_STORES]);
+        $this->assertTrue(Options::autoRegisterStores());
+        $this->assertStringContainsString('name="auto_register_stores" value="Y" checked>', $page->renderOptionsTab(OptionFields::TAB_STORAGE, new Outcome()));
+
+        // On: the factory's ledger takes the write and registers the store with it.
+        $this->assertSame('success', $this->applyForStore('new-store', 'e-2')['status']);
+        $this->assertContains('new-store', array_column(LedgerFactory::open()->storeActivity(), 'store_id'));
+
+        // An unticked checkbox posts only its hidden N: off again.
+        $form = $this->form([]);
+        $form[Options::AUTO_REGISTER_STORES] = 'N';
+        $this->assertTrue($page->handle('POST', $form, true)->saved);
+        $this->assertFalse(Options::autoRegisterStores());
+        $this->assertSame('unknown_store', $this->applyForStore('another-store', 'e-3')['error'] ?? null);
+        $this->assertSame('success', $this->applyForStore('new-store', 'e-4')['status'], 'a registered store stays registered');
+    }
+
     public function testAnyIanaZoneIsSaved(): void
     {
         $page = new SettingsPage('W');
@@ -419,6 +456,15 @@ final class OptionsTest extends TestCase
         $storage = $page->renderOptionsTab(OptionFields::TAB_STORAGE, new Outcome());
         $this->assertStringContainsString(htmlspecialchars($this->dir . '/cashback.db'), $storage, 'the path in use is shown');
         $this->assertStringContainsString('<option value="Europe/Moscow">', $storage);
+    }
+
+    /** An accrual naming $store, as 1C writes it through the API (a central-base key, no store of its own). */
+    private function applyForStore(string $store, string $externalId): array
+    {
+        return LedgerFactory::open()->apply(
+            ['external_id' => $externalId, 'type' => 'accrual', 'amount' => 10, 'user_id' => 7, 'store_id' => $store],
+            ['endpoint' => 'transactions', 'client' => 'x'],
+        );
     }
 
     /** A complete, valid settings form with $changes applied (as the Save button posts it). */

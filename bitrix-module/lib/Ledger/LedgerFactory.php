@@ -24,6 +24,7 @@ final class LedgerFactory
             'default_region' => Options::defaultRegion(),
             'max_batch' => Options::maxBatch(),
             'max_body_bytes' => Options::maxBodyBytes(),
+            'auto_register_stores' => Options::autoRegisterStores(),
             'silence_hours' => Options::silenceHours(),
         ]);
     }

@@ -70,6 +70,11 @@ final class OptionFields
                 'label' => (string) Loc::getMessage('RETAILLAB_CASHBACK_OPT_MAX_BODY_BYTES'),
                 'hint' => (string) Loc::getMessage('RETAILLAB_CASHBACK_OPT_MAX_BODY_BYTES_HINT'),
             ],
+            Options::AUTO_REGISTER_STORES => [
+                'tab' => self::TAB_STORAGE, 'type' => self::TYPE_CHECKBOX,
+                'label' => (string) Loc::getMessage('RETAILLAB_CASHBACK_OPT_AUTO_REGISTER_STORES'),
+                'hint' => (string) Loc::getMessage('RETAILLAB_CASHBACK_OPT_AUTO_REGISTER_STORES_HINT'),
+            ],
             Options::SILENCE_HOURS => [
                 'tab' => self::TAB_MONITORING, 'type' => self::TYPE_INT,
                 'label' => (string) Loc::getMessage('RETAILLAB_CASHBACK_OPT_SILENCE_HOURS'),

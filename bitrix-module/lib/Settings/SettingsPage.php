@@ -306,12 +306,9 @@ final class SettingsPage
             return;
         }
         try {
-            $ledger = LedgerFactory::open();
-            if ($store !== '') {
-                // Watched for silence from now on, even before its first request.
-                $ledger->registerStore($store);
-            }
-            $outcome->createdKey = $ledger->createApiKey($name, $store === '' ? null : $store, $networks === [] ? null : $networks);
+            // The ledger registers the key's store with it: the store may write at once and is
+            // watched for silence from now on, even before its first request.
+            $outcome->createdKey = LedgerFactory::open()->createApiKey($name, $store === '' ? null : $store, $networks === [] ? null : $networks);
         } catch (\CashbackException $e) {
             $field = $e->getErrorCode() === 'invalid_network' ? self::KEY_NETWORKS_FIELD : self::KEY_NAME_FIELD;
             $outcome->errors[$field] = (string) Loc::getMessage('RETAILLAB_CASHBACK_KEYS_ERROR_LEDGER', [

@@ -85,7 +85,7 @@ pub trait Store {
     /// log in this process sees its own calls; a failure leaves them held.
     fn flush_log(&self);
 
-    /// Checks that the database can be read and written, with an idempotent write.
+    /// Checks that the database can be read and written now, without writing.
     ///
     /// # Errors
     /// The storage fault that keeps it from being written.
@@ -101,6 +101,8 @@ pub struct StoreHealth {
     pub entries: i64,
     /// Where the database is (a path; never a password).
     pub location: String,
+    /// How much of the storage the probe checked (the SQLite store: `whole_file` or `partly`).
+    pub checked: &'static str,
 }
 
 /// Reads of committed data.

@@ -5,6 +5,7 @@
 //!   workers need, write transactions;
 //! - [`tx`]: the SQL of every read and write of the port;
 //! - [`readlog`]: sync-log rows of reads, queued in the process and written in batches;
+//! - [`health`]: what a write and a read would get now, probed without a commit;
 //! - [`error`]: SQLite's errors as the ledger's storage faults.
 //!
 //! Writers are serialized by SQLite itself: every write transaction starts
@@ -13,6 +14,7 @@
 
 pub mod connection;
 pub mod error;
+pub mod health;
 pub mod readlog;
 pub mod tx;
 
@@ -23,7 +25,7 @@ use std::{
 
 use cashback_core::{
     code::Code,
-    error::{LedgerError, Result, StorageFault},
+    error::{LedgerError, Result},
     store::{ReadTx, Store, StoreHealth, WriteTx},
     synclog::{LogEntry, Refusals},
 };
@@ -95,7 +97,7 @@ impl SqliteStore {
     }
 
     fn on_connection<T>(&self, work: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
-        with_connection(&self.path, self.busy_timeout, work)
+        with_connection(&self.path, self.busy_timeout, work).inspect_err(|error| health::remember(&self.path, error))
     }
 
     /// Runs `commit` with what this process queued (read rows, refusals),
@@ -159,23 +161,13 @@ impl Store for SqliteStore {
 
     fn health(&self) -> Result<StoreHealth> {
         self.on_connection(|db| {
-            // SQLite silently opens a file it may not write read-only; say so instead of "healthy".
-            if sql(db.is_readonly(rusqlite::MAIN_DB))? {
-                return Err(LedgerError::storage(
-                    StorageFault::ReadOnly,
-                    "the database file is read-only for this process",
-                ));
-            }
-            let entries = write_transaction(db, |db| {
-                let entries: i64 = sql(db.query_row("SELECT coalesce(max(id), 0) FROM entries", [], |row| row.get(0)))?;
-                // A real (idempotent) write, so a full disk or a lost write permission shows here too.
-                sql(db.pragma_update(None, "user_version", schema_version()))?;
-                Ok(entries)
-            })?;
+            let checked = health::probe(db, &self.path)?;
+            let entries: i64 = sql(db.query_row("SELECT coalesce(max(id), 0) FROM entries", [], |row| row.get(0)))?;
             Ok(StoreHealth {
                 schema_version: connection::user_version(db)?,
                 entries,
                 location: self.path.to_string_lossy().into_owned(),
+                checked: checked.name(),
             })
         })
     }
