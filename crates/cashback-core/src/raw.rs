@@ -1,10 +1,10 @@
 //! Incoming transactions as the ledger reads them, wherever they come from.
 //!
-//! The HTTP API decodes JSON in PHP and hands the ledger PHP arrays; tests,
-//! benches and fuzzers hand it JSON values (feature `json`). Validation
-//! ([`tx::parse`](crate::tx::parse)) reads either through [`RawTx`], field by
-//! field, borrowing: the PHP binding reads a batch in place instead of copying
-//! every item into a tree first.
+//! The HTTP API hands the ledger the request body as text ([`crate::wire`]);
+//! the site's own PHP code hands it PHP arrays; tests, benches and fuzzers JSON
+//! values (feature `json`). Validation ([`tx::parse`](crate::tx::parse)) reads
+//! each through [`RawTx`], field by field, borrowing: neither a body nor a PHP
+//! batch is copied into a tree first.
 
 /// One incoming value, borrowed.
 #[derive(Debug, Clone, Copy, PartialEq)]
