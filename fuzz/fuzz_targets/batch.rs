@@ -3,7 +3,8 @@
 //!
 //! The ledger is opened once per process (a thread-local: a `Ledger` over a
 //! boxed store is not `Sync`; libFuzzer runs inputs on one thread) in a fresh temp dir, with
-//! the phones of [`cashback_fuzz::PHONES`] linked to three users. Every input
+//! the phones of [`cashback_fuzz::PHONES`] linked to three users and the stores
+//! of [`cashback_fuzz::STORES`] registered. Every input
 //! starts from an empty ledger, so a crash reproduces from its input alone, and
 //! runs up to four batches, so later batches meet the entries of earlier ones:
 //! - when the input is a JSON array of arrays, each inner array is a batch;
@@ -27,7 +28,7 @@ use cashback_core::{
     engine::{Outcome, ResultValue},
     ledger::{Ledger, RequestContext},
 };
-use cashback_fuzz::{Gen, PHONES};
+use cashback_fuzz::{Gen, PHONES, STORES};
 use cashback_sqlite::{
     Options, SqliteStore,
     connection::{self, SharedConnection},
@@ -55,6 +56,10 @@ impl Fixture {
             let connection = connection::shared(&path, BUSY_TIMEOUT, false).expect("shared connection");
             // Durability is not under test; one fsync per batch would dominate the run.
             connection.lock().execute_batch("PRAGMA synchronous = OFF").expect("synchronous off");
+        }
+        // The stores Gen names; odd batches come through a key bound to the first (API writes).
+        for store in STORES {
+            ledger.register_store(store, None, None).expect("register store");
         }
         for (phone, owners) in PHONES {
             for &(user_id, verified) in owners {
@@ -85,7 +90,7 @@ impl Fixture {
     fn reset(&self) {
         self.connection()
             .lock()
-            .execute_batch("DELETE FROM entries; DELETE FROM accounts; DELETE FROM sync_log; DELETE FROM stores;")
+            .execute_batch("DELETE FROM entries; DELETE FROM accounts; DELETE FROM sync_log; UPDATE stores SET last_seen_at = NULL;")
             .expect("reset");
     }
 
@@ -100,7 +105,7 @@ impl Fixture {
     fn apply(&self, items: &[Value], batch_number: usize) {
         let context = (batch_number % 2 == 1).then(|| RequestContext {
             client: Some("fuzz".into()),
-            store_id: Some("store-9".into()),
+            store_id: Some(STORES[0].into()),
             endpoint: "transactions/batch".into(),
         });
         let before = self.balances();

@@ -14,6 +14,9 @@ pub const USERS: [i64; 3] = [1, 2, 3];
 
 /// Phones of the batch target, normalized, with `(user_id, verified)` links.
 ///
+/// The stores generated transactions name (the batch target registers them).
+pub const STORES: [&str; 2] = ["store-1", "store-2"];
+
 /// One phone per resolution rule of `phones::pick`: a verified single owner,
 /// an unverified single owner, two unverified owners (ambiguous), a verified
 /// owner beside an unverified one, and a phone nobody has.
@@ -251,7 +254,7 @@ impl<'a, 'b> Gen<'a, 'b> {
             let value =
                 if self.one_in(8)? { self.value(1)? } else { json!(self.pick(&["1c_retail", "web", "pos_2"])?) };
             object.insert("source".into(), value);
-            let value = if self.one_in(8)? { self.value(1)? } else { json!(self.pick(&["store-1", "store-2"])?) };
+            let value = if self.one_in(8)? { self.value(1)? } else { json!(self.pick(&STORES)?) };
             object.insert("store_id".into(), value);
         }
         if extras & 4 != 0 {

@@ -29,7 +29,7 @@ if ! [[ $seconds =~ ^[1-9][0-9]*$ ]]; then
     echo "usage: $0 [seconds-per-target] [target...]" >&2
     exit 2
 fi
-all_targets=(phone amount timestamp transaction batch)
+all_targets=(phone amount timestamp transaction batch body)
 if [ $# -gt 0 ]; then targets=("$@"); else targets=("${all_targets[@]}"); fi
 
 export RUSTC_BOOTSTRAP=1
