@@ -92,17 +92,18 @@ final class Settings
     /** @throws \UnexpectedValueException unless $file is a readable file that starts with the PHP open tag */
     private static function checkPhpFile(string $file): void
     {
+        // Every request reads the config: the usual case costs one read, the diagnosis only a failure.
+        $head = is_file($file) ? @file_get_contents($file, false, null, 0, 6) : false;
+        if (is_string($head) && preg_match('/^<\?php(\s|$)/i', $head) === 1) {
+            return;
+        }
         $problem = match (true) {
             !file_exists($file) => 'does not exist',
             !is_file($file) => 'is not a regular file',
-            !is_readable($file) => 'cannot be read',
-            preg_match('/^<\?php(\s|$)/i', (string) file_get_contents($file, false, null, 0, 6)) !== 1
-                => 'is not a PHP settings file (it must start with <?php)',
-            default => null,
+            $head === false => 'cannot be read',
+            default => 'is not a PHP settings file (it must start with <?php)',
         };
-        if ($problem !== null) {
-            throw self::fileError($file, $problem);
-        }
+        throw self::fileError($file, $problem);
     }
 
     /** The file's return value; its output (echo, text outside the PHP tags) is discarded. */
