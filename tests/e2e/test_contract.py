@@ -183,6 +183,7 @@ def test_throttling_of_failed_authentication(site, contract, tmp_path, customer)
             # ...while the right key from the same address (a shared NAT) keeps working.
             reply = guesser.with_key(site.demo_key).request(method, path, query=query, body=body)
             assert reply.status not in (401, 429), reply
+        time.sleep(1.5)  # the workers write their counts within about a second
         rows = site.ledger.call(
             "array_map(fn($r) => [$r['status'], $r['error'], $r['address'], $r['times']],"
             " array_values(array_filter($ledger->syncLog(null, 50)['items'], fn($r) => $r['address'] !== null)))")
