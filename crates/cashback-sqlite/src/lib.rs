@@ -132,8 +132,12 @@ impl Store for SqliteStore {
 
     fn log_now(&self, rows: &[LogEntry]) -> Result<()> {
         self.with_queued_reads(|queued| {
+            let queued_rows = queued.rows.len();
             queued.rows.extend_from_slice(rows);
-            readlog::write_log_rows(&self.path, self.busy_timeout, queued)
+            let written = readlog::write_log_rows(&self.path, self.busy_timeout, queued);
+            // The caller's rows fail with the call; only what was queued before waits for a later commit.
+            queued.rows.truncate(queued_rows);
+            written
         })
     }
 

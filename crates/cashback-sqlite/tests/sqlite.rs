@@ -113,6 +113,20 @@ fn queued_read_rows_survive_a_failed_commit_and_go_out_with_the_next_one() {
 }
 
 #[test]
+fn a_row_logged_at_once_fails_with_its_call_and_is_not_written_later() {
+    let (_dir, path, ledger) = fresh(Options { busy_timeout: Duration::from_millis(50), create: true });
+    ledger.log_read(read_row("s-queued")).unwrap();
+    let holder = rusqlite::Connection::open(&path).unwrap();
+    holder.execute_batch("BEGIN IMMEDIATE").unwrap();
+    assert_eq!(ledger.log(read_row("s-failed")).unwrap_err().code(), Code::DatabaseBusy);
+    holder.execute_batch("ROLLBACK").unwrap();
+
+    // The caller was told its row failed (and wrote it to the server log): only the queued read goes out now.
+    ledger.apply_batch(&[accrual("l-1", 7, "1")], None).unwrap();
+    assert_eq!((rows_on_disk(&path, "s-queued"), rows_on_disk(&path, "s-failed")), (1, 0));
+}
+
+#[test]
 fn a_full_queue_of_read_rows_goes_out_long_before_its_rows_are_due_by_age() {
     let (_dir, path, ledger) = fresh(Options::default());
     for _ in 0..readlog::FLUSH_ROWS {
