@@ -4,7 +4,8 @@
 //! would be a write flood of its own, and an idempotent write proved little
 //! (it fit in the WAL while real writes answered `database_full`). So the
 //! probe commits nothing and checks:
-//! - that the file is writable and the write lock can be taken (`BEGIN
+//! - that the file and its WAL are writable now (also for a connection opened
+//!   before they stopped being so) and the write lock can be taken (`BEGIN
 //!   IMMEDIATE`, rolled back);
 //! - that a write has room: [`MIN_FREE_BYTES`] free where the file lives, and
 //!   the file below SQLite's page limit;
@@ -92,6 +93,16 @@ pub fn probe(db: &Connection, path: &Path) -> Result<Checked> {
     if sql(db.is_readonly(rusqlite::MAIN_DB))? {
         return Err(LedgerError::storage(StorageFault::ReadOnly, "the database file is read-only for this process"));
     }
+    // A connection opened before the file lost its write permission (or got the immutable flag) still looks
+    // writable to SQLite; the next commit's checkpoint would fail.
+    for file in [path.to_path_buf(), suffixed(path, "-wal")] {
+        if file.exists() && !may_write(&file) {
+            return Err(LedgerError::storage(
+                StorageFault::ReadOnly,
+                format!("{} cannot be written (permissions or the immutable flag)", file.display()),
+            ));
+        }
+    }
     sql(db.execute_batch("BEGIN IMMEDIATE; ROLLBACK"))?;
     check_room(db, path)?;
     let checked = check_structure(db)?;
@@ -117,6 +128,19 @@ fn check_room(db: &Connection, path: &Path) -> Result<()> {
         return Err(LedgerError::storage(StorageFault::Full, format!("the database has its limit of {limit} pages")));
     }
     Ok(())
+}
+
+fn suffixed(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+/// Whether this process may write `file` now (`access(W_OK)`: permissions, a read-only mount, the immutable flag).
+fn may_write(file: &Path) -> bool {
+    let Ok(name) = CString::new(file.as_os_str().as_bytes()) else { return false };
+    // SAFETY: `name` is a NUL-terminated path; access() only reads it.
+    unsafe { libc::access(name.as_ptr(), libc::W_OK) == 0 }
 }
 
 /// Bytes an unprivileged process may still write on the file system of `dir`
