@@ -43,7 +43,7 @@ fn startup(_type: i32, module_number: i32) -> i32 {
 
 /// Module shutdown (a worker's last request served): writes the queued read rows of the sync log.
 extern "C" fn shutdown(_type: i32, _module_number: i32) -> i32 {
-    cashback_sqlite::readlog::flush_all();
+    cashback_core::logqueue::flush_all();
     0
 }
 

@@ -9,6 +9,7 @@
 //! - [`store`]: the storage port adapters implement;
 //! - [`wire`] (request bodies), [`tx`] (reading through [`raw`]), [`money`], [`phone`], [`time`]: validation of incoming fields;
 //! - [`phones`], [`keys`], [`synclog`], [`verify`]: the policies of the other tables;
+//! - [`logqueue`]: sync-log rows of reads and refusal counts, queued in the process for any store;
 //! - [`code`], [`error`], [`config`]: the vocabulary, the errors, the settings and their defaults.
 
 pub mod code;
@@ -17,6 +18,7 @@ pub mod engine;
 pub mod error;
 pub mod keys;
 pub mod ledger;
+pub mod logqueue;
 pub mod money;
 pub mod phone;
 pub mod phones;

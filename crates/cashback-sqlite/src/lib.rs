@@ -4,7 +4,8 @@
 //!   polls), migrations, the per-process connection cache php-fpm's forked
 //!   workers need, write transactions;
 //! - [`tx`]: the SQL of every read and write of the port;
-//! - [`readlog`]: sync-log rows of reads, queued in the process and written in batches;
+//! - [`readlog`]: the commit of sync-log rows of reads queued in the process
+//!   ([`cashback_core::logqueue`]);
 //! - [`health`]: what a write and a read would get now, probed without a commit;
 //! - [`error`]: SQLite's errors as the ledger's storage faults.
 //!
@@ -26,6 +27,7 @@ use std::{
 use cashback_core::{
     code::Code,
     error::{LedgerError, Result},
+    logqueue::{self, LogWriter, Queued},
     store::{ReadTx, Store, StoreHealth, WriteTx},
     synclog::{LogEntry, Refusals},
 };
@@ -34,7 +36,6 @@ use rusqlite::Connection;
 use crate::{
     connection::{with_connection, write_transaction},
     error::sql,
-    readlog::Queued,
     tx::SqliteTx,
 };
 
@@ -71,7 +72,10 @@ impl Default for Options {
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     path: PathBuf,
+    /// The path as the key of this file's queue of sync-log rows.
+    location: String,
     busy_timeout: Duration,
+    log_writer: LogWriter,
 }
 
 impl SqliteStore {
@@ -88,7 +92,12 @@ impl SqliteStore {
             ));
         }
         connection::shared(&path, options.busy_timeout, options.create)?;
-        Ok(Self { path, busy_timeout: options.busy_timeout })
+        Ok(Self {
+            location: queue_location(&path),
+            log_writer: readlog::writer(&path, options.busy_timeout),
+            busy_timeout: options.busy_timeout,
+            path,
+        })
     }
 
     /// The file.
@@ -104,13 +113,18 @@ impl SqliteStore {
     /// which it must write in its own commit; if it fails it stays queued for
     /// a later one.
     fn with_queued_reads<T>(&self, commit: impl FnOnce(&mut Queued) -> Result<T>) -> Result<T> {
-        let mut queued = readlog::take(&self.path);
+        let mut queued = logqueue::take(&self.location);
         let result = commit(&mut queued);
         if result.is_err() {
-            readlog::restore(&self.path, self.busy_timeout, queued);
+            logqueue::restore(&self.location, &self.log_writer, queued);
         }
         result
     }
+}
+
+/// The key of a file's queue of sync-log rows: its path.
+pub fn queue_location(path: &Path) -> String {
+    path.to_string_lossy().into_owned()
 }
 
 impl Store for SqliteStore {
@@ -134,7 +148,7 @@ impl Store for SqliteStore {
         self.with_queued_reads(|queued| {
             let queued_rows = queued.rows.len();
             queued.rows.extend_from_slice(rows);
-            let written = readlog::write_log_rows(&self.path, self.busy_timeout, queued);
+            let written = self.log_writer.write(queued);
             // The caller's rows fail with the call; only what was queued before waits for a later commit.
             queued.rows.truncate(queued_rows);
             written
@@ -142,25 +156,19 @@ impl Store for SqliteStore {
     }
 
     fn log_later(&self, row: LogEntry) {
-        if let Some(due) = readlog::push(&self.path, self.busy_timeout, row) {
-            readlog::write_or_report(&self.path, self.busy_timeout, &due);
-        }
+        logqueue::push(&self.location, &self.log_writer, row);
     }
 
     fn count_refusal(&self, refusals: Refusals) {
-        if let Some(due) = readlog::count(&self.path, self.busy_timeout, refusals) {
-            readlog::write_or_report(&self.path, self.busy_timeout, &due);
-        }
+        logqueue::count(&self.location, &self.log_writer, refusals);
     }
 
     fn unwritten_refusals(&self, address: &str) -> i64 {
-        readlog::unwritten_refusals(&self.path, address)
+        logqueue::unwritten_refusals(&self.location, address)
     }
 
     fn flush_log(&self) {
-        let _ = self.with_queued_reads(|queued| {
-            if queued.is_empty() { Ok(()) } else { readlog::write_log_rows(&self.path, self.busy_timeout, queued) }
-        });
+        let _ = self.with_queued_reads(|queued| if queued.is_empty() { Ok(()) } else { self.log_writer.write(queued) });
     }
 
     fn health(&self) -> Result<StoreHealth> {

@@ -12,7 +12,8 @@ use cashback_conformance::{
     support::{accrual, applied, apply, balance, debit, duplicate, full_history},
 };
 use cashback_core::{code::Code, config::Config, ledger::Ledger, synclog::LogEntry};
-use cashback_sqlite::{Options, SqliteStore, connection, readlog};
+use cashback_core::logqueue;
+use cashback_sqlite::{Options, SqliteStore, connection, queue_location};
 use tempfile::TempDir;
 
 fn ledger_at(path: &Path, options: Options) -> Ledger {
@@ -95,19 +96,19 @@ fn queued_read_rows_survive_a_failed_commit_and_go_out_with_the_next_one() {
     for _ in 0..3 {
         ledger.log_read(read_row("s-queue")).unwrap();
     }
-    assert_eq!((readlog::queued(&path), rows_on_disk(&path, "s-queue")), (3, 0), "rows wait in the process");
+    assert_eq!((logqueue::queued(&queue_location(&path)), rows_on_disk(&path, "s-queue")), (3, 0), "rows wait in the process");
 
     // Another writer holds the lock: the batch fails, and the rows it was to carry stay queued.
     let holder = rusqlite::Connection::open(&path).unwrap();
     holder.execute_batch("BEGIN IMMEDIATE").unwrap();
     let error = ledger.apply_batch(&[accrual("q-1", 7, "1")], None).unwrap_err();
     assert_eq!(error.code(), Code::DatabaseBusy);
-    assert_eq!(readlog::queued(&path), 3);
+    assert_eq!(logqueue::queued(&queue_location(&path)), 3);
     holder.execute_batch("ROLLBACK").unwrap();
 
     // The next commit writes them, once.
     ledger.apply_batch(&[accrual("q-1", 7, "1")], None).unwrap();
-    assert_eq!((readlog::queued(&path), rows_on_disk(&path, "s-queue")), (0, 3));
+    assert_eq!((logqueue::queued(&queue_location(&path)), rows_on_disk(&path, "s-queue")), (0, 3));
     ledger.log(read_row("s-queue")).unwrap();
     assert_eq!(rows_on_disk(&path, "s-queue"), 4);
 }
@@ -129,16 +130,16 @@ fn a_row_logged_at_once_fails_with_its_call_and_is_not_written_later() {
 #[test]
 fn a_full_queue_of_read_rows_goes_out_long_before_its_rows_are_due_by_age() {
     let (_dir, path, ledger) = fresh(Options::default());
-    for _ in 0..readlog::FLUSH_ROWS {
+    for _ in 0..logqueue::FLUSH_ROWS {
         ledger.log_read(read_row("s-full")).unwrap();
     }
     // Well before the rows are FLUSH_AFTER old: only the thread taking full queues explains them on disk.
-    let deadline = Instant::now() + readlog::FLUSH_AFTER * 9 / 10;
-    while rows_on_disk(&path, "s-full") < readlog::FLUSH_ROWS as i64 && Instant::now() < deadline {
+    let deadline = Instant::now() + logqueue::FLUSH_AFTER * 9 / 10;
+    while rows_on_disk(&path, "s-full") < logqueue::FLUSH_ROWS as i64 && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(10));
     }
-    assert_eq!(rows_on_disk(&path, "s-full"), readlog::FLUSH_ROWS as i64);
-    assert_eq!(readlog::queued(&path), 0);
+    assert_eq!(rows_on_disk(&path, "s-full"), logqueue::FLUSH_ROWS as i64);
+    assert_eq!(logqueue::queued(&queue_location(&path)), 0);
 }
 
 struct WalSummary {
