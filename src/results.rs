@@ -179,10 +179,11 @@ pub fn verify(report: &Report) -> Value {
     })
 }
 
-/// `{schema_version, entries, path, writable, readable, checked}`: only a database that a
+/// `{backend, schema_version, entries, path, writable, readable, checked}`: only a database that a
 /// write and a read would succeed on now gets here (else the probe's fault is thrown).
 pub fn health(health: &StoreHealth) -> Value {
     json!({
+        "backend": health.backend,
         "schema_version": health.schema_version,
         "entries": health.entries,
         "path": health.location,

@@ -14,7 +14,8 @@
 
 /**
  * Thrown when a call fails as a whole: a bad argument or a database fault.
- * Nothing was written. getErrorCode() is stable: one of the codes with use
+ * Nothing was written, but for database_outcome_unknown (the connection to a
+ * database server was lost at COMMIT: resend). getErrorCode() is stable: one of the codes with use
  * call_error in CashbackLedger::codes(), listed here (tests/stubs/vocabulary.php
  * checks the list against the extension).
  *
@@ -23,7 +24,7 @@
  * invalid_days, invalid_hours, invalid_key_name, invalid_network, invalid_region,
  * not_found, batch_too_large, random_unavailable, database_busy, database_readonly,
  * database_full, database_corrupt, database_unavailable, database_error,
- * schema_too_new.
+ * schema_too_new, database_outcome_unknown.
  */
 class CashbackException extends \RuntimeException
 {

@@ -153,7 +153,7 @@ vocabulary! {
     68 BadRequest "bad_request" 400 Final [API_ERROR] "nginx could not read the request line or a header.";
     69 UriTooLong "uri_too_long" 414 Final [API_ERROR] "The request line is longer than nginx accepts.";
 
-    // Database faults: nothing of the call was written; retry later.
+    // Database faults: nothing of the call was written (but for 87, which says it does not know); retry later.
     80 DatabaseBusy "database_busy" 503 Transient [CALL_ERROR] "Another writer held the database longer than the busy timeout.";
     81 DatabaseReadonly "database_readonly" 503 Transient [CALL_ERROR] "The database or its directory cannot be written.";
     82 DatabaseFull "database_full" 503 Transient [CALL_ERROR] "The disk or the database size limit is full.";
@@ -161,6 +161,7 @@ vocabulary! {
     84 DatabaseUnavailable "database_unavailable" 503 Transient [CALL_ERROR] "The database cannot be opened (missing, moved, no permission).";
     85 DatabaseError "database_error" 503 Transient [CALL_ERROR] "Any other database failure.";
     86 SchemaTooNew "schema_too_new" 503 Transient [CALL_ERROR] "The database was written by a newer extension; upgrade this one.";
+    87 DatabaseOutcomeUnknown "database_outcome_unknown" 503 Transient [CALL_ERROR] "The connection to the database server was lost at COMMIT: the write may have landed or not; resend it (a resend never applies twice).";
 }
 
 impl Code {

@@ -27,6 +27,8 @@ pub enum StorageFault {
     Corrupt,
     /// The database cannot be opened or reached at all.
     Unavailable,
+    /// The connection was lost at COMMIT: the write may have landed or not.
+    OutcomeUnknown,
     /// Any other storage failure.
     Other,
 }
@@ -40,6 +42,7 @@ impl StorageFault {
             Self::Full => Code::DatabaseFull,
             Self::Corrupt => Code::DatabaseCorrupt,
             Self::Unavailable => Code::DatabaseUnavailable,
+            Self::OutcomeUnknown => Code::DatabaseOutcomeUnknown,
             Self::Other => Code::DatabaseError,
         }
     }

@@ -105,7 +105,10 @@ impl Queued {
 /// How a store writes what waited for its database: one commit, in which
 /// [`Queued::write`] runs, and which may skip the durability of ledger writes.
 #[derive(Clone)]
-pub struct LogWriter(Arc<dyn Fn(&Queued) -> Result<()> + Send + Sync>);
+pub struct LogWriter(Arc<Commit>);
+
+/// The commit a [`LogWriter`] runs.
+type Commit = dyn Fn(&Queued) -> Result<()> + Send + Sync;
 
 impl LogWriter {
     /// A writer that runs `commit`.

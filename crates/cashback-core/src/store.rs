@@ -95,13 +95,15 @@ pub trait Store {
 /// What [`Store::health`] reports.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoreHealth {
-    /// Schema version of the database.
+    /// Which adapter: `sqlite` or `mysql`.
+    pub backend: &'static str,
+    /// Schema version of the database (each backend numbers its own migrations).
     pub schema_version: u32,
     /// The highest entry id (the number of entries ever written).
     pub entries: i64,
-    /// Where the database is (a path; never a password).
+    /// Where the database is (a path, or a URL without its password).
     pub location: String,
-    /// How much of the storage the probe checked (the SQLite store: `whole_file` or `partly`).
+    /// How much of the storage the probe checked (the SQLite store: `whole_file` or `partly`; MySQL: `server`).
     pub checked: &'static str,
 }
 

@@ -176,6 +176,7 @@ impl Store for SqliteStore {
             let checked = health::probe(db, &self.path)?;
             let entries: i64 = sql(db.query_row("SELECT coalesce(max(id), 0) FROM entries", [], |row| row.get(0)))?;
             Ok(StoreHealth {
+                backend: "sqlite",
                 schema_version: connection::user_version(db)?,
                 entries,
                 location: self.path.to_string_lossy().into_owned(),

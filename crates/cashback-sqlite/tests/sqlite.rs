@@ -11,8 +11,8 @@ use cashback_conformance::{
     big_batch,
     support::{accrual, applied, apply, balance, debit, duplicate, full_history},
 };
-use cashback_core::{code::Code, config::Config, ledger::Ledger, synclog::LogEntry};
 use cashback_core::logqueue;
+use cashback_core::{code::Code, config::Config, ledger::Ledger, synclog::LogEntry};
 use cashback_sqlite::{Options, SqliteStore, connection, queue_location};
 use tempfile::TempDir;
 
@@ -96,7 +96,11 @@ fn queued_read_rows_survive_a_failed_commit_and_go_out_with_the_next_one() {
     for _ in 0..3 {
         ledger.log_read(read_row("s-queue")).unwrap();
     }
-    assert_eq!((logqueue::queued(&queue_location(&path)), rows_on_disk(&path, "s-queue")), (3, 0), "rows wait in the process");
+    assert_eq!(
+        (logqueue::queued(&queue_location(&path)), rows_on_disk(&path, "s-queue")),
+        (3, 0),
+        "rows wait in the process"
+    );
 
     // Another writer holds the lock: the batch fails, and the rows it was to carry stay queued.
     let holder = rusqlite::Connection::open(&path).unwrap();

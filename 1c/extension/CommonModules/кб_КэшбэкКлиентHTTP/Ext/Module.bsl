@@ -602,6 +602,7 @@
 	Итоги.Вставить("service_unavailable", ИтогПовторитьПозже()); // nginx: no PHP worker answered
 	Итоги.Вставить("database_error", ИтогПовторитьПозже());
 	Итоги.Вставить("schema_too_new", ИтогПовторитьПозже());
+	Итоги.Вставить("database_outcome_unknown", ИтогПовторитьПозже()); // the server lost the connection at COMMIT: resend
 	Итоги.Вставить("config_invalid", ИтогПовторитьПозже()); // the site's own settings are broken
 	Возврат Итоги;
 

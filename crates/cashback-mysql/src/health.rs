@@ -1,0 +1,37 @@
+//! What a write and a read would get now, found without committing anything:
+//! the writers' lock is taken by a write that changes nothing and rolled back
+//! (a read-only server refuses it: `read_only=1` applies to every user
+//! without the privilege to bypass it, so asking the server beats reading the
+//! variable), and a Galera node must be in the primary component and synced
+//! enough to serve (`wsrep_ready`).
+
+use cashback_core::error::{LedgerError, StorageFault};
+use mysql::prelude::Queryable;
+
+use crate::{
+    connection::Session,
+    error::{Failure, checked},
+};
+
+/// What the probe checked, for the health report.
+pub const CHECKED: &str = "server";
+
+/// Probes the session's server.
+///
+/// # Errors
+/// The fault a write or a read would meet now.
+pub fn probe(session: &mut Session, prefix: &str) -> Result<(), Failure> {
+    if session.galera {
+        let ready: Option<(String, String)> = checked(session.conn.query_first("SHOW STATUS LIKE 'wsrep_ready'"))?;
+        if !ready.is_some_and(|(_, value)| value.eq_ignore_ascii_case("ON")) {
+            return Err(Failure::final_error(LedgerError::storage(
+                StorageFault::Unavailable,
+                "this Galera node is not ready (outside the primary component or still joining)",
+            )));
+        }
+    }
+    checked(session.conn.query_drop("START TRANSACTION"))?;
+    let probed = checked(session.conn.query_drop(format!("UPDATE {prefix}writer SET commits = commits WHERE id = 1")));
+    let _ = session.conn.query_drop("ROLLBACK");
+    probed
+}

@@ -1,0 +1,290 @@
+//! The ledger on MariaDB 10.6+ or MySQL 8.0+ (InnoDB): the store for Bitrix
+//! web clusters, in the site's own database.
+//!
+//! - [`target`]: the `mysql://` URL (server, database, table prefix; the password never shown);
+//! - [`connection`]: the per-process session cache php-fpm's forked workers need, session set-up;
+//! - [`migrate`]: versioned migrations in a schema table;
+//! - [`tx`]: the SQL of every read and write of the port;
+//! - [`health`]: what a write and a read would get now, probed without a commit;
+//! - [`error`]: the server's errors as storage faults, and which ones a retry cures.
+//!
+//! # Serialized writers
+//!
+//! InnoDB's plain SELECT is a snapshot read: two web nodes deciding on their
+//! own snapshots could both spend the same balance. Every write transaction
+//! therefore first updates the one row of `{prefix}writer`: on one server
+//! that row lock queues the writers (as SQLite's write lock does), and the
+//! batch's snapshot is read after it is granted (InnoDB takes a transaction's
+//! read view at its first plain read), so it holds every earlier commit. On
+//! Galera the row lock is only local, but any two writes that ran at once
+//! on different nodes both changed that row, so certification aborts the
+//! later one (error 1213), which runs again on a snapshot that includes the
+//! winner. The unique key on `external_id` stays as the last guard.
+//!
+//! Per-customer row locks (`SELECT … FOR UPDATE` on the batch's accounts)
+//! would let writers for different customers run side by side, but the engine
+//! also reads the next entry id, the batch's external_ids and phone links,
+//! which every writer shares; a batch of 10,000 items would lock thousands of
+//! rows in one statement, and on Galera every conflicting pair still ends in a
+//! certification failure. One commit per batch is what makes the ledger fast,
+//! so serializing the commits costs little (see docs/scale-out.md).
+//!
+//! # Retries and unknown outcomes
+//!
+//! A deadlock or certification failure, or a connection lost before COMMIT,
+//! runs the whole transaction again, up to [`MAX_ATTEMPTS`] times within the
+//! busy timeout; past that the call fails with `database_busy`. A connection
+//! lost at COMMIT leaves the outcome unknown: the call fails with
+//! `database_outcome_unknown`, never retried here, and the caller's resend of
+//! the same external_ids is answered `duplicate` for what landed.
+
+pub mod connection;
+pub mod error;
+pub mod health;
+pub mod migrate;
+pub mod target;
+pub mod tx;
+
+use std::time::{Duration, Instant};
+
+use cashback_core::{
+    error::{LedgerError, Result, StorageFault},
+    logqueue::{self, LogWriter, Queued},
+    store::{ReadTx, Store, StoreHealth, WriteTx},
+    synclog::{LogEntry, Refusals},
+};
+use mysql::prelude::Queryable;
+
+use crate::{
+    connection::{Session, Settings, with_session},
+    error::{Failure, Recovery, checked, database_error},
+    target::Target,
+    tx::MysqlTx,
+};
+pub use crate::{migrate::schema_version, target::is_url};
+
+/// How many times a write transaction runs before the call fails.
+pub const MAX_ATTEMPTS: u32 = 12;
+
+/// How a [`MysqlStore`] opens its database.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// How long a write waits for other writers (the lock, and retries) before `database_busy`.
+    pub busy_timeout: Duration,
+    /// Create the ledger's tables when the database has none (hosts serving requests turn this off).
+    pub create: bool,
+    /// The tables' prefix, over the URL's `table_prefix` (default `local_cashback_`).
+    pub table_prefix: Option<String>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self { busy_timeout: cashback_core::config::default_busy_timeout(), create: true, table_prefix: None }
+    }
+}
+
+/// The ledger's store on a MariaDB/MySQL database.
+#[derive(Debug, Clone)]
+pub struct MysqlStore {
+    target: Target,
+    /// The URL without its password: the key of this database's queue of sync-log rows, and what health shows.
+    location: String,
+    settings: Settings,
+    busy_timeout: Duration,
+    log_writer: LogWriter,
+}
+
+impl MysqlStore {
+    /// Connects to the database `url` names, creating (if `options.create`) and migrating its tables.
+    ///
+    /// # Errors
+    /// `invalid_path` / `invalid_option` for a bad URL or prefix, storage faults, or a schema that is too new.
+    pub fn open(url: &str, options: Options) -> Result<Self> {
+        let target = Target::parse(url, options.table_prefix.as_deref())?;
+        let settings = Settings { lock_wait: options.busy_timeout, create: options.create };
+        with_session(&target, settings, |_| Ok(())).map_err(|failure| failure.error)?;
+        let writer_target = target.clone();
+        let busy_timeout = options.busy_timeout;
+        let log_writer =
+            LogWriter::new(move |queued| write(&writer_target, settings, busy_timeout, &mut |tx| queued.write(tx)));
+        Ok(Self { location: target.location(), target, settings, busy_timeout, log_writer })
+    }
+
+    /// Where the ledger is, without the password.
+    pub fn location(&self) -> &str {
+        &self.location
+    }
+
+    /// The tables' prefix.
+    pub fn table_prefix(&self) -> &str {
+        &self.target.table_prefix
+    }
+
+    /// Runs `commit` with what this process queued (read rows, refusals); if
+    /// it fails that stays queued for a later commit.
+    fn with_queued_reads<T>(&self, commit: impl FnOnce(&mut Queued) -> Result<T>) -> Result<T> {
+        let mut queued = logqueue::take(&self.location);
+        let result = commit(&mut queued);
+        if result.is_err() {
+            logqueue::restore(&self.location, &self.log_writer, queued);
+        }
+        result
+    }
+}
+
+/// Runs `work` in a serialized write transaction, again from the start after
+/// a failure a retry can cure (see the crate docs).
+fn write(
+    target: &Target,
+    settings: Settings,
+    busy_timeout: Duration,
+    work: &mut dyn FnMut(&mut dyn WriteTx) -> Result<()>,
+) -> Result<()> {
+    let deadline = Instant::now() + busy_timeout;
+    let mut attempt = 1;
+    loop {
+        match with_session(target, settings, |session| write_once(session, &target.table_prefix, work)) {
+            Ok(()) => return Ok(()),
+            Err(failure)
+                if failure.recovery != Recovery::GiveUp && attempt < MAX_ATTEMPTS && Instant::now() < deadline =>
+            {
+                std::thread::sleep(backoff(attempt));
+                attempt += 1;
+            }
+            Err(Failure { error, recovery: Recovery::Retry }) => {
+                return Err(LedgerError::storage(
+                    StorageFault::Busy,
+                    format!("other writers conflicted with this one {attempt} times: {}", error.message()),
+                ));
+            }
+            Err(failure) => return Err(failure.error),
+        }
+    }
+}
+
+/// A pause before attempt `attempt + 1`: growing, with jitter so that two
+/// conflicting nodes do not retry in step.
+fn backoff(attempt: u32) -> Duration {
+    use std::hash::{BuildHasher, RandomState};
+    let ceiling_micros = 500_u64 << attempt.min(6);
+    Duration::from_micros(RandomState::new().hash_one(Instant::now()) % ceiling_micros + 100)
+}
+
+/// One run of a write transaction: the writers' lock first, then `work`, then COMMIT.
+fn write_once(
+    session: &mut Session,
+    prefix: &str,
+    work: &mut dyn FnMut(&mut dyn WriteTx) -> Result<()>,
+) -> std::result::Result<(), Failure> {
+    checked(session.conn.query_drop("START TRANSACTION"))?;
+    let worked = {
+        let mut tx = MysqlTx::new(&mut session.conn, prefix);
+        let result = take_writer_lock(&mut tx).and_then(|()| work(&mut tx));
+        result.map_err(|error| Failure { error, recovery: tx.failed().unwrap_or(Recovery::GiveUp) })
+    };
+    if let Err(failure) = worked {
+        let _ = session.conn.query_drop("ROLLBACK");
+        return Err(failure);
+    }
+    session.conn.query_drop("COMMIT").map_err(|error| {
+        let failure = error::failure(error);
+        if failure.recovery == Recovery::Reconnect {
+            // The server may have committed before the connection died: never assume either.
+            Failure {
+                error: LedgerError::storage(
+                    StorageFault::OutcomeUnknown,
+                    format!(
+                        "the connection was lost at COMMIT ({}): the write may or may not have landed; \
+                         resend the same external_ids to learn which (a resend never applies anything twice)",
+                        failure.error.message()
+                    ),
+                ),
+                // The session is gone (evicted by with_session), and this call must not run the work again.
+                recovery: Recovery::GiveUp,
+            }
+        } else {
+            let _ = session.conn.query_drop("ROLLBACK");
+            failure
+        }
+    })
+}
+
+fn take_writer_lock(tx: &mut MysqlTx<'_>) -> Result<()> {
+    if tx.run_sql("UPDATE {p}writer SET commits = commits + 1 WHERE id = 1")? == 1 {
+        Ok(())
+    } else {
+        Err(database_error("the writers' lock row is missing; the ledger tables are damaged"))
+    }
+}
+
+impl Store for MysqlStore {
+    fn write(&self, work: &mut dyn FnMut(&mut dyn WriteTx) -> Result<()>) -> Result<()> {
+        self.with_queued_reads(|queued| {
+            write(&self.target, self.settings, self.busy_timeout, &mut |tx| {
+                queued.write(tx)?;
+                work(tx)
+            })
+        })
+    }
+
+    fn read(&self, work: &mut dyn FnMut(&mut dyn ReadTx) -> Result<()>) -> Result<()> {
+        let mut attempt = 1;
+        loop {
+            let result = with_session(&self.target, self.settings, |session| {
+                let mut tx = MysqlTx::new(&mut session.conn, &self.target.table_prefix);
+                work(&mut tx).map_err(|error| Failure { error, recovery: tx.failed().unwrap_or(Recovery::GiveUp) })
+            });
+            match result {
+                // A read changes nothing: one that lost its connection runs again on a new one.
+                Err(failure) if failure.recovery == Recovery::Reconnect && attempt < 2 => attempt += 1,
+                other => return other.map_err(|failure| failure.error),
+            }
+        }
+    }
+
+    fn log_now(&self, rows: &[LogEntry]) -> Result<()> {
+        self.with_queued_reads(|queued| {
+            let queued_rows = queued.rows.len();
+            queued.rows.extend_from_slice(rows);
+            let written = self.log_writer.write(queued);
+            // The caller's rows fail with the call; only what was queued before waits for a later commit.
+            queued.rows.truncate(queued_rows);
+            written
+        })
+    }
+
+    fn log_later(&self, row: LogEntry) {
+        logqueue::push(&self.location, &self.log_writer, row);
+    }
+
+    fn count_refusal(&self, refusals: Refusals) {
+        logqueue::count(&self.location, &self.log_writer, refusals);
+    }
+
+    fn unwritten_refusals(&self, address: &str) -> i64 {
+        logqueue::unwritten_refusals(&self.location, address)
+    }
+
+    fn flush_log(&self) {
+        let _ = self.with_queued_reads(|queued| if queued.is_empty() { Ok(()) } else { self.log_writer.write(queued) });
+    }
+
+    fn health(&self) -> Result<StoreHealth> {
+        let prefix = &self.target.table_prefix;
+        let (schema_version, entries) = with_session(&self.target, self.settings, |session| {
+            health::probe(session, prefix)?;
+            let version = migrate::recorded_version(&mut session.conn, &self.target)?.unwrap_or(0);
+            let entries: Option<i64> =
+                checked(session.conn.query_first(format!("SELECT COALESCE(MAX(id), 0) FROM {prefix}entries")))?;
+            Ok((version, entries.unwrap_or(0)))
+        })
+        .map_err(|failure| failure.error)?;
+        Ok(StoreHealth {
+            backend: "mysql",
+            schema_version,
+            entries,
+            location: self.location.clone(),
+            checked: health::CHECKED,
+        })
+    }
+}
