@@ -11,7 +11,8 @@ PORT         ?= 8080
 WORKERS      ?= 4
 # What `make run` needs, and what `make test` needs on top (real FPM, nginx, browser).
 RUN_PACKAGES  := php8.2-cli php8.2-dev libclang-dev sqlite3
-TEST_PACKAGES := $(RUN_PACKAGES) php8.2-fpm php8.2-sqlite3 nginx-light chromium phpunit curl jq wrk
+TEST_PACKAGES := $(RUN_PACKAGES) php8.2-fpm php8.2-sqlite3 php8.2-mysql nginx-light chromium phpunit curl jq wrk \
+                 mariadb-server galera-4 rsync
 
 .PHONY: all deps deps-test build bitrix-module test stress fuzz bench bench-quick bench-smoke test-rust test-php test-stubs run install uninstall clean help
 

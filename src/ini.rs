@@ -14,13 +14,15 @@ use ext_php_rs::{
 type OnModify =
     unsafe extern "C" fn(*mut zend_ini_entry, *mut zend_string, *mut c_void, *mut c_void, *mut c_void, c_int) -> c_int;
 
+const DATABASE: &CStr = c"cashback.database";
+
 /// Setting names, defaults and validators, as `php --ri cashback` shows them.
 /// Each has a validator, so `ini_set()` refuses a bad value at once (and
 /// returns false) instead of the ledger failing later; PHP also needs one for
 /// `ini_restore()`.
 fn settings() -> [(&'static CStr, String, OnModify); 7] {
     [
-        (c"cashback.database", String::new(), accept_any),
+        (DATABASE, String::new(), accept_any),
         (c"cashback.timezone", config::DEFAULT_TIMEZONE.to_owned(), check_timezone),
         (c"cashback.default_region", config::DEFAULT_REGION.to_owned(), check_region),
         (c"cashback.busy_timeout_ms", config::DEFAULT_BUSY_TIMEOUT_MS.to_string(), check_busy_timeout),
@@ -39,6 +41,9 @@ pub fn entries() -> &'static [IniEntryDef] {
                 Box::leak(CString::new(default).expect("defaults have no NUL").into_boxed_c_str());
             let mut entry = IniEntryDef::new(name, default, IniEntryPermission::All);
             entry.on_modify = Some(on_modify);
+            if name == DATABASE {
+                entry.displayer = Some(show_database);
+            }
             entry
         })
         .collect();
@@ -104,9 +109,30 @@ fn get(name: &CStr) -> String {
     if value.is_null() { String::new() } else { unsafe { CStr::from_ptr(value) }.to_string_lossy().into_owned() }
 }
 
-/// `cashback.database`: default database path.
+/// `cashback.database`: the default database (a SQLite file, or a `mysql://` URL).
 pub fn database() -> String {
-    get(c"cashback.database")
+    get(DATABASE)
+}
+
+unsafe extern "C" {
+    fn php_printf(format: *const c_char, ...) -> usize;
+}
+
+/// PHP's `ZEND_INI_DISPLAY_ORIG`: show the value before `ini_set()`.
+const DISPLAY_ORIGINAL: c_int = 1;
+
+/// Shows `cashback.database` in `php --ri` and phpinfo() without the password of a URL.
+unsafe extern "C" fn show_database(entry: *mut zend_ini_entry, kind: c_int) {
+    // SAFETY: the engine passes its live entry of this setting.
+    let Some(entry) = (unsafe { entry.as_ref() }) else { return };
+    let value = if kind == DISPLAY_ORIGINAL && entry.modified != 0 { entry.orig_value } else { entry.value };
+    // SAFETY: the entry's values are live zend_strings or null.
+    let text = unsafe { value.cast::<ZendStr>().as_ref() }.and_then(|value| value.as_str().ok()).unwrap_or("");
+    let shown = if text.is_empty() { "no value".to_owned() } else { cashback_mysql::target::shown(text) };
+    // Markup would be read by phpinfo()'s HTML page; no database name needs it.
+    let shown = CString::new(shown.replace(['<', '>', '&', '\0'], "")).unwrap_or_default();
+    // SAFETY: a constant format with one NUL-terminated string argument.
+    unsafe { php_printf(c"%s".as_ptr(), shown.as_ptr()) };
 }
 
 /// `cashback.timezone`: zone of offset-less timestamps.

@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use cashback_core::store::Store;
 use cashback_core::{
     code::Code,
     config::Config,
@@ -14,7 +15,8 @@ use cashback_core::{
     time::{self, Zone},
     wire,
 };
-use cashback_sqlite::{Options, SqliteStore};
+use cashback_mysql::MysqlStore;
+use cashback_sqlite::SqliteStore;
 use ext_php_rs::{boxed::ZBox, flags::ClassFlags, prelude::*, types::ZendHashTable};
 use serde_json::Value;
 
@@ -29,7 +31,7 @@ use crate::{
 
 type PhpArray = ZBox<ZendHashTable>;
 
-/// The cashback ledger on one SQLite file.
+/// The cashback ledger on one SQLite file, or on a MariaDB/MySQL database.
 ///
 /// Amounts in and out are rubles (numbers or decimal strings, at most 2
 /// decimals); the ledger keeps exact kopecks inside.
@@ -52,8 +54,35 @@ fn region(code: &str, setting: &str) -> Result<Region> {
     Region::parse(code).map_err(|message| invalid(Code::InvalidOption, &format!("{setting}: {message}")))
 }
 
-/// Reads `options` over the ini defaults: the ledger's settings and how its file is opened.
-fn config(options: Option<&ZendHashTable>) -> Result<(Config, Options)> {
+/// How the store is opened, whichever backend it is.
+struct Opening {
+    busy_timeout: Duration,
+    create: bool,
+    table_prefix: Option<String>,
+}
+
+impl Opening {
+    /// The store `database` names: a `mysql://` or `mariadb://` URL, else a SQLite file.
+    fn store(self, database: &str) -> Result<Box<dyn Store>> {
+        Ok(if cashback_mysql::is_url(database) {
+            let options = cashback_mysql::Options {
+                busy_timeout: self.busy_timeout,
+                create: self.create,
+                table_prefix: self.table_prefix,
+            };
+            Box::new(MysqlStore::open(database, options)?)
+        } else {
+            if self.table_prefix.is_some() {
+                return Err(invalid(Code::InvalidOption, "table_prefix applies to a mysql:// database only"));
+            }
+            let options = cashback_sqlite::Options { busy_timeout: self.busy_timeout, create: self.create };
+            Box::new(SqliteStore::open(database, options)?)
+        })
+    }
+}
+
+/// Reads `options` over the ini defaults: the ledger's settings and how its database is opened.
+fn config(options: Option<&ZendHashTable>) -> Result<(Config, Opening)> {
     let mut config = Config {
         zone: zone(&ini::timezone(), "cashback.timezone")?,
         region: region(&ini::default_region(), "cashback.default_region")?,
@@ -61,7 +90,8 @@ fn config(options: Option<&ZendHashTable>) -> Result<(Config, Options)> {
         auth_max_failures: ini::auth_max_failures(),
         auto_register_stores: ini::auto_register_stores(),
     };
-    let mut store = Options { busy_timeout: Duration::from_millis(ini::busy_timeout_ms()), create: true };
+    let mut store =
+        Opening { busy_timeout: Duration::from_millis(ini::busy_timeout_ms()), create: true, table_prefix: None };
     let Some(options) = options else { return Ok((config, store)) };
     let options = match array_to_json(options)? {
         Value::Object(options) => options,
@@ -83,11 +113,12 @@ fn config(options: Option<&ZendHashTable>) -> Result<(Config, Options)> {
             }
             ("auto_register_stores", Value::Bool(flag)) => config.auto_register_stores = *flag,
             ("create", Value::Bool(create)) => store.create = *create,
+            ("table_prefix", Value::String(prefix)) => store.table_prefix = Some(prefix.clone()),
             _ => {
                 return Err(invalid(
                     Code::InvalidOption,
                     &format!(
-                        "unknown or malformed option {name:?}; known: timezone (string), default_region (string), busy_timeout_ms (int >= 0), max_batch (int > 0), auth_max_failures (int >= 0), auto_register_stores (bool), create (bool)"
+                        "unknown or malformed option {name:?}; known: timezone (string), default_region (string), busy_timeout_ms (int >= 0), max_batch (int > 0), auth_max_failures (int >= 0), auto_register_stores (bool), create (bool), table_prefix (string, mysql:// only)"
                     ),
                 ));
             }
@@ -140,16 +171,18 @@ fn array(value: &Value) -> PhpArray {
 impl CashbackLedger {
     /// Opens (creating and migrating if needed) the ledger database.
     ///
-    /// `$path` defaults to the `cashback.database` ini setting. `$options`:
-    /// `timezone`, `default_region`, `busy_timeout_ms`, `max_batch`, `auth_max_failures`
-    /// (defaults from ini), and `create` (default true): whether a missing database file is
-    /// created. Hosts serving requests pass false, so a deleted ledger answers
+    /// `$database` is a SQLite file path, or `mysql://user:password@host:port/database`
+    /// (also `mariadb://`, `?socket=/path/mysqld.sock`, `&table_prefix=`); it defaults to
+    /// the `cashback.database` ini setting. `$options`: `timezone`, `default_region`,
+    /// `busy_timeout_ms`, `max_batch`, `auth_max_failures` (defaults from ini),
+    /// `table_prefix` (MySQL tables, default `local_cashback_`), and `create` (default
+    /// true): whether a missing database file, or missing ledger tables, are created.
+    /// Hosts serving requests pass false, so a deleted ledger answers
     /// `database_unavailable` instead of starting over empty.
-    pub fn __construct(path: Option<String>, options: Option<&ZendHashTable>) -> Result<Self> {
-        let path = path.unwrap_or_else(ini::database);
-        let (config, options) = config(options)?;
-        let store = SqliteStore::open(path, options)?;
-        Ok(Self { ledger: Ledger::new(Box::new(store), config) })
+    pub fn __construct(database: Option<String>, options: Option<&ZendHashTable>) -> Result<Self> {
+        let database = database.unwrap_or_else(ini::database);
+        let (config, opening) = config(options)?;
+        Ok(Self { ledger: Ledger::new(opening.store(&database)?, config) })
     }
 
     /// Normalizes a phone to E.164 digits without `+` (`8 (900) 123-45-67` → `79001234567`);
@@ -163,13 +196,21 @@ impl CashbackLedger {
         Ok(service::normalize(&phone.0, region)?)
     }
 
-    /// Extension version, commit and schema version.
+    /// Extension version, commit and the schema versions of the SQLite and MySQL backends.
     pub fn version() -> PhpArray {
         array(&serde_json::json!({
             "version": crate::VERSION,
             "commit": crate::GIT_COMMIT,
             "schema_version": cashback_sqlite::schema_version(),
+            "mysql_schema_version": cashback_mysql::schema_version(),
         }))
+    }
+
+    /// What a database setting names, as it may be shown: `{backend: sqlite|mysql, location}`,
+    /// the location being a URL without its password, or the file path as given.
+    pub fn describe_database(database: String) -> PhpArray {
+        let backend = if cashback_mysql::is_url(&database) { "mysql" } else { "sqlite" };
+        array(&serde_json::json!({"backend": backend, "location": cashback_mysql::target::shown(&database)}))
     }
 
     /// Every status and error code: `code => [number, http_status, transient, uses, meaning]`.

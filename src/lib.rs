@@ -3,8 +3,8 @@
 //!
 //! This crate is the ext-php-rs binding only: it registers the classes, reads
 //! the `cashback.*` ini settings and converts values. The ledger itself is
-//! `cashback-core` (the domain) over `cashback-sqlite` (its store); see
-//! docs/architecture.md.
+//! `cashback-core` (the domain) over a store: `cashback-sqlite` (a file, the
+//! default) or `cashback-mysql` (a `mysql://` URL); see docs/architecture.md.
 //!
 //! - [`ledger`]: the `CashbackLedger` class;
 //! - [`errors`]: `CashbackException`, the one place ledger errors become PHP exceptions;
@@ -54,6 +54,7 @@ extern "C" fn info(module: *mut ModuleEntry) {
     info_table_row!("version", VERSION);
     info_table_row!("commit", GIT_COMMIT);
     info_table_row!("schema version", cashback_sqlite::schema_version().to_string());
+    info_table_row!("mysql schema version", cashback_mysql::schema_version().to_string());
     info_table_row!("sqlite", cashback_sqlite::sqlite_version());
     info_table_end!();
     // SAFETY: called by the engine while printing module info, with its own module entry.

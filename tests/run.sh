@@ -55,6 +55,14 @@ browser_env() {
     (cd tests/browser && npm ci --no-audit --no-fund --silent)
 }
 
+# The MariaDB server of the MySQL backend's suites: private data directory, socket and loopback port.
+mariadb_env() {
+    export CASHBACK_MARIADB_DIR="$PWD/var/mariadb-test"
+    tests/mariadb/server.sh start "$CASHBACK_MARIADB_DIR" "${CASHBACK_MARIADB_PORT:-13306}" > /dev/null
+}
+mariadb_env > "$log/mariadb" 2>&1 || { cat "$log/mariadb"; echo "cannot start the test MariaDB server"; }
+trap 'tests/mariadb/server.sh stop "$PWD/var/mariadb-test"' EXIT
+
 suite lint plain lint
 suite rust cargo cargo test --workspace
 suite stubs plain tests/stubs/check.sh "$extension"

@@ -12,6 +12,8 @@ require __DIR__ . '/../autoload.php';
 
 $var = $argv[1] ?? dirname(__DIR__, 2) . '/var';
 $port = $argv[2] ?? '8080';
+// A new config's database: var/cashback.db, or the one named (a mysql:// URL for a MariaDB ledger).
+$database = $argv[3] ?? '';
 @mkdir($var, 0700, true);
 $config = "$var/config.php";
 $keyFile = "$var/demo-api-key";
@@ -22,7 +24,7 @@ if (!is_file($config)) {
     file_put_contents($passwordFile, $password . "\n");
     chmod($passwordFile, 0600);
     $settings = [
-        'database' => "$var/cashback.db",
+        'database' => $database !== '' ? $database : "$var/cashback.db",
         'admin_password_hash' => password_hash($password, PASSWORD_DEFAULT),
     ];
     file_put_contents($config, "<?php\n\n// Standalone host settings (see php/src/Settings.php for every key).\nreturn " . var_export($settings, true) . ";\n");
@@ -50,9 +52,10 @@ if ($key === '' || $ledger->verifyApiKey($key) === null) {
 }
 
 $password = is_file($passwordFile) ? trim((string) file_get_contents($passwordFile)) : '(set in var/config.php)';
+$shown = CashbackLedger::describeDatabase($settings->database())['location'];
 echo <<<TEXT
 
-Cashback API on http://127.0.0.1:$port/local/api/cashback/v1/ (database {$settings->database()})
+Cashback API on http://127.0.0.1:$port/local/api/cashback/v1/ (database $shown)
 
   curl -s -H 'X-API-Key: $key' 'http://127.0.0.1:$port/local/api/cashback/v1/balance?user_phone=79001234567'
 

@@ -42,18 +42,32 @@ final class CashbackLedger
     /**
      * Opens (creating and migrating if needed) the ledger database.
      *
-     * @param string|null $path Database file; defaults to the `cashback.database` ini setting.
+     * @param string|null $database A SQLite file, or a MariaDB/MySQL database:
+     *     `mysql://user:password@host:port/database` (also `mariadb://`; user and password
+     *     percent-encoded; `?socket=/path/mysqld.sock` for a local socket, `table_prefix=`);
+     *     defaults to the `cashback.database` ini setting. The password is never shown (health,
+     *     errors, `php --ri`).
      * @param array{timezone?: string, default_region?: string, busy_timeout_ms?: int, max_batch?: int,
-     *     auth_max_failures?: int, auto_register_stores?: bool, create?: bool}|null $options
+     *     auth_max_failures?: int, auto_register_stores?: bool, create?: bool, table_prefix?: string}|null $options
      *     Each option but `create` defaults to its ini setting (`cashback.timezone`, …), whose
      *     default is in defaults(). `timezone`: the zone of times without an offset, any IANA
      *     zone (`Europe/Minsk`), `UTC` or an offset (`+03:00`). `default_region`: the country
      *     (ISO 3166 code: `RU`, `BY`, `KZ`) of phones written without a country code.
-     *     `create` (default true) creates a missing database file; hosts serving requests pass
-     *     false so that a deleted or moved ledger fails with database_unavailable.
+     *     `create` (default true) creates a missing database file (or the ledger's tables in a
+     *     MySQL database); hosts serving requests pass false so that a deleted or moved ledger
+     *     fails with database_unavailable. `table_prefix` (MySQL only, default `local_cashback_`)
+     *     overrides the URL's.
      * @throws CashbackException invalid_option, invalid_path, database_unavailable, …
      */
-    public function __construct(?string $path = null, ?array $options = null) {}
+    public function __construct(?string $database = null, ?array $options = null) {}
+
+    /**
+     * What a database setting names, as it may be shown to an operator: the backend and a
+     * location without the password (a file path as given).
+     *
+     * @return array{backend: 'sqlite'|'mysql', location: string}
+     */
+    public static function describeDatabase(string $database): array {}
 
     /**
      * Normalizes a phone to E.164 digits without `+` (`8 (900) 123-45-67` → `79001234567`).
@@ -88,7 +102,7 @@ final class CashbackLedger
     public static function defaults(): array {}
 
     /**
-     * @return array{version: string, commit: string, schema_version: int}
+     * @return array{version: string, commit: string, schema_version: int, mysql_schema_version: int}
      */
     public static function version(): array {}
 

@@ -69,13 +69,13 @@ nothing of the refused batch: 7.0
 Moscow created_at: "2026-11-27T13:15:00+03:00"
 +0600 created_at: "2026-11-27T16:15:00+06:00"
 unknown zone: invalid_option | timezone: unknown time zone "Mars/Base": expected UTC, an offset like +03:00 or +0300, or an IANA name such as Europe/Moscow, Europe/Minsk or Asia/Almaty
-zone not a string: invalid_option | unknown or malformed option "timezone"; known: timezone (string), default_region (string), busy_timeout_ms (int >= 0), max_batch (int > 0), auth_max_failures (int >= 0), auto_register_stores (bool), create (bool)
+zone not a string: invalid_option | unknown or malformed option "timezone"; known: timezone (string), default_region (string), busy_timeout_ms (int >= 0), max_batch (int > 0), auth_max_failures (int >= 0), auto_register_stores (bool), create (bool), table_prefix (string, mysql:// only)
 zone offset too big: invalid_option | timezone: UTC offset "+15:00" out of range (up to ±14:00)
-negative busy_timeout_ms: invalid_option | unknown or malformed option "busy_timeout_ms"; known: timezone (string), default_region (string), busy_timeout_ms (int >= 0), max_batch (int > 0), auth_max_failures (int >= 0), auto_register_stores (bool), create (bool)
-busy_timeout_ms as string: invalid_option | unknown or malformed option "busy_timeout_ms"; known: timezone (string), default_region (string), busy_timeout_ms (int >= 0), max_batch (int > 0), auth_max_failures (int >= 0), auto_register_stores (bool), create (bool)
-max_batch 0: invalid_option | unknown or malformed option "max_batch"; known: timezone (string), default_region (string), busy_timeout_ms (int >= 0), max_batch (int > 0), auth_max_failures (int >= 0), auto_register_stores (bool), create (bool)
-max_batch float: invalid_option | unknown or malformed option "max_batch"; known: timezone (string), default_region (string), busy_timeout_ms (int >= 0), max_batch (int > 0), auth_max_failures (int >= 0), auto_register_stores (bool), create (bool)
-unknown option: invalid_option | unknown or malformed option "colour"; known: timezone (string), default_region (string), busy_timeout_ms (int >= 0), max_batch (int > 0), auth_max_failures (int >= 0), auto_register_stores (bool), create (bool)
+negative busy_timeout_ms: invalid_option | unknown or malformed option "busy_timeout_ms"; known: timezone (string), default_region (string), busy_timeout_ms (int >= 0), max_batch (int > 0), auth_max_failures (int >= 0), auto_register_stores (bool), create (bool), table_prefix (string, mysql:// only)
+busy_timeout_ms as string: invalid_option | unknown or malformed option "busy_timeout_ms"; known: timezone (string), default_region (string), busy_timeout_ms (int >= 0), max_batch (int > 0), auth_max_failures (int >= 0), auto_register_stores (bool), create (bool), table_prefix (string, mysql:// only)
+max_batch 0: invalid_option | unknown or malformed option "max_batch"; known: timezone (string), default_region (string), busy_timeout_ms (int >= 0), max_batch (int > 0), auth_max_failures (int >= 0), auto_register_stores (bool), create (bool), table_prefix (string, mysql:// only)
+max_batch float: invalid_option | unknown or malformed option "max_batch"; known: timezone (string), default_region (string), busy_timeout_ms (int >= 0), max_batch (int > 0), auth_max_failures (int >= 0), auto_register_stores (bool), create (bool), table_prefix (string, mysql:// only)
+unknown option: invalid_option | unknown or malformed option "colour"; known: timezone (string), default_region (string), busy_timeout_ms (int >= 0), max_batch (int > 0), auth_max_failures (int >= 0), auto_register_stores (bool), create (bool), table_prefix (string, mysql:// only)
 list instead of map: invalid_option | options must be an array keyed by option name
 empty path: invalid_path | database path is empty; set cashback.database or pass a path
 empty path, no ini default: invalid_path | database path is empty; set cashback.database or pass a path

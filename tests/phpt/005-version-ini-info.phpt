@@ -55,7 +55,7 @@ foreach (glob(sys_get_temp_dir() . '/cashback-phpt-*-' . $name . '.db') ?: [] as
 }
 ?>
 --EXPECT--
-keys: ["version","commit","schema_version"]
+keys: ["version","commit","schema_version","mysql_schema_version"]
 bool(true)
 bool(true)
 bool(true)

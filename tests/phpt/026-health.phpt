@@ -45,7 +45,7 @@ foreach (glob(sys_get_temp_dir() . '/cashback-phpt-*-' . $name . '.db') ?: [] as
 }
 ?>
 --EXPECT--
-keys: ["schema_version","entries","path","writable","readable","checked"]
+keys: ["backend","schema_version","entries","path","writable","readable","checked"]
 bool(true)
 int(0)
 bool(true)

@@ -196,9 +196,10 @@ check('the stub lists exactly the call_error codes as CashbackException::getErro
     return compare_sets('the stub\'s getErrorCode() list', $listed, with_use('call_error'));
 });
 
-check('the stub documents every constructor option, with the defaults() keys and create', static function () use ($stub): array {
+check('the stub documents every constructor option, with the defaults() keys, create and table_prefix', static function () use ($stub): array {
     $keys = shape_keys(docblock($stub, 'function __construct'), '@param array');
-    return compare_sets('the constructor\'s $options shape', $keys, [...array_keys(CashbackLedger::defaults()), 'create']);
+    // create and table_prefix have no ini default: how a database is opened, not how the ledger decides.
+    return compare_sets('the constructor\'s $options shape', $keys, [...array_keys(CashbackLedger::defaults()), 'create', 'table_prefix']);
 });
 
 check('the stub\'s defaults() shape has the keys defaults() returns', static function () use ($stub): array {

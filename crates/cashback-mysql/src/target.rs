@@ -52,6 +52,19 @@ pub fn is_url(text: &str) -> bool {
     SCHEMES.iter().any(|scheme| lower.starts_with(&format!("{scheme}://")))
 }
 
+/// A database setting as it may be shown (`php --ri`, logs): a URL without its
+/// password, a file path as it is.
+pub fn shown(setting: &str) -> String {
+    if !is_url(setting) {
+        return setting.to_owned();
+    }
+    match Target::parse(setting, None) {
+        Ok(target) => target.location(),
+        // Unparsable: keep the scheme only, the rest may hold a password.
+        Err(_) => format!("{}://(a URL that does not parse)", setting.trim().split("://").next().unwrap_or("mysql")),
+    }
+}
+
 fn invalid(message: impl Into<String>) -> LedgerError {
     LedgerError::refused(Code::InvalidPath, format!("database URL: {}", message.into()))
 }
@@ -192,5 +205,12 @@ mod tests {
         let error = Target::parse("mysql://u@h/db", Some("bad-prefix")).unwrap_err();
         assert_eq!(error.code(), Code::InvalidOption);
         assert!(is_url(" mariadb://u@h/db") && is_url("MYSQL://u@h/db") && !is_url("/var/lib/cashback.db"));
+    }
+
+    #[test]
+    fn a_setting_is_shown_without_its_password() {
+        assert_eq!(shown("mysql://u:secret-pw@h:3307/db"), "mysql://u@h:3307/db");
+        assert_eq!(shown("mysql://u:secret-pw@h:port/db"), "mysql://(a URL that does not parse)");
+        assert_eq!(shown("/var/lib/cashback/cashback.db"), "/var/lib/cashback/cashback.db");
     }
 }

@@ -41,7 +41,7 @@ final class Application
     {
         return [
             Option::value('config', 'FILE', 'settings file (default: $CASHBACK_CONFIG, else var/config.php of the checkout)'),
-            Option::value('database', 'PATH', 'ledger database file; overrides the config\'s database'),
+            Option::value('database', 'PATH|URL', 'ledger database: a SQLite file or mysql://user:password@host/db; overrides the config\'s'),
             Option::flag('json', 'machine output: one JSON document on stdout'),
             Option::flag('help', 'this help (also -h)'),
         ];

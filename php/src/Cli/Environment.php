@@ -35,6 +35,12 @@ final class Environment
         return $this->ledger ??= $this->openLedger();
     }
 
+    /** The database as it may be shown (a URL without its password). */
+    public function databaseShown(): string
+    {
+        return \CashbackLedger::describeDatabase($this->databasePath())['location'];
+    }
+
     /** --database, else the config's database, else the cashback.database ini setting (as the hosts do). */
     public function databasePath(): string
     {
@@ -43,7 +49,7 @@ final class Environment
             $path = (string) ini_get('cashback.database');
         }
         if ($path === '') {
-            throw Failure::config('no database configured: set \'database\' in ' . $this->configFile() . ' or pass --database=PATH');
+            throw Failure::config('no database configured: set \'database\' in ' . $this->configFile() . ' or pass --database=PATH|URL');
         }
         return $path;
     }
@@ -55,10 +61,11 @@ final class Environment
     private function openLedger(): \CashbackLedger
     {
         $path = $this->databasePath();
-        $isNew = !file_exists($path);
+        $database = \CashbackLedger::describeDatabase($path);
+        $isNew = $database['backend'] === 'sqlite' && !file_exists($path);
         $ledger = new \CashbackLedger($path, ['create' => true] + $this->settings()->ledgerOptions());
         if ($isNew) {
-            $this->output->warn("note: created a new ledger database at $path");
+            $this->output->warn("note: created a new ledger database at {$database['location']}");
         }
         return $ledger;
     }

@@ -87,6 +87,12 @@ final class Invocation
         return $this->environment->databasePath();
     }
 
+    /** The database as it may be shown (a URL without its password). */
+    public function databaseShown(): string
+    {
+        return $this->environment->databaseShown();
+    }
+
     private function integer(string $text, string $label, int $min, int $max): int
     {
         $options = ['options' => ['min_range' => $min, 'max_range' => $max]];

@@ -113,7 +113,7 @@ final class MaintenanceCommands implements CommandGroup
     private function health(Invocation $call): int
     {
         $version = \CashbackLedger::version();
-        $path = $call->databasePath();
+        $path = $call->databaseShown();
         try {
             $database = $call->ledger()->health();
         } catch (\CashbackException $e) {
