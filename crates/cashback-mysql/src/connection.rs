@@ -40,7 +40,27 @@ pub struct Session {
     pub conn: Conn,
     /// Whether the server is a Galera node (reads then wait for the cluster's commits).
     pub galera: bool,
+    /// The session's `innodb_lock_wait_timeout`, seconds.
+    lock_wait: u64,
     last_used: Instant,
+}
+
+impl Session {
+    /// Makes row locks wait as long as `settings` say: stores opened with
+    /// other busy timeouts share this process's session.
+    fn wait_for_locks(&mut self, settings: Settings) -> Result<(), Failure> {
+        let seconds = lock_wait_seconds(settings);
+        if seconds != self.lock_wait {
+            checked(self.conn.query_drop(format!("SET SESSION innodb_lock_wait_timeout = {seconds}")))?;
+            self.lock_wait = seconds;
+        }
+        Ok(())
+    }
+}
+
+/// InnoDB counts lock waits in whole seconds, at least one.
+fn lock_wait_seconds(settings: Settings) -> u64 {
+    settings.lock_wait.as_secs().max(1)
 }
 
 type Shared = Arc<Mutex<Session>>;
@@ -73,7 +93,7 @@ pub fn with_session<T>(
         evict(target);
         return with_session(target, settings, work);
     }
-    let result = work(&mut session);
+    let result = session.wait_for_locks(settings).and_then(|()| work(&mut session));
     session.last_used = Instant::now();
     drop(session);
     if let Err(failure) = &result
@@ -144,7 +164,7 @@ pub fn open(target: &Target, settings: Settings) -> Result<Session, Failure> {
             format!("cannot connect to {}: {}", target.location(), failure.error.message()),
         ))
     })?;
-    let lock_wait = settings.lock_wait.as_secs().max(1);
+    let lock_wait = lock_wait_seconds(settings);
     checked(conn.query_drop(format!(
         "SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION', innodb_lock_wait_timeout = {lock_wait}"
     )))?;
@@ -154,7 +174,7 @@ pub fn open(target: &Target, settings: Settings) -> Result<Session, Failure> {
         checked(conn.query_drop("SET SESSION wsrep_sync_wait = 1"))?;
     }
     migrate::prepare(&mut conn, target, settings.create)?;
-    Ok(Session { conn, galera, last_used: Instant::now() })
+    Ok(Session { conn, galera, lock_wait, last_used: Instant::now() })
 }
 
 /// MariaDB reports `wsrep_on` on every server (ON on a Galera node); MySQL has no such variable.

@@ -5,6 +5,9 @@
 //! `var/mariadb-cargo` on `CASHBACK_MARIADB_PORT` (default 13316), left running
 //! for the next run (`tests/mariadb/server.sh stop var/mariadb-cargo`).
 
+// Every test binary includes this module and uses only part of it.
+#![allow(dead_code)]
+
 use std::{
     path::PathBuf,
     process::Command,
@@ -66,4 +69,15 @@ pub fn new_database() -> (String, String) {
 /// Drops a database made by [`new_database`].
 pub fn drop_database(name: &str) {
     let _ = admin(None).query_drop(format!("DROP DATABASE IF EXISTS {name}"));
+}
+
+/// The test server's port.
+pub fn server_port() -> u16 {
+    let after_host = server().admin_url.rsplit_once(':').expect("a port in the URL").1;
+    after_host.trim_end_matches('/').parse().expect("a numeric port")
+}
+
+/// `127.0.0.1:PORT` of the test server.
+pub fn server_address() -> String {
+    format!("127.0.0.1:{}", server_port())
 }
