@@ -7,6 +7,7 @@ use cashback_core::store::Store;
 use cashback_core::{
     code::Code,
     config::Config,
+    copy,
     ledger::{self as service, Ledger, RequestContext},
     phone::Region,
     phones,
@@ -17,7 +18,12 @@ use cashback_core::{
 };
 use cashback_mysql::MysqlStore;
 use cashback_sqlite::SqliteStore;
-use ext_php_rs::{boxed::ZBox, flags::ClassFlags, prelude::*, types::ZendHashTable};
+use ext_php_rs::{
+    boxed::ZBox,
+    flags::ClassFlags,
+    prelude::*,
+    types::{ZendCallable, ZendHashTable},
+};
 use serde_json::Value;
 
 use crate::{
@@ -304,6 +310,23 @@ impl CashbackLedger {
     /// Checks every invariant: `ok`, `accounts`, `entries`, `problems`.
     pub fn verify(&self) -> Result<PhpArray> {
         Ok(array(&results::verify(&self.ledger.verify()?)))
+    }
+
+    /// Copies this whole ledger into `$destination` (a SQLite file or a `mysql://` URL, created
+    /// if missing, which must hold no ledger yet), calling `$progress(table, done, total)` after
+    /// each page; then reads both sides again and compares them table by table, and runs
+    /// verify() on the copy. Returns `{agrees, tables: {name: {rows, agrees}}, verify}`.
+    pub fn migrate_to(&self, destination: String, progress: Option<ZendCallable>) -> Result<PhpArray> {
+        let opening =
+            Opening { busy_timeout: Duration::from_millis(ini::busy_timeout_ms()), create: true, table_prefix: None };
+        let target = Ledger::new(opening.store(&destination)?, self.ledger.config().clone());
+        let tables = copy::copy(&self.ledger, &target, &mut |table, done, total| {
+            if let Some(callback) = &progress {
+                // The callback only shows progress: what it returns or throws does not stop the copy.
+                let _ = callback.try_call(vec![&table.name(), &(done as i64), &(total as i64)]);
+            }
+        })?;
+        Ok(array(&results::migration(&tables, &target.verify()?)))
     }
 
     /// Database status: schema version, entries, writability. Throws on a database fault.

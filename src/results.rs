@@ -4,6 +4,7 @@
 use cashback_core::{
     code::{Code, Retry},
     config,
+    copy::TableCopy,
     keys::{Auth, Client, StoredKey},
     ledger::{Balance, CreatedKey, Page},
     money,
@@ -176,6 +177,19 @@ pub fn verify(report: &Report) -> Value {
             "entry_id": problem.entry_id,
             "message": problem.message,
         })).collect::<Vec<_>>(),
+    })
+}
+
+/// `{agrees, tables: {name: {rows, agrees}}, verify}` of a ledger copied to another database.
+pub fn migration(tables: &[TableCopy], copy_verified: &Report) -> Value {
+    let listed: Map<String, Value> = tables
+        .iter()
+        .map(|table| (table.table.name().to_owned(), json!({"rows": table.rows, "agrees": table.agrees()})))
+        .collect();
+    json!({
+        "agrees": tables.iter().all(TableCopy::agrees),
+        "tables": listed,
+        "verify": verify(copy_verified),
     })
 }
 

@@ -188,10 +188,28 @@ final class CashbackLedger
      * fault a write or a read would meet now (also a corrupt or full database a call of this
      * process met in the last minute).
      *
-     * @return array{schema_version: int, entries: int, path: string, writable: true, readable: true, checked: 'whole_file'|'partly'}
+     * On MySQL (`backend` mysql) the probe takes the writers' lock with a write that changes
+     * nothing and rolls it back, and a Galera node must be ready; `path` is the URL without
+     * its password and `checked` is `server`.
+     *
+     * @return array{backend: 'sqlite'|'mysql', schema_version: int, entries: int, path: string, writable: true, readable: true, checked: 'whole_file'|'partly'|'server'}
      * @throws CashbackException
      */
     public function health(): array {}
+
+    /**
+     * Copies this whole ledger (entries, balances, phones, stores, API keys, the sync log; ids
+     * kept) into $destination, a SQLite file or a `mysql://` URL, created if missing and
+     * holding no ledger yet; calls $progress(string $table, int $done, int $total) after each
+     * page of rows. Then reads both sides again and compares each table (`agrees`), and runs
+     * verify() on the copy. Stop writes to this ledger while it runs: a row written meanwhile
+     * makes its table disagree.
+     *
+     * @param callable(string, int, int): mixed|null $progress
+     * @return array{agrees: bool, tables: array<string, array{rows: int, agrees: bool}>, verify: array{ok: bool, accounts: int, entries: int, problems: list<array>}}
+     * @throws CashbackException invalid_argument (the destination holds a ledger), database_*, …
+     */
+    public function migrateTo(string $destination, ?callable $progress = null): array {}
 
     /**
      * @throws CashbackException invalid_phone, user_not_found, phone_ambiguous

@@ -20,6 +20,7 @@ final class CliTest extends TestCase
     private const COMMANDS = [
         'keys create', 'keys list', 'keys revoke', 'users link', 'users unlink', 'users phones', 'users import',
         'balance', 'history', 'log', 'monitor', 'stores', 'stores register', 'verify', 'prune', 'health',
+        'migrate-storage',
     ];
 
     private static ?bool $phpLoadsExtension = null;
@@ -80,7 +81,7 @@ final class CliTest extends TestCase
         $this->assertSame(0, $run['exit'], $run['stderr']);
         $this->assertStringStartsWith("Usage: cashback $command", $run['stdout']);
         $this->assertStringContainsString("Example:\n  cashback $command", $run['stdout']);
-        $this->assertStringContainsString('Global options: --config=FILE --database=PATH --json --help', $run['stdout']);
+        $this->assertStringContainsString('Global options: --config=FILE --database=PATH|URL --json --help', $run['stdout']);
         $this->assertSame($run['stdout'], $this->cli(...[...explode(' ', $command), '-h'])['stdout']);
     }
 
@@ -556,7 +557,7 @@ final class CliTest extends TestCase
 
         $json = $this->json(0, 'health');
         $this->assertSame('ok', $json['status']);
-        $this->assertSame(['version', 'commit', 'schema_version'], array_keys($json['version']));
+        $this->assertSame(['version', 'commit', 'schema_version', 'mysql_schema_version'], array_keys($json['version']));
         $this->assertSame([$this->database, true, 0], [$json['database']['path'], $json['database']['writable'], $json['database']['entries']]);
     }
 
@@ -764,6 +765,67 @@ final class CliTest extends TestCase
      *
      * @return array{exit: int, stdout: string, stderr: string}
      */
+    // --- migrate-storage ----------------------------------------------------
+
+    /** Fills the test ledger with a batch of more than one copy page, a phone, a store and a key. */
+    private function fillForMigration(): void
+    {
+        $this->assertSame(0, $this->cli('stores', 'register', 'store-9', '--name=Tula')['exit']);
+        $this->assertSame(0, $this->cli('keys', 'create', 'register-9', '--store=store-9')['exit']);
+        $this->assertSame(0, $this->cli('users', 'link', '7', '+7 900 123-45-67')['exit']);
+        $ledger = new \CashbackLedger($this->database);
+        $items = [];
+        for ($n = 0; $n < 2500; $n++) {
+            $items[] = ['external_id' => "m-$n", 'type' => 'accrual', 'amount' => '1.25', 'user_id' => 7 + $n % 3];
+        }
+        $ledger->applyBatch($items);
+    }
+
+    public function testMigrateStorageCopiesEveryTableWithProgressAndRefusesAFullDestination(): void
+    {
+        $this->fillForMigration();
+        $copy = $this->directory . '/copy.db';
+        $run = $this->cli('migrate-storage', '--to=' . $copy);
+        $this->assertSame(0, $run['exit'], $run['stderr']);
+        $this->assertStringContainsString("entries:\n0/2500 rows\n2000/2500 rows\n2500/2500 rows\n", $run['stderr']);
+        $this->assertMatchesRegularExpression('/^entries\s+2 500\s+same$/m', $run['stdout']);
+        $this->assertStringContainsString('Both sides agree.', $run['stdout']);
+        $copied = new \CashbackLedger($copy, ['create' => false]);
+        $this->assertSame((new \CashbackLedger($this->database))->balance(8), $copied->balance(8));
+        $this->assertCount(1, $copied->listApiKeys());
+
+        $again = $this->json(1, 'migrate-storage', '--to=' . $copy);
+        $this->assertSame('invalid_argument', $again['error']);
+        $this->assertSame(2500, $copied->verify()['entries'], 'the refused second copy wrote nothing');
+        $this->assertSame(64, $this->cli('migrate-storage')['exit'], '--to is required: a usage error');
+    }
+
+    public function testMigrateStorageMovesAFileToMariaDbWithoutShowingThePassword(): void
+    {
+        $server = getenv('CASHBACK_MARIADB_DIR');
+        if ($server === false || $server === '') {
+            $this->markTestSkipped('needs the test MariaDB server: CASHBACK_MARIADB_DIR (make test starts it)');
+        }
+        $this->fillForMigration();
+        $name = 'cb_cli_' . bin2hex(random_bytes(4));
+        $admin = trim((string) shell_exec('tests/mariadb/server.sh url ' . escapeshellarg($server)));
+        $parts = parse_url($admin);
+        $mysqli = new \mysqli($parts['host'], $parts['user'], $parts['pass'], '', $parts['port']);
+        $mysqli->query("CREATE DATABASE $name");
+        try {
+            $url = trim((string) shell_exec('tests/mariadb/server.sh app-url ' . escapeshellarg($server))) . $name;
+            $password = (string) parse_url($url, PHP_URL_PASS);
+            $run = $this->json(0, 'migrate-storage', '--to=' . $url);
+            $this->assertTrue($run['agrees']);
+            $this->assertSame(2500, $run['tables']['entries']['rows']);
+            $this->assertTrue($run['verify']['ok']);
+            $this->assertStringNotContainsString($password, json_encode($run));
+            $this->assertSame((new \CashbackLedger($this->database))->balance(9), (new \CashbackLedger($url))->balance(9));
+        } finally {
+            $mysqli->query("DROP DATABASE $name");
+        }
+    }
+
     private function cli(string ...$arguments): array
     {
         return $this->runProcess($this->cliCommand(...$arguments));

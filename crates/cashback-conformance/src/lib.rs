@@ -11,9 +11,11 @@
 //!   keys, stores, the sync log);
 //! - [`model`]: random operation sequences checked against an in-memory model;
 //! - [`big_batch`]: a 10,000-item batch whose every outcome is checked;
+//! - [`copying`]: a whole ledger copied into another database, and checked;
 //! - [`support`]: building requests as JSON and reading typed results.
 
 pub mod big_batch;
+pub mod copying;
 pub mod model;
 pub mod scenarios;
 pub mod support;
@@ -82,6 +84,7 @@ macro_rules! conformance_tests {
             a_ten_thousand_item_batch_decides_every_item,
             the_model_on_a_known_sequence,
             the_ledger_agrees_with_the_model,
+            a_copied_ledger_holds_every_row_and_goes_on_where_its_source_stopped,
         );
     };
     (@each $harness:expr; $($name:ident,)+) => {

@@ -18,7 +18,11 @@ use serde_json::{Value, json};
 
 pub use crate::model::the_model_on_a_known_sequence;
 use crate::{Harness, Tamper, support::*};
-pub use crate::{big_batch::a_ten_thousand_item_batch_decides_every_item, model::the_ledger_agrees_with_the_model};
+pub use crate::{
+    big_batch::a_ten_thousand_item_batch_decides_every_item,
+    copying::a_copied_ledger_holds_every_row_and_goes_on_where_its_source_stopped,
+    model::the_ledger_agrees_with_the_model,
+};
 
 // ---------------------------------------------------------------------------
 // the brief's conflict

@@ -11,6 +11,7 @@ use ipnet::IpNet;
 use crate::{
     code::Code,
     config::{Config, MAX_HISTORY_PAGE, MAX_LOG_PAGE},
+    copy::{Cell, Row, Table},
     engine::{self, BatchKeys, Outcome, Snapshot, StorePolicy},
     error::{LedgerError, Result},
     keys::{self, Auth, Client, Gate, StoredKey},
@@ -189,6 +190,30 @@ impl Ledger {
             verifier.storage(store.integrity()?);
             Ok(verifier.finish())
         })
+    }
+
+    /// How many rows `table` holds (for [`crate::copy`]).
+    ///
+    /// # Errors
+    /// Storage faults.
+    pub fn count_rows(&self, table: Table) -> Result<u64> {
+        self.read(|store| store.count_rows(table))
+    }
+
+    /// A page of `table`'s rows in key order (for [`crate::copy`]).
+    ///
+    /// # Errors
+    /// Storage faults.
+    pub fn dump(&self, table: Table, after: Option<&[Cell]>, limit: usize) -> Result<Vec<Row>> {
+        self.read(|store| store.dump(table, after, limit))
+    }
+
+    /// Inserts rows of another ledger's `table` as they are, in one commit (for [`crate::copy`]).
+    ///
+    /// # Errors
+    /// Storage faults (a row that is there already among them).
+    pub fn load(&self, table: Table, rows: &[Row]) -> Result<()> {
+        self.write(|store| store.load(table, rows))
     }
 
     /// Normalizes a phone as this ledger reads phones (its default region).

@@ -9,11 +9,13 @@
 //! - [`store`]: the storage port adapters implement;
 //! - [`wire`] (request bodies), [`tx`] (reading through [`raw`]), [`money`], [`phone`], [`time`]: validation of incoming fields;
 //! - [`phones`], [`keys`], [`synclog`], [`verify`]: the policies of the other tables;
+//! - [`copy`]: a whole ledger copied from one store to another, and compared;
 //! - [`logqueue`]: sync-log rows of reads and refusal counts, queued in the process for any store;
 //! - [`code`], [`error`], [`config`]: the vocabulary, the errors, the settings and their defaults.
 
 pub mod code;
 pub mod config;
+pub mod copy;
 pub mod engine;
 pub mod error;
 pub mod keys;

@@ -39,6 +39,7 @@
 use ipnet::IpNet;
 
 use crate::{
+    copy::{Cell, Row, Table},
     error::Result,
     keys::{FailureWindow, Gate, StoredKey},
     phones::{Candidate, PhoneLink},
@@ -153,6 +154,13 @@ pub trait ReadTx {
 
     /// The database's own integrity check: `None` when intact, else what it found.
     fn integrity(&mut self) -> Result<Option<String>>;
+
+    /// How many rows `table` holds.
+    fn count_rows(&mut self, table: Table) -> Result<u64>;
+
+    /// Up to `limit` rows of `table` with keys after `after` (from the first, if `None`), in key
+    /// order, one cell per column of [`Table::columns`] (see [`crate::copy`]).
+    fn dump(&mut self, table: Table, after: Option<&[Cell]>, limit: usize) -> Result<Vec<Row>>;
 }
 
 /// The reads a batch's snapshot is made of, inside the write transaction (an
@@ -220,6 +228,9 @@ pub trait WriteTx: ReadTx + Prefetch {
 
     /// Deletes the failure windows that started before `start`.
     fn delete_failure_windows_before(&mut self, start: i64) -> Result<()>;
+
+    /// Inserts rows read by [`ReadTx::dump`] of another database, as they are (ids kept).
+    fn load(&mut self, table: Table, rows: &[Row]) -> Result<()>;
 }
 
 /// A cached balance.

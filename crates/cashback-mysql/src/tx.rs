@@ -7,6 +7,7 @@
 //! statement stands for the table prefix.
 
 use cashback_core::{
+    copy::{Cell, ColumnType, Row as CopiedRow, Table},
     error::{LedgerError, Result},
     keys::{FailureWindow, Gate, StoredKey},
     phones::{Candidate, PhoneLink},
@@ -59,6 +60,36 @@ fn set_lists<T: Clone + Into<Value>>(items: &[T]) -> Vec<(String, Vec<Value>)> {
         })
         .collect()
 }
+
+/// A cell of a copied row as the server binds it.
+fn bound(cell: &Cell) -> Value {
+    match cell {
+        Cell::Null => Value::NULL,
+        Cell::Int(value) => Value::Int(*value),
+        Cell::Text(text) => Value::Bytes(text.clone().into_bytes()),
+        Cell::Blob(bytes) => Value::Bytes(bytes.clone()),
+    }
+}
+
+/// A value of a dumped row, read as its column type says.
+fn copied_cell(value: Value, kind: ColumnType, column: &str) -> Result<Cell> {
+    let wrong = |value: &Value| database_error(format!("column {column} holds {value:?}, not {kind:?}"));
+    Ok(match (value, kind) {
+        (Value::NULL, _) => Cell::Null,
+        (Value::Int(number), ColumnType::Int) => Cell::Int(number),
+        (Value::UInt(number), ColumnType::Int) => {
+            Cell::Int(i64::try_from(number).map_err(|_| wrong(&Value::UInt(number)))?)
+        }
+        (Value::Bytes(bytes), ColumnType::Text) => {
+            Cell::Text(String::from_utf8(bytes).map_err(|error| wrong(&Value::Bytes(error.into_bytes())))?)
+        }
+        (Value::Bytes(bytes), ColumnType::Blob) => Cell::Blob(bytes),
+        (other, _) => return Err(wrong(&other)),
+    })
+}
+
+/// Rows of a copied table per INSERT.
+const LOAD_CHUNK: usize = 256;
 
 fn kind(number: i64) -> Result<Kind> {
     Kind::from_number(number).ok_or_else(|| database_error(format!("entries.kind holds {number}, not a kind")))
@@ -405,6 +436,29 @@ impl ReadTx for MysqlTx<'_> {
         })?;
         Ok((!problems.is_empty()).then(|| problems.join("; ")))
     }
+
+    fn count_rows(&mut self, table: Table) -> Result<u64> {
+        let rows: Option<i64> = self.one(&format!("SELECT COUNT(*) FROM {{p}}{}", table.name()), vec![])?;
+        Ok(rows.unwrap_or(0).unsigned_abs())
+    }
+
+    fn dump(&mut self, table: Table, after: Option<&[Cell]>, limit: usize) -> Result<Vec<CopiedRow>> {
+        let statement = table.page_query(after.is_some()).replace("{t}", &format!("{{p}}{}", table.name()));
+        let mut values: Vec<Value> =
+            after.map(|last| table.page_parameters(last).iter().map(bound).collect()).unwrap_or_default();
+        values.push((limit as u64).into());
+        let rows: Vec<mysql::Row> = self.all(&statement, values)?;
+        let columns = table.columns();
+        rows.into_iter()
+            .map(|row| {
+                row.unwrap()
+                    .into_iter()
+                    .zip(columns)
+                    .map(|(value, (name, kind))| copied_cell(value, *kind, name))
+                    .collect()
+            })
+            .collect()
+    }
 }
 
 impl Prefetch for MysqlTx<'_> {
@@ -648,6 +702,20 @@ impl WriteTx for MysqlTx<'_> {
 
     fn delete_failure_windows_before(&mut self, start: i64) -> Result<()> {
         self.run("DELETE FROM {p}auth_failures WHERE window_start < ?", vec![start.into()])?;
+        Ok(())
+    }
+
+    fn load(&mut self, table: Table, rows: &[CopiedRow]) -> Result<()> {
+        let columns: Vec<&str> = table.columns().iter().map(|(name, _)| *name).collect();
+        for chunk in rows.chunks(LOAD_CHUNK) {
+            let statement = multi_row_insert(
+                &format!("INSERT INTO {{p}}{} ({}) VALUES ", table.name(), columns.join(", ")),
+                columns.len(),
+                chunk.len(),
+                "",
+            );
+            self.run(&statement, chunk.iter().flatten().map(bound).collect())?;
+        }
         Ok(())
     }
 }

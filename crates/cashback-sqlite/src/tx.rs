@@ -5,6 +5,7 @@
 //! multi-row INSERTs. Statements come from the connection's statement cache.
 
 use cashback_core::{
+    copy::{Cell, ColumnType, Row as CopiedRow, Table},
     error::Result,
     keys::{FailureWindow, Gate, StoredKey},
     phones::{Candidate, PhoneLink},
@@ -14,7 +15,10 @@ use cashback_core::{
     verify::{CorrectionFact, EntryFact},
 };
 use ipnet::IpNet;
-use rusqlite::{Connection, OptionalExtension, Params, Row, ToSql, params, params_from_iter};
+use rusqlite::{
+    Connection, OptionalExtension, Params, Row, ToSql, params, params_from_iter,
+    types::{Value, ValueRef},
+};
 
 use crate::error::sql;
 
@@ -102,6 +106,34 @@ fn entry_fact(row: &Row<'_>, first: usize) -> rusqlite::Result<EntryFact> {
 fn link_row(row: &Row<'_>) -> rusqlite::Result<PhoneLink> {
     Ok(PhoneLink { phone: row.get(0)?, user_id: row.get(1)?, verified: row.get(2)? })
 }
+
+/// A cell of a copied row as SQLite binds it.
+fn bound(cell: &Cell) -> Value {
+    match cell {
+        Cell::Null => Value::Null,
+        Cell::Int(value) => Value::Integer(*value),
+        Cell::Text(text) => Value::Text(text.clone()),
+        Cell::Blob(bytes) => Value::Blob(bytes.clone()),
+    }
+}
+
+/// Column `index` of a dumped row, read as its column type says.
+fn copied_cell(row: &Row<'_>, index: usize, kind: ColumnType) -> rusqlite::Result<Cell> {
+    let wrong =
+        || rusqlite::Error::InvalidColumnType(index, format!("column {index}"), row.get_ref_unwrap(index).data_type());
+    Ok(match (row.get_ref(index)?, kind) {
+        (ValueRef::Null, _) => Cell::Null,
+        (ValueRef::Integer(value), ColumnType::Int) => Cell::Int(value),
+        (ValueRef::Text(text), ColumnType::Text) => {
+            Cell::Text(std::str::from_utf8(text).map_err(|error| rusqlite::Error::Utf8Error(index, error))?.to_owned())
+        }
+        (ValueRef::Blob(bytes), ColumnType::Blob) => Cell::Blob(bytes.to_vec()),
+        _ => return Err(wrong()),
+    })
+}
+
+/// Rows of a copied table per INSERT (12 columns at most, well under SQLite's variable limit).
+const LOAD_CHUNK: usize = 256;
 
 fn pair_row(row: &Row<'_>) -> rusqlite::Result<(i64, i64)> {
     Ok((row.get(0)?, row.get(1)?))
@@ -279,6 +311,23 @@ impl ReadTx for SqliteTx<'_> {
     fn integrity(&mut self) -> Result<Option<String>> {
         let verdict: String = sql(self.db.query_row("PRAGMA quick_check", [], |row| row.get(0)))?;
         Ok((verdict != "ok").then_some(verdict))
+    }
+
+    fn count_rows(&mut self, table: Table) -> Result<u64> {
+        let rows: i64 =
+            sql(self.db.query_row(&format!("SELECT count(*) FROM {}", table.name()), [], |row| row.get(0)))?;
+        Ok(rows.unsigned_abs())
+    }
+
+    fn dump(&mut self, table: Table, after: Option<&[Cell]>, limit: usize) -> Result<Vec<CopiedRow>> {
+        let statement = table.page_query(after.is_some()).replace("{t}", table.name());
+        let mut values: Vec<Value> =
+            after.map(|last| table.page_parameters(last).iter().map(bound).collect()).unwrap_or_default();
+        values.push(Value::Integer(limit as i64));
+        let columns = table.columns();
+        self.all(&statement, params_from_iter(values), |row| {
+            columns.iter().enumerate().map(|(index, (_, kind))| copied_cell(row, index, *kind)).collect()
+        })
     }
 }
 
@@ -544,6 +593,24 @@ impl WriteTx for SqliteTx<'_> {
             .db
             .prepare_cached("DELETE FROM auth_failures WHERE window_start < ?1")
             .and_then(|mut statement| statement.execute([start])))?;
+        Ok(())
+    }
+
+    fn load(&mut self, table: Table, rows: &[CopiedRow]) -> Result<()> {
+        let columns: Vec<&str> = table.columns().iter().map(|(name, _)| *name).collect();
+        for chunk in rows.chunks(LOAD_CHUNK) {
+            let statement = multi_row_insert(
+                &format!("INSERT INTO {} ({}) VALUES ", table.name(), columns.join(", ")),
+                columns.len(),
+                chunk.len(),
+                "",
+            );
+            let values: Vec<Value> = chunk.iter().flatten().map(bound).collect();
+            sql(self
+                .db
+                .prepare_cached(&statement)
+                .and_then(|mut statement| statement.execute(params_from_iter(values))))?;
+        }
         Ok(())
     }
 }

@@ -9,8 +9,9 @@ use Cashback\Cli\ExitCode;
 use Cashback\Cli\Format;
 use Cashback\Cli\Invocation;
 use Cashback\Cli\Option;
+use Cashback\Cli\Progress;
 
-/** Checks and upkeep: ledger invariants, sync-log pruning, health. */
+/** Checks and upkeep: ledger invariants, sync-log pruning, health, moving a ledger to another database. */
 final class MaintenanceCommands implements CommandGroup
 {
     /**
@@ -61,7 +62,64 @@ final class MaintenanceCommands implements CommandGroup
                 example: 'cashback health --database=/var/lib/cashback/cashback.db',
                 handler: $this->health(...),
             ),
+            new Command(
+                name: 'migrate-storage',
+                synopsis: '--to=URL [--from=PATH]',
+                minArguments: 0,
+                maxArguments: 0,
+                summary: 'Copy the whole ledger into another database, then check both agree',
+                description: "Copies entries, balances, phones, stores, API keys and the sync log (ids kept) into an\n"
+                    . "empty database, a MariaDB/MySQL URL or a new SQLite file, with progress; then reads both\n"
+                    . "sides again, compares every table and runs verify on the copy (exit 1 if anything differs).\n"
+                    . 'Stop the API (and the site\'s writes) first: a write during the copy makes its table differ.',
+                options: [
+                    Option::value('to', 'URL', 'the empty database to copy into: mysql://user:password@host:port/database or a file'),
+                    Option::value('from', 'PATH', 'the ledger to copy (default: --database, else the config\'s database)'),
+                ],
+                example: 'cashback migrate-storage --from=/var/lib/cashback/cashback.db --to=mysql://bitrix:secret@127.0.0.1/sitemanager',
+                handler: $this->migrateStorage(...),
+            ),
         ];
+    }
+
+    private function migrateStorage(Invocation $call): int
+    {
+        $to = $call->textOption('to') ?? throw $call->usageError('--to is required: the database to copy the ledger into');
+        $from = $call->textOption('from');
+        $source = $from === null ? $call->ledger() : new \CashbackLedger($from, $call->settings()->ledgerOptions());
+        $shown = fn (string $database): string => \CashbackLedger::describeDatabase($database)['location'];
+        $fromShown = $from === null ? $call->databaseShown() : $shown($from);
+        $output = $call->output;
+        $output->progress("Copying $fromShown to {$shown($to)}\n");
+        $bar = null;
+        $current = null;
+        $report = $source->migrateTo($to, function (string $table, int $done, int $total) use (&$bar, &$current, $output): void {
+            if ($table !== $current) {
+                $bar?->finish();
+                $output->progress("$table:\n");
+                $bar = Progress::start($output, $total);
+                $current = $table;
+            }
+            $bar->update($done);
+        });
+        $bar?->finish();
+        $ok = $report['agrees'] && $report['verify']['ok'];
+        if ($output->json) {
+            $output->document(['from' => $fromShown, 'to' => $shown($to)] + $report);
+        } else {
+            $output->table(
+                ['table', 'rows', 'copy'],
+                array_map(
+                    fn (string $table, array $copied) => [$table, Format::count($copied['rows']), $copied['agrees'] ? 'same' : 'DIFFERS'],
+                    array_keys($report['tables']),
+                    $report['tables'],
+                ),
+                [1],
+            );
+            $output->line($report['verify']['ok'] ? 'verify on the copy: OK' : 'verify on the copy found problems: run cashback verify --database=... on it');
+            $output->line($ok ? 'Both sides agree.' : 'The copy differs from its source: do not switch to it.');
+        }
+        return $ok ? ExitCode::OK : ExitCode::FAILURE;
     }
 
     private function verify(Invocation $call): int
