@@ -8,6 +8,7 @@ PHP          ?= php
 EXTENSION    := $(CURDIR)/target/release/libcashback.so
 VAR          ?= $(CURDIR)/var
 PORT         ?= 8080
+CASHBACK_DATABASE ?=
 WORKERS      ?= 4
 # What `make run` needs, and what `make test` needs on top (real FPM, nginx, browser).
 RUN_PACKAGES  := php8.2-cli php8.2-dev libclang-dev sqlite3
@@ -19,7 +20,7 @@ TEST_PACKAGES := $(RUN_PACKAGES) php8.2-fpm php8.2-sqlite3 php8.2-mysql nginx-li
 all: build
 
 help:
-	@echo "make run      build and serve the API on 127.0.0.1:$(PORT) with a demo database (var/cashback.db)"
+	@echo "make run      build and serve the API on 127.0.0.1:$(PORT) with a demo database (var/cashback.db; CASHBACK_DATABASE=mysql://… for MariaDB)"
 	@echo "make test     build, then run the Rust, stub and .phpt tests"
 	@echo "make bitrix-module  package the Bitrix module (with the shared API code) as dist/retaillab.cashback.tar.gz"
 	@echo "make bench    every benchmark, written to docs/benchmarks.md (under 10 min); make bench-quick: the ratios in under 60 s"
@@ -100,9 +101,10 @@ test-php: build
 	TEST_PHP_EXECUTABLE=$$(command -v $(PHP)) TEST_PHP_ARGS="-d extension=$(EXTENSION)" \
 		$(PHP) $$(php-config --extension-dir)/build/run-tests.php -q --show-diff tests/phpt
 
-# Serves the API on 127.0.0.1:$(PORT) with PHP's built-in server ($(WORKERS) workers) on var/cashback.db.
+# Serves the API on 127.0.0.1:$(PORT) with PHP's built-in server ($(WORKERS) workers) on var/cashback.db,
+# or on the database CASHBACK_DATABASE names when var/config.php is made (make run CASHBACK_DATABASE=mysql://user:pass@host/db).
 run: build
-	@$(PHP) -d extension=$(EXTENSION) php/bin/setup-demo.php $(VAR) $(PORT)
+	@$(PHP) -d extension=$(EXTENSION) php/bin/setup-demo.php $(VAR) $(PORT) '$(CASHBACK_DATABASE)'
 	PHP_CLI_SERVER_WORKERS=$(WORKERS) CASHBACK_CONFIG=$(VAR)/config.php \
 		$(PHP) -d extension=$(EXTENSION) -d enable_post_data_reading=0 -S 127.0.0.1:$(PORT) php/public/index.php
 
