@@ -9,13 +9,15 @@
 //! - [`ledger`]: the `CashbackLedger` class;
 //! - [`errors`]: `CashbackException`, the one place ledger errors become PHP exceptions;
 //! - [`convert`]: PHP arrays in (transactions read in place), [`results`]: typed results out;
-//! - [`ini`]: the settings, with their defaults from the core.
+//! - [`ini`]: the settings, with their defaults from the core;
+//! - [`sensitive`]: `#[\SensitiveParameter]` on the parameters that carry a database password.
 
 mod convert;
 mod errors;
 mod ini;
 mod ledger;
 mod results;
+mod sensitive;
 
 use ext_php_rs::{
     info_table_end, info_table_row, info_table_start,
@@ -39,6 +41,12 @@ fn startup(_type: i32, module_number: i32) -> i32 {
         Ok(()) => 0,
         Err(_) => -1,
     }
+}
+
+/// Request startup: the password-carrying parameters get `#[\SensitiveParameter]` (once per process).
+extern "C" fn request_startup(_type: i32, _module_number: i32) -> i32 {
+    sensitive::mark_parameters();
+    0
 }
 
 /// Module shutdown (a worker's last request served): writes the queued read rows of the sync log.
@@ -69,5 +77,6 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .version(VERSION)
         .info_function(info)
         .shutdown_function(shutdown)
+        .request_startup_function(request_startup)
         .class::<ledger::CashbackLedger>()
 }

@@ -61,12 +61,15 @@ mariadb_env() {
     tests/mariadb/server.sh start "$CASHBACK_MARIADB_DIR" "${CASHBACK_MARIADB_PORT:-13306}" > /dev/null
 }
 mariadb_env > "$log/mariadb" 2>&1 || { cat "$log/mariadb"; echo "cannot start the test MariaDB server"; }
-trap 'tests/mariadb/server.sh stop "$PWD/var/mariadb-test"' EXIT
+# The phpt suite's private server (read-only and stopped-server cases) may be left up by a killed test.
+trap 'tests/mariadb/server.sh stop "$PWD/var/mariadb-test"; tests/mariadb/server.sh stop "$PWD/var/mariadb-phpt"' EXIT
 
 suite lint plain lint
 suite rust cargo cargo test --workspace
 suite stubs plain tests/stubs/check.sh "$extension"
 suite phpt phpt env TEST_PHP_EXECUTABLE="$(command -v php)" TEST_PHP_ARGS="-d extension=$extension" \
+    php "$(php-config --extension-dir)/build/run-tests.php" -q --show-diff tests/phpt
+suite phpt-mysql phpt env CASHBACK_TEST_BACKEND=mysql TEST_PHP_EXECUTABLE="$(command -v php)" TEST_PHP_ARGS="-d extension=$extension" \
     php "$(php-config --extension-dir)/build/run-tests.php" -q --show-diff tests/phpt
 suite cli phpunit php -d extension="$extension" "$(command -v phpunit)" --configuration tests/cli/phpunit.xml
 suite bitrix phpunit php -d extension="$extension" "$(command -v phpunit)" --configuration tests/bitrix/phpunit.xml

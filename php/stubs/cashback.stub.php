@@ -59,7 +59,7 @@ final class CashbackLedger
      *     overrides the URL's.
      * @throws CashbackException invalid_option, invalid_path, database_unavailable, …
      */
-    public function __construct(?string $database = null, ?array $options = null) {}
+    public function __construct(#[\SensitiveParameter] ?string $database = null, ?array $options = null) {}
 
     /**
      * What a database setting names, as it may be shown to an operator: the backend and a
@@ -67,7 +67,7 @@ final class CashbackLedger
      *
      * @return array{backend: 'sqlite'|'mysql', location: string}
      */
-    public static function describeDatabase(string $database): array {}
+    public static function describeDatabase(#[\SensitiveParameter] string $database): array {}
 
     /**
      * Normalizes a phone to E.164 digits without `+` (`8 (900) 123-45-67` → `79001234567`).
@@ -209,7 +209,7 @@ final class CashbackLedger
      * @return array{agrees: bool, tables: array<string, array{rows: int, agrees: bool}>, verify: array{ok: bool, accounts: int, entries: int, problems: list<array>}}
      * @throws CashbackException invalid_argument (the destination holds a ledger), database_*, …
      */
-    public function migrateTo(string $destination, ?callable $progress = null): array {}
+    public function migrateTo(#[\SensitiveParameter] string $destination, ?callable $progress = null): array {}
 
     /**
      * @throws CashbackException invalid_phone, user_not_found, phone_ambiguous

@@ -8,9 +8,18 @@ cashback.timezone=Asia/Yekaterinburg
 cashback.max_batch=2
 --FILE--
 <?php
-$db = sys_get_temp_dir() . '/cashback-phpt-' . getmypid() . '-' . basename(__FILE__) . '.db';
-$iniDb = sys_get_temp_dir() . '/cashback-phpt-ini-003-constructor-ini-default.php.db';
-foreach ([$db, $iniDb] as $f) { @unlink($f); @unlink("$f-wal"); @unlink("$f-shm"); }
+require __DIR__ . '/backend.inc';
+$db = cashback_test_database(__FILE__);
+if (cashback_test_backend() === 'mysql') {
+    // An --INI-- section is fixed text and cannot name the database made for this run, so on
+    // MySQL the ini default is set before anything reads it; the constructor reads the setting's
+    // current value either way. (A URL given as -d cashback.database: 044-mysql-password-never-shown.)
+    $iniDb = cashback_test_database(__FILE__, 'ini');
+    ini_set('cashback.database', $iniDb);
+} else {
+    $iniDb = sys_get_temp_dir() . '/cashback-phpt-ini-003-constructor-ini-default.php.db';
+    foreach (['', '-wal', '-shm'] as $suffix) { @unlink($iniDb . $suffix); }
+}
 
 function fails(string $label, callable $f) {
     try { $r = $f(); echo "$label: NO EXCEPTION, got ", json_encode($r), "\n"; }
@@ -22,9 +31,10 @@ var_dump(ini_get('cashback.timezone'));
 var_dump(ini_get('cashback.max_batch'));
 
 // No arguments: the database is the ini path, created on first use.
+var_dump(cashback_test_ledger_created($iniDb));
 $ledger = new CashbackLedger();
-var_dump(file_exists($iniDb));
-var_dump($ledger->health()['path'] === $iniDb);
+var_dump(cashback_test_ledger_created($iniDb));
+var_dump($ledger->health()['path'] === cashback_test_location($iniDb));
 
 // cashback.timezone is the zone of offset-less timestamps.
 $r = $ledger->apply(['external_id' => 'a1', 'type' => 'accrual', 'amount' => 10, 'user_id' => 1,
@@ -39,15 +49,15 @@ echo json_encode(array_column($ledger->applyBatch([$item(1), $item(2)]), 'status
 
 // An explicit option overrides the ini value on the same database.
 $moscow = new CashbackLedger(null, ['timezone' => 'Europe/Moscow']);
-var_dump($moscow->health()['path'] === $iniDb);
+var_dump($moscow->health()['path'] === cashback_test_location($iniDb));
 var_dump($moscow->history(1)['items'][2]['created_at']);
 
 // ini_set changes the default for later constructions.
 ini_set('cashback.database', $db);
 $other = new CashbackLedger();
-var_dump($other->health()['path'] === $db);
+var_dump($other->health()['path'] === cashback_test_location($db));
 var_dump($other->health()['entries']);
-var_dump(file_exists($db));
+var_dump(cashback_test_ledger_created($db));
 
 // ini_set refuses a bad zone at once and keeps the previous one.
 var_dump(ini_set('cashback.timezone', 'Mars/Base'));
@@ -57,15 +67,15 @@ echo 'ledger still opens: ', (new CashbackLedger())->balance(1)['balance'], "\n"
 ?>
 --CLEAN--
 <?php
-$name = str_replace('.clean.php', '.php', basename(__FILE__));
-foreach (glob(sys_get_temp_dir() . '/cashback-phpt-*-' . $name . '.db') ?: [] as $f) {
-    foreach (['', '-wal', '-shm'] as $suffix) { @unlink($f . $suffix); }
-}
+require __DIR__ . '/backend.inc';
+// On SQLite the first pattern also matches the --INI-- file (cashback-phpt-ini-003-...).
+cashback_test_clean(__FILE__, ['', 'ini']);
 ?>
 --EXPECT--
 bool(true)
 string(18) "Asia/Yekaterinburg"
 string(1) "2"
+bool(false)
 bool(true)
 bool(true)
 string(7) "success"

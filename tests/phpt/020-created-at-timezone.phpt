@@ -4,8 +4,8 @@ created_at: offset-less times are Moscow time; rendered as ISO 8601 with +03:00
 <?php if (!extension_loaded('cashback')) echo 'skip cashback not loaded'; ?>
 --FILE--
 <?php
-$db = sys_get_temp_dir() . '/cashback-phpt-' . getmypid() . '-' . basename(__FILE__) . '.db';
-foreach (['', '-wal', '-shm'] as $suffix) { @unlink($db . $suffix); }
+require __DIR__ . '/backend.inc';
+$db = cashback_test_database(__FILE__);
 
 /** Prints a value as JSON; floats keep their ".0" so int/float mix-ups show. */
 function show(string $label, $value): void {
@@ -61,10 +61,8 @@ foreach (['2026-02-29T10:00:00', '2026-11-27T24:00:00', '2026-11-27T10:15:60', '
 ?>
 --CLEAN--
 <?php
-$name = str_replace('.clean.php', '.php', basename(__FILE__));
-foreach (glob(sys_get_temp_dir() . '/cashback-phpt-*-' . $name . '.db') ?: [] as $f) {
-    foreach (['', '-wal', '-shm'] as $suffix) { @unlink($f . $suffix); }
-}
+require __DIR__ . '/backend.inc';
+cashback_test_clean(__FILE__);
 ?>
 --EXPECT--
 moscow, no offset     2026-11-27T10:15:00+03:00 1250.5

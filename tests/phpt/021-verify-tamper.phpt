@@ -1,11 +1,11 @@
 --TEST--
 verify(): ok on consistent data; reports balance_mismatch, overdraft, bad_original, exceeds_original after tampering
 --SKIPIF--
-<?php if (!extension_loaded('cashback')) echo 'skip cashback not loaded'; if (!function_exists('shell_exec') || !is_executable('/usr/bin/sqlite3')) echo 'skip needs the sqlite3 CLI'; ?>
+<?php if (!extension_loaded('cashback')) echo 'skip cashback not loaded'; require __DIR__ . '/backend.inc'; if ($missing = cashback_test_tamper_missing()) echo "skip $missing"; ?>
 --FILE--
 <?php
-$db = sys_get_temp_dir() . '/cashback-phpt-' . getmypid() . '-' . basename(__FILE__) . '.db';
-foreach (['', '-wal', '-shm'] as $suffix) { @unlink($db . $suffix); }
+require __DIR__ . '/backend.inc';
+$db = cashback_test_database(__FILE__);
 
 /** Prints a value as JSON; floats keep their ".0" so int/float mix-ups show. */
 function show(string $label, $value): void {
@@ -21,13 +21,6 @@ function fails(string $label, callable $f): void {
     }
 }
 
-/** Changes the file behind the extension's back, through a separate connection. */
-function tamper(string $db, string $sql): void {
-    // Another process, as in real life: PDO would load a second SQLite library into this process,
-    // and two copies of SQLite on one file break each other's locks (sqlite.org/howtocorrupt.html 2.2.1).
-    $out = shell_exec('/usr/bin/sqlite3 ' . escapeshellarg($db) . ' ' . escapeshellarg($sql) . ' 2>&1; echo "rc=$?"');
-    if (trim((string) $out) !== 'rc=0') { echo "sqlite3 failed: $out\n"; }
-}
 function problems(CashbackLedger $l): void {
     $v = $l->verify();
     show('verify', [$v['ok'], $v['accounts'], $v['entries']]);
@@ -46,37 +39,35 @@ show('verify keys', array_keys($l->verify()));
 problems($l);
 
 // Balances changed outside the ledger (in kopecks: +100 = 1 ruble).
-tamper($db, 'UPDATE accounts SET balance = balance + 100');
+cashback_test_sql($db, 'UPDATE {accounts} SET balance = balance + 100');
 problems($l);
 show('balance() reads the cache', $l->balance(1)['balance']);
-tamper($db, 'UPDATE accounts SET balance = balance - 100');
+cashback_test_sql($db, 'UPDATE {accounts} SET balance = balance - 100');
 problems($l);
 
 // A missing account row.
-tamper($db, 'DELETE FROM accounts WHERE user_id = 2');
+cashback_test_sql($db, 'DELETE FROM {accounts} WHERE user_id = 2');
 problems($l);
-tamper($db, "INSERT INTO accounts (user_id, balance, updated_at) VALUES (2, 525, 0)");
+cashback_test_sql($db, "INSERT INTO {accounts} (user_id, balance, updated_at) VALUES (2, 525, 0)");
 problems($l);
 
 // A release pointing at an accrual, and a debit that overdraws (accounts kept in line).
-tamper($db, "UPDATE entries SET original_id = 1 WHERE external_id = 'r1'");
+cashback_test_sql($db, "UPDATE {entries} SET original_id = 1 WHERE external_id = 'r1'");
 problems($l);
-tamper($db, "UPDATE entries SET original_id = 2 WHERE external_id = 'r1'");
-tamper($db, "UPDATE entries SET amount = 60000 WHERE external_id = 'd1'; UPDATE accounts SET balance = -5000 WHERE user_id = 1");
+cashback_test_sql($db, "UPDATE {entries} SET original_id = 2 WHERE external_id = 'r1'");
+cashback_test_sql($db, "UPDATE {entries} SET amount = 60000 WHERE external_id = 'd1'; UPDATE {accounts} SET balance = -5000 WHERE user_id = 1");
 problems($l);
-tamper($db, "UPDATE entries SET amount = 20000 WHERE external_id = 'd1'; UPDATE accounts SET balance = 35000 WHERE user_id = 1");
+cashback_test_sql($db, "UPDATE {entries} SET amount = 20000 WHERE external_id = 'd1'; UPDATE {accounts} SET balance = 35000 WHERE user_id = 1");
 // A reversal larger than its accrual.
-tamper($db, "UPDATE entries SET amount = -2000 WHERE external_id = 'v2'; UPDATE accounts SET balance = -975 WHERE user_id = 2");
+cashback_test_sql($db, "UPDATE {entries} SET amount = -2000 WHERE external_id = 'v2'; UPDATE {accounts} SET balance = -975 WHERE user_id = 2");
 problems($l);
-tamper($db, "UPDATE entries SET amount = -500 WHERE external_id = 'v2'; UPDATE accounts SET balance = 525 WHERE user_id = 2");
+cashback_test_sql($db, "UPDATE {entries} SET amount = -500 WHERE external_id = 'v2'; UPDATE {accounts} SET balance = 525 WHERE user_id = 2");
 problems($l);
 ?>
 --CLEAN--
 <?php
-$name = str_replace('.clean.php', '.php', basename(__FILE__));
-foreach (glob(sys_get_temp_dir() . '/cashback-phpt-*-' . $name . '.db') ?: [] as $f) {
-    foreach (['', '-wal', '-shm'] as $suffix) { @unlink($f . $suffix); }
-}
+require __DIR__ . '/backend.inc';
+cashback_test_clean(__FILE__);
 ?>
 --EXPECT--
 verify keys: ["ok","accounts","entries","problems"]

@@ -1,11 +1,11 @@
 --TEST--
 syncLog from/to boundaries in Moscow time, and pruneSyncLog of old rows
 --SKIPIF--
-<?php if (!extension_loaded('cashback')) echo 'skip cashback not loaded'; if (!function_exists('shell_exec') || !is_executable('/usr/bin/sqlite3')) echo 'skip needs the sqlite3 CLI'; ?>
+<?php if (!extension_loaded('cashback')) echo 'skip cashback not loaded'; require __DIR__ . '/backend.inc'; if ($missing = cashback_test_tamper_missing()) echo "skip $missing"; ?>
 --FILE--
 <?php
-$db = sys_get_temp_dir() . '/cashback-phpt-' . getmypid() . '-' . basename(__FILE__) . '.db';
-foreach (['', '-wal', '-shm'] as $suffix) { @unlink($db . $suffix); }
+require __DIR__ . '/backend.inc';
+$db = cashback_test_database(__FILE__);
 
 /** Prints a value as JSON; floats keep their ".0" so int/float mix-ups show. */
 function show(string $label, $value): void {
@@ -21,14 +21,6 @@ function fails(string $label, callable $f): void {
     }
 }
 
-/** Changes the file behind the extension's back, through a separate connection. */
-function tamper(string $db, string $sql): void {
-    // Another process, as in real life: PDO would load a second SQLite library into this process,
-    // and two copies of SQLite on one file break each other's locks (sqlite.org/howtocorrupt.html 2.2.1).
-    $out = shell_exec('/usr/bin/sqlite3 ' . escapeshellarg($db) . ' ' . escapeshellarg($sql) . ' 2>&1; echo "rc=$?"');
-    if (trim((string) $out) !== 'rc=0') { echo "sqlite3 failed: $out\n"; }
-}
-
 $l = new CashbackLedger($db);
 // API writes (with a context) name registered stores only.
 foreach (['store-1'] as $store) { $l->registerStore($store); }
@@ -37,9 +29,9 @@ foreach (['r1', 'r2', 'r3', 'r4'] as $id) {
 }
 $day = 86400;
 $old = strtotime('2020-01-10T12:00:00+03:00');
-tamper($db, "UPDATE sync_log SET at = {$old}000 WHERE external_id = 'r1';"
-          . " UPDATE sync_log SET at = " . (time() - 40 * $day) . "000 WHERE external_id = 'r2';"
-          . " UPDATE sync_log SET at = " . (time() - 10 * $day) . "000 WHERE external_id = 'r3';");
+cashback_test_sql($db, "UPDATE {sync_log} SET at = {$old}000 WHERE external_id = 'r1';"
+          . " UPDATE {sync_log} SET at = " . (time() - 40 * $day) . "000 WHERE external_id = 'r2';"
+          . " UPDATE {sync_log} SET at = " . (time() - 10 * $day) . "000 WHERE external_id = 'r3';");
 
 $r1 = $l->syncLog(['external_id' => 'r1'])['items'][0];
 show('r1 at (Moscow time)', $r1['at']);
@@ -65,10 +57,8 @@ show('store-1 still known', array_column($l->storeActivity(), 'store_id'));
 ?>
 --CLEAN--
 <?php
-$name = str_replace('.clean.php', '.php', basename(__FILE__));
-foreach (glob(sys_get_temp_dir() . '/cashback-phpt-*-' . $name . '.db') ?: [] as $f) {
-    foreach (['', '-wal', '-shm'] as $suffix) { @unlink($f . $suffix); }
-}
+require __DIR__ . '/backend.inc';
+cashback_test_clean(__FILE__);
 ?>
 --EXPECT--
 r1 at (Moscow time): "2020-01-10T12:00:00+03:00"

@@ -1,11 +1,11 @@
 --TEST--
 registerStore, storeActivity, silentStores: a just-registered store is not silent, an old one is
 --SKIPIF--
-<?php if (!extension_loaded('cashback')) echo 'skip cashback not loaded'; if (!function_exists('shell_exec') || !is_executable('/usr/bin/sqlite3')) echo 'skip needs the sqlite3 CLI'; ?>
+<?php if (!extension_loaded('cashback')) echo 'skip cashback not loaded'; require __DIR__ . '/backend.inc'; if ($missing = cashback_test_tamper_missing()) echo "skip $missing"; ?>
 --FILE--
 <?php
-$db = sys_get_temp_dir() . '/cashback-phpt-' . getmypid() . '-' . basename(__FILE__) . '.db';
-foreach (['', '-wal', '-shm'] as $suffix) { @unlink($db . $suffix); }
+require __DIR__ . '/backend.inc';
+$db = cashback_test_database(__FILE__);
 
 /** Prints a value as JSON; floats keep their ".0" so int/float mix-ups show. */
 function show(string $label, $value): void {
@@ -19,14 +19,6 @@ function fails(string $label, callable $f): void {
     } catch (CashbackException $e) {
         echo "$label: ", $e->getErrorCode(), ' | ', $e->getMessage(), "\n";
     }
-}
-
-/** Changes the file behind the extension's back, through a separate connection. */
-function tamper(string $db, string $sql): void {
-    // Another process, as in real life: PDO would load a second SQLite library into this process,
-    // and two copies of SQLite on one file break each other's locks (sqlite.org/howtocorrupt.html 2.2.1).
-    $out = shell_exec('/usr/bin/sqlite3 ' . escapeshellarg($db) . ' ' . escapeshellarg($sql) . ' 2>&1; echo "rc=$?"');
-    if (trim((string) $out) !== 'rc=0') { echo "sqlite3 failed: $out\n"; }
 }
 
 $l = new CashbackLedger($db);
@@ -52,8 +44,8 @@ show('order: seen first', array_column($l->storeActivity(), 'store_id'));
 // Move activity into the past: store-1 seen 3h ago (own threshold 2h), store-2 seen 3h ago
 // (global threshold), store-3 registered 30h ago and never seen.
 $ago = fn(int $hours) => (time() - $hours * 3600) . '000';
-tamper($db, "UPDATE stores SET last_seen_at = {$ago(3)} WHERE store_id IN ('store-1', 'store-2');"
-          . " UPDATE stores SET registered_at = {$ago(30)} WHERE store_id = 'store-3';");
+cashback_test_sql($db, "UPDATE {stores} SET last_seen_at = {$ago(3)} WHERE store_id IN ('store-1', 'store-2');"
+          . " UPDATE {stores} SET registered_at = {$ago(30)} WHERE store_id = 'store-3';");
 $silent = function (int $hours) use ($l) {
     return array_map(fn($s) => [$s['store_id'], $s['last_seen_at'] === null ? null : 'set', intdiv($s['silent_for_seconds'], 60)], $l->silentStores($hours));
 };
@@ -86,10 +78,8 @@ fails('id too long', fn() => $l->registerStore(str_repeat('s', 65)));
 ?>
 --CLEAN--
 <?php
-$name = str_replace('.clean.php', '.php', basename(__FILE__));
-foreach (glob(sys_get_temp_dir() . '/cashback-phpt-*-' . $name . '.db') ?: [] as $f) {
-    foreach (['', '-wal', '-shm'] as $suffix) { @unlink($f . $suffix); }
-}
+require __DIR__ . '/backend.inc';
+cashback_test_clean(__FILE__);
 ?>
 --EXPECT--
 NULL

@@ -4,8 +4,8 @@ health(): schema_version, entries, path, writable
 <?php if (!extension_loaded('cashback')) echo 'skip cashback not loaded'; ?>
 --FILE--
 <?php
-$db = sys_get_temp_dir() . '/cashback-phpt-' . getmypid() . '-' . basename(__FILE__) . '.db';
-foreach (['', '-wal', '-shm'] as $suffix) { @unlink($db . $suffix); }
+require __DIR__ . '/backend.inc';
+$db = cashback_test_database(__FILE__);
 
 /** Prints a value as JSON; floats keep their ".0" so int/float mix-ups show. */
 function show(string $label, $value): void {
@@ -21,33 +21,49 @@ function fails(string $label, callable $f): void {
     }
 }
 
+$mysql = cashback_test_backend() === 'mysql';
 $l = new CashbackLedger($db);
 $h = $l->health();
 show('keys', array_keys($h));
-var_dump($h['schema_version'] === CashbackLedger::version()['schema_version']);
-var_dump($h['entries'], $h['path'] === $db, $h['writable']);
+// Each backend has its own schema versions; health reports the one of the store it opened.
+var_dump($h['backend'] === cashback_test_backend());
+var_dump($h['schema_version'] === CashbackLedger::version()[$mysql ? 'mysql_schema_version' : 'schema_version']);
+// The path is the file, or the URL without its password.
+var_dump($h['entries'], $h['path'] === cashback_test_location($db), $h['writable']);
+// What the probe checked: the whole SQLite file, or the server (a write rolled back).
+var_dump($h['checked'] === ($mysql ? 'server' : 'whole_file'));
+// describeDatabase() names the same backend and location without opening anything.
+var_dump(CashbackLedger::describeDatabase($db) === ['backend' => cashback_test_backend(), 'location' => $h['path']]);
 $l->applyBatch([
     ['external_id' => 'a', 'type' => 'accrual', 'amount' => 1, 'user_id' => 1],
     ['external_id' => 'b', 'type' => 'accrual', 'amount' => 2, 'user_id' => 2],
 ]);
 var_dump($l->health()['entries']);
-// The file exists with its WAL: the ledger runs in WAL mode.
-var_dump(file_exists($db), file_exists($db . '-wal'));
+if ($mysql) {
+    // Every ledger table exists, on InnoDB (transactions, row locks) whatever the server's default engine.
+    [$database, $admin] = cashback_test_mysql_target($db);
+    $engines = $admin->execute_query("SELECT DISTINCT engine FROM information_schema.tables WHERE table_schema = ?", [$database])->fetch_all();
+    var_dump(cashback_test_ledger_created($db), $engines === [['InnoDB']]);
+} else {
+    // The file exists with its WAL: the ledger runs in WAL mode.
+    var_dump(file_exists($db), file_exists($db . '-wal'));
+}
 // A second object on the same file sees the same data.
 $again = new CashbackLedger($db);
 var_dump($again->health()['entries'], $again->balance(2)['balance']);
 ?>
 --CLEAN--
 <?php
-$name = str_replace('.clean.php', '.php', basename(__FILE__));
-foreach (glob(sys_get_temp_dir() . '/cashback-phpt-*-' . $name . '.db') ?: [] as $f) {
-    foreach (['', '-wal', '-shm'] as $suffix) { @unlink($f . $suffix); }
-}
+require __DIR__ . '/backend.inc';
+cashback_test_clean(__FILE__);
 ?>
 --EXPECT--
 keys: ["backend","schema_version","entries","path","writable","readable","checked"]
 bool(true)
+bool(true)
 int(0)
+bool(true)
+bool(true)
 bool(true)
 bool(true)
 int(2)

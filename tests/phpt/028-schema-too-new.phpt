@@ -1,11 +1,11 @@
 --TEST--
 schema_too_new for a newer file; an empty file is migrated
 --SKIPIF--
-<?php if (!extension_loaded('cashback')) echo 'skip cashback not loaded'; if (!function_exists('shell_exec') || !is_executable('/usr/bin/sqlite3')) echo 'skip needs the sqlite3 CLI'; ?>
+<?php if (!extension_loaded('cashback')) echo 'skip cashback not loaded'; require __DIR__ . '/backend.inc'; if (cashback_test_backend() === 'mysql') echo 'skip on mysql: it sets the SQLite PRAGMA user_version; the MySQL schema table is in 043-mysql-schema-too-new'; elseif ($missing = cashback_test_tamper_missing()) echo "skip $missing"; ?>
 --FILE--
 <?php
-$db = sys_get_temp_dir() . '/cashback-phpt-' . getmypid() . '-' . basename(__FILE__) . '.db';
-foreach (['', '-wal', '-shm'] as $suffix) { @unlink($db . $suffix); }
+require __DIR__ . '/backend.inc';
+$db = cashback_test_database(__FILE__);
 
 /** Prints a value as JSON; floats keep their ".0" so int/float mix-ups show. */
 function show(string $label, $value): void {
@@ -21,29 +21,19 @@ function fails(string $label, callable $f): void {
     }
 }
 
-/** Changes the file behind the extension's back, through a separate connection. */
-function tamper(string $db, string $sql): void {
-    // Another process, as in real life: PDO would load a second SQLite library into this process,
-    // and two copies of SQLite on one file break each other's locks (sqlite.org/howtocorrupt.html 2.2.1).
-    $out = shell_exec('/usr/bin/sqlite3 ' . escapeshellarg($db) . ' ' . escapeshellarg($sql) . ' 2>&1; echo "rc=$?"');
-    if (trim((string) $out) !== 'rc=0') { echo "sqlite3 failed: $out\n"; }
-}
-
 // A file written by a newer version of the extension is refused, not migrated down.
-tamper($db, 'PRAGMA user_version = 99');
+cashback_test_sql($db, 'PRAGMA user_version = 99');
 fails('schema 99', fn() => new CashbackLedger($db));
 // An older (empty, version 0) file is migrated forward on first open.
-tamper($db, 'PRAGMA user_version = 0');
+cashback_test_sql($db, 'PRAGMA user_version = 0');
 $l = new CashbackLedger($db);
 var_dump($l->health()['schema_version'] === CashbackLedger::version()['schema_version']);
 show('usable', $l->apply(['external_id' => 'a', 'type' => 'accrual', 'amount' => 1, 'user_id' => 1])['status']);
 ?>
 --CLEAN--
 <?php
-$name = str_replace('.clean.php', '.php', basename(__FILE__));
-foreach (glob(sys_get_temp_dir() . '/cashback-phpt-*-' . $name . '.db') ?: [] as $f) {
-    foreach (['', '-wal', '-shm'] as $suffix) { @unlink($f . $suffix); }
-}
+require __DIR__ . '/backend.inc';
+cashback_test_clean(__FILE__);
 ?>
 --EXPECTF--
 schema 99: schema_too_new | database schema version 99 is newer than the %d this extension supports; upgrade the extension

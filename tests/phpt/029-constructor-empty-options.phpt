@@ -4,8 +4,8 @@ constructor: an empty options array is accepted like null
 <?php if (!extension_loaded('cashback')) echo 'skip cashback not loaded'; ?>
 --FILE--
 <?php
-$db = sys_get_temp_dir() . '/cashback-phpt-' . getmypid() . '-' . basename(__FILE__) . '.db';
-foreach (['', '-wal', '-shm'] as $suffix) { @unlink($db . $suffix); }
+require __DIR__ . '/backend.inc';
+$db = cashback_test_database(__FILE__);
 
 /** Prints a value as JSON; floats keep their ".0" so int/float mix-ups show. */
 function show(string $label, $value): void {
@@ -27,7 +27,7 @@ foreach (['omitted' => fn() => new CashbackLedger($db), 'null' => fn() => new Ca
           'empty array' => fn() => new CashbackLedger($db, [])] as $label => $make) {
     try {
         $l = $make();
-        show($label, [$l->health()['path'] === $db, $l->balance(1)['balance']]);
+        show($label, [$l->health()['path'] === cashback_test_location($db), $l->balance(1)['balance']]);
     } catch (CashbackException $e) {
         echo "$label: ", $e->getErrorCode(), ' | ', $e->getMessage(), "\n";
     }
@@ -44,10 +44,8 @@ try {
 ?>
 --CLEAN--
 <?php
-$name = str_replace('.clean.php', '.php', basename(__FILE__));
-foreach (glob(sys_get_temp_dir() . '/cashback-phpt-*-' . $name . '.db') ?: [] as $f) {
-    foreach (['', '-wal', '-shm'] as $suffix) { @unlink($f . $suffix); }
-}
+require __DIR__ . '/backend.inc';
+cashback_test_clean(__FILE__);
 ?>
 --EXPECT--
 omitted: [true,0.0]

@@ -4,7 +4,8 @@ authenticate(): per-key source networks, throttling of failing addresses, setApi
 <?php if (!extension_loaded('cashback')) echo 'skip cashback not loaded'; ?>
 --FILE--
 <?php
-$db = sys_get_temp_dir() . '/cashback-phpt-' . getmypid() . '-' . basename(__FILE__) . '.db';
+require __DIR__ . '/backend.inc';
+$db = cashback_test_database(__FILE__);
 $l = new CashbackLedger($db, ['auth_max_failures' => 3]);
 
 $office = $l->createApiKey('store-7', 'store-7', ['10.7.0.0/16', '2001:db8:7::/48']);
@@ -46,10 +47,8 @@ foreach ([fn() => $l->createApiKey('x', null, ['10.0.0.0/33']), fn() => $l->setA
 ?>
 --CLEAN--
 <?php
-$name = str_replace('.clean.php', '.php', basename(__FILE__));
-foreach (glob(sys_get_temp_dir() . '/cashback-phpt-*-' . $name . '.db') ?: [] as $f) {
-    foreach (['', '-wal', '-shm'] as $suffix) { @unlink($f . $suffix); }
-}
+require __DIR__ . '/backend.inc';
+cashback_test_clean(__FILE__);
 ?>
 --EXPECT--
 ["10.7.0.0/16","2001:db8:7::/48"]

@@ -4,8 +4,8 @@ logRead: a read's row is queued, seen by this process's own log queries, validat
 <?php if (!extension_loaded('cashback')) echo 'skip cashback not loaded'; ?>
 --FILE--
 <?php
-$db = sys_get_temp_dir() . '/cashback-phpt-' . getmypid() . '-' . basename(__FILE__) . '.db';
-foreach (['', '-wal', '-shm'] as $suffix) { @unlink($db . $suffix); }
+require __DIR__ . '/backend.inc';
+$db = cashback_test_database(__FILE__);
 $l = new CashbackLedger($db);
 $l->registerStore('store-r', 'Read store');
 
@@ -39,10 +39,8 @@ echo 'rows: ', count($l->syncLog()['items']), "\n";
 ?>
 --CLEAN--
 <?php
-$name = str_replace('.clean.php', '.php', basename(__FILE__));
-foreach (glob(sys_get_temp_dir() . '/cashback-phpt-*-' . $name . '.db') ?: [] as $f) {
-    foreach (['', '-wal', '-shm'] as $suffix) { @unlink($f . $suffix); }
-}
+require __DIR__ . '/backend.inc';
+cashback_test_clean(__FILE__);
 ?>
 --EXPECT--
 NULL

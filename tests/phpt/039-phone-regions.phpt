@@ -4,8 +4,8 @@ phones: validity from libphonenumber metadata; a ledger's default_region reads l
 <?php if (!extension_loaded('cashback')) echo 'skip cashback not loaded'; ?>
 --FILE--
 <?php
-$db = sys_get_temp_dir() . '/cashback-phpt-' . getmypid() . '-' . basename(__FILE__) . '.db';
-foreach (['', '-wal', '-shm'] as $suffix) { @unlink($db . $suffix); }
+require __DIR__ . '/backend.inc';
+$db = cashback_test_database(__FILE__);
 
 /** The normalized phone, or the error code and message. */
 function normalized(string $phone, ?string $region = null): string {
@@ -66,10 +66,8 @@ try {
 ?>
 --CLEAN--
 <?php
-$name = str_replace('.clean.php', '.php', basename(__FILE__));
-foreach (glob(sys_get_temp_dir() . '/cashback-phpt-*-' . $name . '.db') ?: [] as $f) {
-    foreach (['', '-wal', '-shm'] as $suffix) { @unlink($f . $suffix); }
-}
+require __DIR__ . '/backend.inc';
+cashback_test_clean(__FILE__);
 ?>
 --EXPECT--
 BY: 375291234567

@@ -4,7 +4,8 @@ Balances stay within what a JSON number carries exactly (balance_overflow); iden
 <?php if (!extension_loaded('cashback')) echo 'skip cashback not loaded'; ?>
 --FILE--
 <?php
-$db = sys_get_temp_dir() . '/cashback-phpt-' . getmypid() . '-' . basename(__FILE__) . '.db';
+require __DIR__ . '/backend.inc';
+$db = cashback_test_database(__FILE__);
 $l = new CashbackLedger($db);
 $accrual = fn(string $id, string $amount, array $more = []) => ['external_id' => $id, 'type' => 'accrual', 'amount' => $amount, 'user_id' => 7] + $more;
 
@@ -33,10 +34,8 @@ echo 'log rows of them: ', json_encode(array_map(fn($row) => mb_strlen($row['ext
 ?>
 --CLEAN--
 <?php
-$name = str_replace('.clean.php', '.php', basename(__FILE__));
-foreach (glob(sys_get_temp_dir() . '/cashback-phpt-*-' . $name . '.db') ?: [] as $f) {
-    foreach (['', '-wal', '-shm'] as $suffix) { @unlink($f . $suffix); }
-}
+require __DIR__ . '/backend.inc';
+cashback_test_clean(__FILE__);
 ?>
 --EXPECT--
 applied: 10000

@@ -1,11 +1,11 @@
 --TEST--
 health() commits nothing, and answers what a read would get: a damaged page is database_corrupt
 --SKIPIF--
-<?php if (!extension_loaded('cashback')) echo 'skip cashback not loaded'; ?>
+<?php if (!extension_loaded('cashback')) echo 'skip cashback not loaded'; require __DIR__ . '/backend.inc'; if (cashback_test_backend() === 'mysql') echo 'skip on mysql: it measures the SQLite file and WAL and damages a page of the file; a MySQL health poll committing nothing is in 051-mysql-health-commits-nothing'; ?>
 --FILE--
 <?php
-$db = sys_get_temp_dir() . '/cashback-phpt-' . getmypid() . '-' . basename(__FILE__) . '.db';
-foreach (['', '-wal', '-shm'] as $suffix) { @unlink($db . $suffix); }
+require __DIR__ . '/backend.inc';
+$db = cashback_test_database(__FILE__);
 $l = new CashbackLedger($db);
 $items = [];
 for ($i = 1; $i <= 3000; $i++) {
@@ -39,10 +39,8 @@ try {
 ?>
 --CLEAN--
 <?php
-$name = str_replace('.clean.php', '.php', basename(__FILE__));
-foreach (glob(sys_get_temp_dir() . '/cashback-phpt-*-' . $name . '.db') ?: [] as $f) {
-    foreach (['', '-wal', '-shm'] as $suffix) { @unlink($f . $suffix); }
-}
+require __DIR__ . '/backend.inc';
+cashback_test_clean(__FILE__);
 ?>
 --EXPECT--
 healthy: [true,true,"whole_file"]

@@ -30,6 +30,8 @@ function describe(string $class): array
                 'name' => $parameter->getName(),
                 'type' => type_name($parameter->getType()),
                 'optional' => $parameter->isOptional(),
+                // #[\SensitiveParameter] keeps a database password out of traces.
+                'attributes' => array_map(fn (ReflectionAttribute $attribute) => $attribute->getName(), $parameter->getAttributes()),
             ];
         }
         $methods[$method->getName()] = [

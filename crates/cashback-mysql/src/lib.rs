@@ -271,13 +271,20 @@ impl Store for MysqlStore {
 
     fn health(&self) -> Result<StoreHealth> {
         let prefix = &self.target.table_prefix;
-        let (schema_version, entries) = with_session(&self.target, self.settings, |session| {
-            health::probe(session, prefix)?;
-            let version = migrate::recorded_version(&mut session.conn, &self.target)?.unwrap_or(0);
-            let entries: Option<i64> =
-                checked(session.conn.query_first(format!("SELECT COALESCE(MAX(id), 0) FROM {prefix}entries")))?;
-            Ok((version, entries.unwrap_or(0)))
-        })
+        let probe = || {
+            with_session(&self.target, self.settings, |session| {
+                health::probe(session, prefix)?;
+                let version = migrate::recorded_version(&mut session.conn, &self.target)?.unwrap_or(0);
+                let entries: Option<i64> =
+                    checked(session.conn.query_first(format!("SELECT COALESCE(MAX(id), 0) FROM {prefix}entries")))?;
+                Ok((version, entries.unwrap_or(0)))
+            })
+        };
+        // The probe commits nothing: one that lost its connection runs again on a new one, as a read does.
+        let (schema_version, entries) = match probe() {
+            Err(failure) if failure.recovery == Recovery::Reconnect => probe(),
+            other => other,
+        }
         .map_err(|failure| failure.error)?;
         Ok(StoreHealth {
             backend: "mysql",
