@@ -5,12 +5,21 @@
 // Retaillab\Cashback\Options reads them with types and checks.
 
 $retaillab_cashback_default_option = [
+    // Where the ledger lives: sqlite (the file below), site (the site's own MariaDB/MySQL database, read
+    // from Bitrix's default connection: nothing is typed twice), url (another MariaDB/MySQL database,
+    // database_url and database_password). See README.md, "Where the ledger lives".
+    'database_mode' => 'sqlite',
     // The ledger's SQLite file. A relative path is relative to DOCUMENT_ROOT; an empty value means
     // "the cashback.database ini setting". The default sits in /bitrix/php_interface, which stock
     // Bitrix nginx configs deny (location ~* ^/bitrix/(modules|...|php_interface)); the installer also
     // puts a deny-all .htaccess next to it for Apache. Production: an absolute path outside
     // DOCUMENT_ROOT, e.g. /var/lib/cashback/cashback.db (see README.md, "Where the ledger lives").
     'database_path' => 'bitrix/php_interface/retaillab.cashback/cashback.db',
+    // Mode url: mysql://user@host:port/database (also mariadb://, ?socket=/path/mysqld.sock instead of
+    // host:port, &table_prefix=), stored without the password, which is kept in database_password (the
+    // settings page never shows it). The ledger's tables are prefixed local_cashback_ unless table_prefix says.
+    'database_url' => '',
+    'database_password' => '',
     // The ledger's own options below (timezone, default_region, max_batch, auto_register_stores) default
     // to what the extension says (CashbackLedger::defaults()); Bitrix reads this file even when the
     // extension is missing, so the values are written here and tests/bitrix/OptionsTest.php checks them

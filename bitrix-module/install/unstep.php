@@ -13,6 +13,12 @@ Loc::loadMessages(__FILE__);
 
 $report = retaillab_cashback::$report;
 if ($report === null):
+    // A ledger in MariaDB/MySQL (maybe the site's own database) is never dropped: say so before the choice.
+    try {
+        $storage = \Retaillab\Cashback\Ledger\LedgerFactory::describe();
+    } catch (\Throwable) {
+        $storage = ['backend' => 'mysql', 'location' => ''];
+    }
     CAdminMessage::ShowMessage([
         'TYPE' => 'ERROR',
         'MESSAGE' => Loc::getMessage('RETAILLAB_CASHBACK_UNSTEP_WARNING'),
@@ -27,6 +33,12 @@ if ($report === null):
         <input type="hidden" name="uninstall" value="Y">
         <input type="hidden" name="step" value="2">
         <p><?= htmlspecialcharsbx(Loc::getMessage('RETAILLAB_CASHBACK_UNSTEP_SAVE_DATA_HINT')) ?></p>
+        <?php if ($storage['backend'] === 'mysql'): ?>
+            <p id="retaillab_cashback_mysql_kept"><?= htmlspecialcharsbx(Loc::getMessage('RETAILLAB_CASHBACK_UNSTEP_MYSQL_KEPT', [
+                '#LOCATION#' => $storage['location'] !== '' ? $storage['location'] : Loc::getMessage('RETAILLAB_CASHBACK_UNSTEP_SITE_DATABASE'),
+                '#PREFIX#' => \Retaillab\Cashback\Ledger\DatabaseUrl::tablePrefix($storage['location']),
+            ])) ?></p>
+        <?php endif; ?>
         <!-- An unticked checkbox sends nothing: the hidden N makes "delete" an explicit choice. -->
         <input type="hidden" name="savedata" value="N">
         <p>

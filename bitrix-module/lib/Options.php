@@ -5,6 +5,7 @@ declare(strict_types=1);
 namespace Retaillab\Cashback;
 
 use Bitrix\Main\Config\Option;
+use Retaillab\Cashback\Ledger\DatabaseUrl;
 
 /**
  * The module's options with types. Everything reads them through this class;
@@ -17,7 +18,10 @@ use Bitrix\Main\Config\Option;
  */
 final class Options
 {
+    public const DATABASE_MODE = 'database_mode';
     public const DATABASE_PATH = 'database_path';
+    public const DATABASE_URL = 'database_url';
+    public const DATABASE_PASSWORD = 'database_password';
     public const TIMEZONE = 'timezone';
     public const DEFAULT_REGION = 'default_region';
     public const MAX_BATCH = 'max_batch';
@@ -32,6 +36,12 @@ final class Options
     public const ACCRUAL_EXCLUDE_DELIVERY = 'accrual_exclude_delivery';
     public const REDEEM_MAX_PERCENT = 'redeem_max_percent';
     public const REDEEM_PROPERTY_CODE = 'redeem_property_code';
+
+    /** Where the ledger lives (database_mode): a SQLite file (database_path), the site's own database, another MariaDB/MySQL URL. */
+    public const MODE_SQLITE = 'sqlite';
+    public const MODE_SITE = 'site';
+    public const MODE_URL = 'url';
+    public const MODES = [self::MODE_SQLITE, self::MODE_SITE, self::MODE_URL];
 
     /** Ranges of the integer options: name => [min, max]. */
     public const INT_RANGES = [
@@ -83,19 +93,41 @@ final class Options
         Option::set(Module::ID, $name, $value);
     }
 
+    /** Where the ledger lives: one of MODES; anything else (a value written by hand) is the SQLite file. */
+    public static function databaseMode(): string
+    {
+        $mode = trim(self::get(self::DATABASE_MODE));
+        return in_array($mode, self::MODES, true) ? $mode : self::defaults()[self::DATABASE_MODE];
+    }
+
     /**
      * The ledger's database file as an absolute path: the option (relative to
      * DOCUMENT_ROOT unless absolute), or the cashback.database ini setting when
-     * the option is empty.
+     * the option is empty (a mysql:// URL there is passed on as it is).
      */
     public static function databasePath(): string
     {
         $path = trim(self::get(self::DATABASE_PATH));
         if ($path === '') {
             $ini = trim((string) ini_get('cashback.database'));
+            if (DatabaseUrl::isUrl($ini)) {
+                return $ini;
+            }
             $path = $ini !== '' ? $ini : self::defaults()[self::DATABASE_PATH];
         }
         return self::absolutePath($path);
+    }
+
+    /** The MariaDB/MySQL URL of mode url, without its password (kept apart: databasePassword()). */
+    public static function databaseUrl(): string
+    {
+        return trim(self::get(self::DATABASE_URL));
+    }
+
+    /** The password of databaseUrl()'s user, as typed (never shown anywhere). */
+    public static function databasePassword(): string
+    {
+        return self::get(self::DATABASE_PASSWORD);
     }
 
     /** A path as the module uses it: absolute paths unchanged, others below DOCUMENT_ROOT. */

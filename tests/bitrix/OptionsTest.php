@@ -47,7 +47,10 @@ final class OptionsTest extends TestCase
         // default_option.php repeats them as strings because Bitrix reads it without the extension.
         $ledger = CashbackLedger::defaults();
         $this->assertSame([
+            'database_mode' => 'sqlite',
             'database_path' => 'bitrix/php_interface/retaillab.cashback/cashback.db',
+            'database_url' => '',
+            'database_password' => '',
             'timezone' => $ledger['timezone'],
             'default_region' => $ledger['default_region'],
             'max_batch' => (string) $ledger['max_batch'],
@@ -64,6 +67,7 @@ final class OptionsTest extends TestCase
             'redeem_property_code' => 'CASHBACK_REDEEM',
         ], Options::defaults());
 
+        $this->assertSame(Options::MODE_SQLITE, Options::databaseMode(), 'today\'s behaviour: the SQLite file');
         $this->assertSame($_SERVER['DOCUMENT_ROOT'] . '/bitrix/php_interface/retaillab.cashback/cashback.db', Options::databasePath());
         $this->assertSame($ledger['timezone'], Options::timezone());
         $this->assertSame($ledger['default_region'], Options::defaultRegion());

@@ -10,6 +10,7 @@ use Bitrix\Main\Localization\Loc;
 use Bitrix\Main\ModuleManager;
 use Bitrix\Main\SiteTable;
 use Bitrix\Main\UrlRewriter;
+use Retaillab\Cashback\Ledger\DatabaseUrl;
 use Retaillab\Cashback\Ledger\LedgerFactory;
 use Retaillab\Cashback\Module;
 use Retaillab\Cashback\Options;
@@ -27,6 +28,15 @@ Loc::loadMessages(__FILE__);
  * controller, the route file), the routing config and urlrewrite rule, the
  * mail event. Uninstall reverses each of them; the database and the options
  * survive unless the admin chose not to keep the data.
+ *
+ * The ledger's database is the stored storage choice (Options::databaseMode()):
+ * a SQLite file (created with its folder), or a MariaDB/MySQL database, the
+ * site's own or another, where the extension creates the ledger's tables
+ * (CashbackLedger with create true). Uninstall never deletes anything in a
+ * MariaDB/MySQL database, whatever the admin chose: it may be the site's own,
+ * and tables are dropped only by someone who looked at them (the report says
+ * which). Not keeping the data deletes the SQLite file (as it always did) and
+ * the module options, which hold the URL and its password.
  */
 final class Installer
 {
@@ -91,20 +101,43 @@ final class Installer
             return $report;
         }
 
-        $databasePath = Options::databasePath();
         try {
-            (new DataDirectory($databasePath, $this->documentRoot))->prepare();
-            LedgerFactory::create()->health();
-        } catch (\Throwable $e) {
-            $report->errors[] = (string) Loc::getMessage('RETAILLAB_CASHBACK_INSTALL_DATABASE_FAILED', [
-                '#PATH#' => $databasePath,
-                '#ERROR#' => self::describe($e),
-            ]);
+            $database = LedgerFactory::database();
+        } catch (\CashbackException $e) {
+            $report->errors[] = (string) Loc::getMessage('RETAILLAB_CASHBACK_INSTALL_STORAGE_FAILED', ['#ERROR#' => self::describe($e)]);
             return $report;
         }
-        $report->notes[] = (string) Loc::getMessage('RETAILLAB_CASHBACK_INSTALL_DATABASE_READY', ['#PATH#' => $databasePath]);
-        if ((new DataDirectory($databasePath, $this->documentRoot))->isPublic()) {
-            $report->notes[] = (string) Loc::getMessage('RETAILLAB_CASHBACK_INSTALL_DATABASE_PUBLIC', ['#DIR#' => dirname($databasePath)]);
+        if (DatabaseUrl::isUrl($database)) {
+            $location = DatabaseUrl::location($database);
+            try {
+                $health = LedgerFactory::create()->health();
+            } catch (\Throwable $e) {
+                $report->errors[] = (string) Loc::getMessage('RETAILLAB_CASHBACK_INSTALL_MYSQL_FAILED', [
+                    '#LOCATION#' => $location,
+                    '#ERROR#' => self::describe($e),
+                ]);
+                return $report;
+            }
+            $report->notes[] = (string) Loc::getMessage('RETAILLAB_CASHBACK_INSTALL_MYSQL_READY', [
+                '#LOCATION#' => $location,
+                '#PREFIX#' => DatabaseUrl::tablePrefix($location),
+                '#SCHEMA#' => (string) $health['schema_version'],
+            ]);
+        } else {
+            try {
+                (new DataDirectory($database, $this->documentRoot))->prepare();
+                LedgerFactory::create()->health();
+            } catch (\Throwable $e) {
+                $report->errors[] = (string) Loc::getMessage('RETAILLAB_CASHBACK_INSTALL_DATABASE_FAILED', [
+                    '#PATH#' => $database,
+                    '#ERROR#' => self::describe($e),
+                ]);
+                return $report;
+            }
+            $report->notes[] = (string) Loc::getMessage('RETAILLAB_CASHBACK_INSTALL_DATABASE_READY', ['#PATH#' => $database]);
+            if ((new DataDirectory($database, $this->documentRoot))->isPublic()) {
+                $report->notes[] = (string) Loc::getMessage('RETAILLAB_CASHBACK_INSTALL_DATABASE_PUBLIC', ['#DIR#' => dirname($database)]);
+            }
         }
 
         try {
@@ -125,8 +158,8 @@ final class Installer
     public function uninstall(bool $keepData): Report
     {
         $report = new Report();
-        // Read before the options may be deleted below.
-        $databasePath = Options::databasePath();
+        // Read before the options may be deleted below. A MariaDB/MySQL ledger is named by its location only.
+        [$sqlitePath, $location] = $this->storage();
         $steps = [
             fn () => $this->unregisterEvents(),
             fn () => $this->removeAgents(),
@@ -135,12 +168,21 @@ final class Installer
             fn () => (new MailTemplates())->uninstall(),
         ];
         if ($keepData) {
-            $report->notes[] = (string) Loc::getMessage('RETAILLAB_CASHBACK_UNINSTALL_DATA_KEPT', ['#PATH#' => $databasePath]);
-        } else {
-            $steps[] = function () use ($databasePath, $report): void {
-                (new DataDirectory($databasePath, $this->documentRoot))->delete();
+            $report->notes[] = (string) Loc::getMessage('RETAILLAB_CASHBACK_UNINSTALL_DATA_KEPT', ['#PATH#' => $sqlitePath ?? $location]);
+        } elseif ($sqlitePath !== null) {
+            $steps[] = function () use ($sqlitePath, $report): void {
+                (new DataDirectory($sqlitePath, $this->documentRoot))->delete();
                 Option::delete(Module::ID);
-                $report->notes[] = (string) Loc::getMessage('RETAILLAB_CASHBACK_UNINSTALL_DATA_DELETED', ['#PATH#' => $databasePath]);
+                $report->notes[] = (string) Loc::getMessage('RETAILLAB_CASHBACK_UNINSTALL_DATA_DELETED', ['#PATH#' => $sqlitePath]);
+            };
+        } else {
+            $steps[] = function () use ($location, $report): void {
+                // Nothing is dropped in a MariaDB/MySQL database (it may be the site's own): only the options go.
+                Option::delete(Module::ID);
+                $report->notes[] = (string) Loc::getMessage('RETAILLAB_CASHBACK_UNINSTALL_MYSQL_KEPT', [
+                    '#LOCATION#' => $location,
+                    '#PREFIX#' => DatabaseUrl::tablePrefix($location),
+                ]);
             };
         }
         $steps[] = fn () => ModuleManager::unRegisterModule(Module::ID);
@@ -153,6 +195,26 @@ final class Installer
             }
         }
         return $report;
+    }
+
+    /**
+     * Where the stored options put the ledger: [the SQLite file, null] or [null,
+     * the MariaDB/MySQL location without password]. A site database that cannot be
+     * read any more (its connection changed) is still a MariaDB/MySQL ledger.
+     *
+     * @return array{0: ?string, 1: string}
+     */
+    private function storage(): array
+    {
+        if (Options::databaseMode() === Options::MODE_SQLITE && !DatabaseUrl::isUrl(Options::databasePath())) {
+            return [Options::databasePath(), ''];
+        }
+        try {
+            $location = LedgerFactory::describe()['location'];
+        } catch (\Throwable) {
+            $location = '';
+        }
+        return [null, $location !== '' ? $location : (string) Loc::getMessage('RETAILLAB_CASHBACK_UNINSTALL_SITE_DATABASE')];
     }
 
     private function registerEvents(Report $report): void

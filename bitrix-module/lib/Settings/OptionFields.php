@@ -6,6 +6,9 @@ namespace Retaillab\Cashback\Settings;
 
 use Bitrix\Main\Localization\Loc;
 use Cashback\Settings;
+use Retaillab\Cashback\Ledger\DatabaseUrl;
+use Retaillab\Cashback\Ledger\LedgerFactory;
+use Retaillab\Cashback\Ledger\StorageException;
 use Retaillab\Cashback\Options;
 
 Loc::loadMessages(__FILE__);
@@ -14,6 +17,13 @@ Loc::loadMessages(__FILE__);
  * The editable options of the settings page: their tabs, types, labels, and
  * the validation of a submitted form. Nothing is saved unless every field is
  * valid and the ledger opens with the new storage settings.
+ *
+ * Storage: database_mode chooses the SQLite file (database_path), the site's
+ * own database or another MariaDB/MySQL URL (database_url, database_password).
+ * The fields of the modes not chosen keep their stored values. The password is
+ * never put into the form: its field is always empty, and left empty it keeps
+ * the stored password, for the same URL only (another server or user needs it
+ * typed again, so a changed URL cannot send the stored password elsewhere).
  */
 final class OptionFields
 {
@@ -30,6 +40,9 @@ final class OptionFields
     public const TYPE_EMAILS = 'emails';
     public const TYPE_CODE = 'code';
     public const TYPE_REGION = 'region';
+    public const TYPE_STORAGE_MODE = 'storage_mode';
+    public const TYPE_DATABASE_URL = 'database_url';
+    public const TYPE_PASSWORD = 'password';
 
     /** Time zones suggested in the form; the ledger accepts any IANA zone, UTC or an offset. */
     public const TIMEZONES = [
@@ -45,10 +58,25 @@ final class OptionFields
     public static function all(): array
     {
         return [
+            Options::DATABASE_MODE => [
+                'tab' => self::TAB_STORAGE, 'type' => self::TYPE_STORAGE_MODE,
+                'label' => (string) Loc::getMessage('RETAILLAB_CASHBACK_OPT_DATABASE_MODE'),
+                'hint' => (string) Loc::getMessage('RETAILLAB_CASHBACK_OPT_DATABASE_MODE_HINT'),
+            ],
             Options::DATABASE_PATH => [
                 'tab' => self::TAB_STORAGE, 'type' => self::TYPE_TEXT,
                 'label' => (string) Loc::getMessage('RETAILLAB_CASHBACK_OPT_DATABASE_PATH'),
                 'hint' => (string) Loc::getMessage('RETAILLAB_CASHBACK_OPT_DATABASE_PATH_HINT'),
+            ],
+            Options::DATABASE_URL => [
+                'tab' => self::TAB_STORAGE, 'type' => self::TYPE_DATABASE_URL,
+                'label' => (string) Loc::getMessage('RETAILLAB_CASHBACK_OPT_DATABASE_URL'),
+                'hint' => (string) Loc::getMessage('RETAILLAB_CASHBACK_OPT_DATABASE_URL_HINT'),
+            ],
+            Options::DATABASE_PASSWORD => [
+                'tab' => self::TAB_STORAGE, 'type' => self::TYPE_PASSWORD,
+                'label' => (string) Loc::getMessage('RETAILLAB_CASHBACK_OPT_DATABASE_PASSWORD'),
+                'hint' => (string) Loc::getMessage('RETAILLAB_CASHBACK_OPT_DATABASE_PASSWORD_HINT'),
             ],
             Options::TIMEZONE => [
                 'tab' => self::TAB_STORAGE, 'type' => self::TYPE_TEXT,
@@ -123,15 +151,27 @@ final class OptionFields
         ];
     }
 
-    /** @return array<string, string> The stored values as the form shows them. */
+    /** @return array<string, string> The stored values as the form shows them (the password never: it stays empty). */
     public static function current(): array
     {
         $values = [];
         foreach (array_keys(self::all()) as $name) {
             $values[$name] = Options::get($name);
         }
+        $values[Options::DATABASE_MODE] = Options::databaseMode();
         $values[Options::STORE_SILENCE_HOURS] = self::storeHoursText(Options::storeSilenceHours());
+        $values[Options::DATABASE_PASSWORD] = '';
         return $values;
+    }
+
+    /** @return array<string, string> mode => its label, in display order */
+    public static function modes(): array
+    {
+        return [
+            Options::MODE_SQLITE => (string) Loc::getMessage('RETAILLAB_CASHBACK_OPT_DATABASE_MODE_SQLITE'),
+            Options::MODE_SITE => (string) Loc::getMessage('RETAILLAB_CASHBACK_OPT_DATABASE_MODE_SITE'),
+            Options::MODE_URL => (string) Loc::getMessage('RETAILLAB_CASHBACK_OPT_DATABASE_MODE_URL'),
+        ];
     }
 
     /**
@@ -141,14 +181,28 @@ final class OptionFields
      * @return array{values: array<string, string>, errors: array<string, string>}
      *     values: what to store (canonical form); errors: option name => message.
      */
-    public static function validate(array $input): array
+    public static function validate(#[\SensitiveParameter] array $input): array
     {
         $values = [];
         $errors = [];
+        // A form without the field (none of ours) keeps the stored choice; anything else must be a mode.
+        $submittedMode = !array_key_exists(Options::DATABASE_MODE, $input) ? Options::databaseMode()
+            : (is_string($input[Options::DATABASE_MODE]) ? trim($input[Options::DATABASE_MODE]) : '');
+        $mode = in_array($submittedMode, Options::MODES, true) ? $submittedMode : null;
         foreach (self::all() as $name => $field) {
             $raw = $input[$name] ?? null;
             $text = is_string($raw) ? trim($raw) : '';
+            if (self::unusedBy($mode, $name)) {
+                // A field of a mode not chosen keeps what is stored (the password included).
+                $values[$name] = Options::get($name);
+                continue;
+            }
             [$value, $error] = match ($field['type']) {
+                self::TYPE_STORAGE_MODE => $mode !== null
+                    ? [$mode, null]
+                    : [$submittedMode, Loc::getMessage('RETAILLAB_CASHBACK_OPT_ERROR_DATABASE_MODE', ['#FIELD#' => $field['label']])],
+                self::TYPE_DATABASE_URL => self::checkDatabaseUrl($text, $field['label']),
+                self::TYPE_PASSWORD => [is_string($raw) ? $raw : '', null],
                 self::TYPE_CHECKBOX => [$raw === 'Y' ? 'Y' : 'N', null],
                 self::TYPE_INT => self::checkInt($name, $text, $field['label']),
                 self::TYPE_DECIMAL => self::checkDecimal($text, $field['label'], null),
@@ -166,7 +220,38 @@ final class OptionFields
                 $errors[$name] = (string) $error;
             }
         }
+        if ($mode === Options::MODE_URL && !isset($errors[Options::DATABASE_URL])) {
+            $typedUrl = is_string($input[Options::DATABASE_URL] ?? null) ? $input[Options::DATABASE_URL] : '';
+            $values[Options::DATABASE_PASSWORD] = self::urlPassword($typedUrl, $values[Options::DATABASE_URL], $values[Options::DATABASE_PASSWORD]);
+        }
         return ['values' => $values, 'errors' => $errors];
+    }
+
+    /** True when $name is a storage field of another mode than $mode (null: the mode itself is invalid, check nothing of it). */
+    private static function unusedBy(?string $mode, string $name): bool
+    {
+        return match ($name) {
+            Options::DATABASE_PATH => $mode !== Options::MODE_SQLITE,
+            Options::DATABASE_URL, Options::DATABASE_PASSWORD => $mode !== Options::MODE_URL,
+            default => false,
+        };
+    }
+
+    /**
+     * The password to store with a URL: the one typed into the password field,
+     * else the one typed inside the URL, else the stored one if the URL is the
+     * stored URL, else none.
+     */
+    private static function urlPassword(#[\SensitiveParameter] string $typedUrl, string $url, #[\SensitiveParameter] string $typedPassword): string
+    {
+        if ($typedPassword !== '') {
+            return $typedPassword;
+        }
+        $inline = DatabaseUrl::splitPassword(trim($typedUrl))[1];
+        if ($inline !== null) {
+            return $inline;
+        }
+        return $url === Options::databaseUrl() ? Options::databasePassword() : '';
     }
 
     /**
@@ -177,28 +262,56 @@ final class OptionFields
      * @param array<string, string> $values Valid values from validate().
      * @throws \CashbackException
      */
-    public static function openLedger(array $values): \CashbackLedger
+    public static function openLedger(#[\SensitiveParameter] array $values): \CashbackLedger
     {
         $ledger = Settings::fromArray([
-            'database' => Options::absolutePath($values[Options::DATABASE_PATH]),
+            'database' => self::database($values),
             'timezone' => $values[Options::TIMEZONE],
             'default_region' => $values[Options::DEFAULT_REGION],
             'max_batch' => (int) $values[Options::MAX_BATCH],
-        ])->openLedger(create: true); // choosing a new file sets up a ledger there
+        ])->openLedger(create: true); // choosing a new database sets up a ledger there (its file or its tables)
         $ledger->health();
         return $ledger;
     }
 
     /**
-     * The form error for a ledger that would not open with $values.
+     * The database setting (path or URL with password) of valid values from validate().
+     *
+     * @throws StorageException
+     */
+    public static function database(#[\SensitiveParameter] array $values): string
+    {
+        return LedgerFactory::databaseFor(
+            $values[Options::DATABASE_MODE],
+            Options::absolutePath($values[Options::DATABASE_PATH]),
+            $values[Options::DATABASE_URL],
+            $values[Options::DATABASE_PASSWORD],
+        );
+    }
+
+    /**
+     * The form error for a ledger that would not open with $values: next to the
+     * field that chose the database (the zone for an unknown zone), naming the
+     * database by its location, never by its password.
      *
      * @return array<string, string> option name => message
      */
-    public static function ledgerError(array $values, \CashbackException $e): array
+    public static function ledgerError(#[\SensitiveParameter] array $values, \CashbackException $e): array
     {
-        $field = $e->getErrorCode() === 'invalid_option' ? Options::TIMEZONE : Options::DATABASE_PATH;
+        $mode = $values[Options::DATABASE_MODE];
+        $field = match (true) {
+            $e->getErrorCode() === 'invalid_option' && !str_contains($e->getMessage(), 'table_prefix') => Options::TIMEZONE,
+            $mode === Options::MODE_SITE => Options::DATABASE_MODE,
+            $mode === Options::MODE_URL => Options::DATABASE_URL,
+            default => Options::DATABASE_PATH,
+        };
+        try {
+            $where = DatabaseUrl::location(self::database($values));
+        } catch (StorageException) {
+            $where = self::modes()[$mode] ?? $mode;
+        }
         return [$field => (string) Loc::getMessage('RETAILLAB_CASHBACK_OPT_ERROR_LEDGER', [
-            '#PATH#' => Options::absolutePath($values[Options::DATABASE_PATH]),
+            '#PATH#' => $where,
             '#ERROR#' => $e->getErrorCode() . ': ' . $e->getMessage(),
         ])];
     }
@@ -218,6 +331,23 @@ final class OptionFields
     {
         $map = json_decode($json, true);
         return is_array($map) ? array_map('intval', $map) : [];
+    }
+
+    /**
+     * The URL of mode url: a mysql:// or mariadb:// URL the extension reads, stored
+     * without its password (validate() keeps the password apart).
+     */
+    private static function checkDatabaseUrl(#[\SensitiveParameter] string $text, string $label): array
+    {
+        if ($text === '' || str_contains($text, "\0") || strlen($text) > 2048) {
+            return ['', Loc::getMessage('RETAILLAB_CASHBACK_OPT_ERROR_REQUIRED', ['#FIELD#' => $label])];
+        }
+        $url = DatabaseUrl::displayable($text);
+        if ($url === '') {
+            // Nothing of the text in the message: it may hold a password.
+            return ['', Loc::getMessage('RETAILLAB_CASHBACK_OPT_ERROR_DATABASE_URL', ['#FIELD#' => $label])];
+        }
+        return [$url, null];
     }
 
     private static function checkText(string $name, string $text, string $label): array

@@ -5,7 +5,9 @@ declare(strict_types=1);
 namespace Retaillab\Cashback\Settings;
 
 use Bitrix\Main\Localization\Loc;
+use Retaillab\Cashback\Ledger\DatabaseUrl;
 use Retaillab\Cashback\Ledger\LedgerFactory;
+use Retaillab\Cashback\Ledger\SiteConnection;
 use Retaillab\Cashback\Module;
 use Retaillab\Cashback\Options;
 
@@ -48,7 +50,7 @@ final class SettingsPage
      * @param array<string, mixed> $post
      * @param bool $sessidValid check_bitrix_sessid() of this request.
      */
-    public function handle(string $method, array $post, bool $sessidValid): Outcome
+    public function handle(string $method, #[\SensitiveParameter] array $post, bool $sessidValid): Outcome
     {
         $outcome = new Outcome();
         if (strtoupper($method) !== 'POST') {
@@ -109,13 +111,15 @@ final class SettingsPage
 
     /**
      * Rows (<tr>) of one options tab, for CAdminTabControl: the stored values,
-     * or the submitted ones when the form had errors.
+     * or the submitted ones when the form had errors. The storage tab starts with
+     * the state of the ledger as the stored options open it. No password is ever
+     * put into the HTML: the password field stays empty, URLs are shown without it.
      */
     public function renderOptionsTab(string $tab, Outcome $outcome): string
     {
         $values = $outcome->action === Outcome::SAVE && $outcome->failed() ? $outcome->input + OptionFields::current() : OptionFields::current();
         $disabled = $this->canWrite() ? '' : ' disabled';
-        $html = '';
+        $html = $tab === OptionFields::TAB_STORAGE ? $this->renderStorageStatus() : '';
         foreach (OptionFields::all() as $name => $field) {
             if ($field['tab'] !== $tab) {
                 continue;
@@ -128,6 +132,12 @@ final class SettingsPage
                     . ($value === 'Y' ? ' checked' : '') . $disabled . '>',
                 OptionFields::TYPE_STORE_HOURS => '<textarea id="' . Html::e($id) . '" name="' . Html::e($name) . '" rows="5" cols="40"' . $disabled . '>'
                     . Html::e($value) . '</textarea>',
+                OptionFields::TYPE_STORAGE_MODE => self::select($id, $name, OptionFields::modes(), $value, $disabled),
+                // Typed text comes back only without its password, and only if it reads as a URL.
+                OptionFields::TYPE_DATABASE_URL => '<input type="text" id="' . Html::e($id) . '" name="' . Html::e($name) . '" value="'
+                    . Html::e(DatabaseUrl::displayable($value)) . '" size="60" autocomplete="off" spellcheck="false"' . $disabled . '>',
+                OptionFields::TYPE_PASSWORD => '<input type="password" id="' . Html::e($id) . '" name="' . Html::e($name) . '" value=""'
+                    . ' size="30" autocomplete="new-password"' . $disabled . '>',
                 default => '<input type="text" id="' . Html::e($id) . '" name="' . Html::e($name) . '" value="' . Html::e($value) . '"'
                     . ($name === Options::DATABASE_PATH ? ' size="60"' : ' size="30"')
                     . ($name === Options::TIMEZONE ? ' list="retaillab_cashback_timezones"' : '') . $disabled . '>',
@@ -140,8 +150,18 @@ final class SettingsPage
                 $input .= '</datalist>';
             }
             $hint = $field['hint'];
+            if ($name === Options::DATABASE_MODE) {
+                $hint .= ' ' . self::siteDatabaseHint();
+            }
             if ($name === Options::DATABASE_PATH) {
-                $hint .= ' ' . Loc::getMessage('RETAILLAB_CASHBACK_OPT_DATABASE_PATH_RESOLVED', ['#PATH#' => Options::databasePath()]);
+                $hint .= ' ' . (Options::databaseMode() === Options::MODE_SQLITE
+                    ? Loc::getMessage('RETAILLAB_CASHBACK_OPT_DATABASE_PATH_RESOLVED', ['#PATH#' => DatabaseUrl::shown(Options::databasePath())])
+                    : Loc::getMessage('RETAILLAB_CASHBACK_OPT_DATABASE_PATH_UNUSED', ['#PATH#' => DatabaseUrl::shown(Options::databasePath())]));
+            }
+            if ($name === Options::DATABASE_PASSWORD) {
+                $hint .= ' ' . (Options::databasePassword() !== ''
+                    ? Loc::getMessage('RETAILLAB_CASHBACK_OPT_DATABASE_PASSWORD_STORED')
+                    : Loc::getMessage('RETAILLAB_CASHBACK_OPT_DATABASE_PASSWORD_NONE'));
             }
             if ($name === Options::MAX_BODY_BYTES) {
                 $hint .= ' ' . Loc::getMessage('RETAILLAB_CASHBACK_OPT_MAX_BODY_BYTES_PHP', ['#POST_MAX_SIZE#' => (string) ini_get('post_max_size')]);
@@ -153,6 +173,55 @@ final class SettingsPage
                 . '<div class="retaillab-cashback-hint" style="color:#777">' . Html::e($hint) . '</div></td></tr>';
         }
         return $html;
+    }
+
+    /**
+     * The storage tab's first row: the ledger as the stored options open it, with
+     * its backend, location (never a password) and schema, or the code of the
+     * error it fails with.
+     */
+    public function renderStorageStatus(): string
+    {
+        $location = '';
+        try {
+            $location = LedgerFactory::describe()['location'];
+            $health = LedgerFactory::open()->health();
+            $text = (string) Loc::getMessage('RETAILLAB_CASHBACK_STORAGE_STATUS_OK', [
+                '#BACKEND#' => (string) $health['backend'],
+                '#LOCATION#' => $location,
+                '#SCHEMA#' => (string) $health['schema_version'],
+                '#ENTRIES#' => (string) $health['entries'],
+            ]);
+            $style = 'color:#080';
+        } catch (\CashbackException $e) {
+            $text = (string) Loc::getMessage('RETAILLAB_CASHBACK_STORAGE_STATUS_ERROR', [
+                '#LOCATION#' => $location !== '' ? $location : (OptionFields::modes()[Options::databaseMode()] ?? ''),
+                '#ERROR#' => $e->getErrorCode() . ': ' . $e->getMessage(),
+            ]);
+            $style = 'color:#c00';
+        }
+        return '<tr><td width="40%" class="adm-detail-content-cell-l">' . Html::e((string) Loc::getMessage('RETAILLAB_CASHBACK_STORAGE_STATUS')) . ':</td>'
+            . '<td width="60%" class="adm-detail-content-cell-r"><div id="retaillab_cashback_storage_status" style="' . $style . '">' . Html::e($text) . '</div></td></tr>';
+    }
+
+    /** What the site's own database is, for the hint of the storage choice: its location, or why it cannot hold the ledger. */
+    private static function siteDatabaseHint(): string
+    {
+        try {
+            return (string) Loc::getMessage('RETAILLAB_CASHBACK_OPT_DATABASE_MODE_SITE_NOW', ['#LOCATION#' => DatabaseUrl::location(SiteConnection::url())]);
+        } catch (\CashbackException $e) {
+            return (string) Loc::getMessage('RETAILLAB_CASHBACK_OPT_DATABASE_MODE_SITE_UNUSABLE', ['#ERROR#' => $e->getMessage()]);
+        }
+    }
+
+    /** @param array<string, string> $options value => label */
+    private static function select(string $id, string $name, array $options, string $value, string $disabled): string
+    {
+        $html = '<select id="' . Html::e($id) . '" name="' . Html::e($name) . '"' . $disabled . '>';
+        foreach ($options as $option => $label) {
+            $html .= '<option value="' . Html::e($option) . '"' . ($option === $value ? ' selected' : '') . '>' . Html::e($label) . '</option>';
+        }
+        return $html . '</select>';
     }
 
     /** Rows (<tr>) of the API keys tab: the key just created, the create form (W), the list (no secrets). */
@@ -244,7 +313,7 @@ final class SettingsPage
         return $html . '</table></td></tr>';
     }
 
-    private function save(array $post, Outcome $outcome): void
+    private function save(#[\SensitiveParameter] array $post, Outcome $outcome): void
     {
         $checked = OptionFields::validate($post);
         $outcome->errors = $checked['errors'];

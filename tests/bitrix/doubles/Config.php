@@ -56,6 +56,12 @@ final class Option
  * /bitrix/.settings_extra.php. Like the kernel: add() leaves a readonly section
  * alone, addReadonly() writes it anyway, saveConfiguration() rewrites only
  * .settings.php (never the extra file).
+ *
+ * Checked against the real class in yuliai/bitrix-modules (main 26.250.0, commit
+ * 8c34763, main/lib/config/configuration.php): getValue($name) is the section's
+ * 'value' (null when absent); the extra file replaces whole sections. The real
+ * class finds both files with Loader::getLocal(), i.e. /local/ before /bitrix/;
+ * the double reads /bitrix/ only.
  */
 final class Configuration
 {

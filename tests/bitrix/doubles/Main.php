@@ -389,14 +389,34 @@ namespace Bitrix\Main {
     {
         private static ?Application $instance = null;
 
+        private ?Data\ConnectionPool $connectionPool = null;
+
         public static function getInstance(): Application
         {
             return self::$instance ??= new self();
         }
 
+        /** Test-only: the next call starts a new application, as a new hit would (its pool reads the settings again). */
+        public static function reset(): void
+        {
+            self::$instance = null;
+        }
+
         public function getContext(): Context
         {
             return Context::getCurrent();
+        }
+
+        /** As the kernel: one pool per application (doubles/Db.php). */
+        public function getConnectionPool(): Data\ConnectionPool
+        {
+            return $this->connectionPool ??= new Data\ConnectionPool();
+        }
+
+        /** As the kernel: the pool's connection of that name, '' for the default one. */
+        public static function getConnection($name = '')
+        {
+            return self::getInstance()->getConnectionPool()->getConnection($name);
         }
 
         public static function getDocumentRoot(): string

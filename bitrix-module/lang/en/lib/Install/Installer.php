@@ -12,3 +12,8 @@ $MESS['RETAILLAB_CASHBACK_INSTALL_ROUTING_WEBSERVER'] = 'The API routes are inst
 $MESS['RETAILLAB_CASHBACK_UNINSTALL_ROUTING_MANUAL'] = 'The routing section is defined in #FILE#: remove \'#ROUTE_FILE#\' from its config list by hand.';
 $MESS['RETAILLAB_CASHBACK_UNINSTALL_DATA_KEPT'] = 'The cashback ledger data is kept: #PATH#. The module settings are kept.';
 $MESS['RETAILLAB_CASHBACK_UNINSTALL_DATA_DELETED'] = 'The cashback ledger database #PATH# and the module settings are deleted.';
+$MESS['RETAILLAB_CASHBACK_INSTALL_STORAGE_FAILED'] = 'The cashback ledger storage chosen in the module settings is not available: #ERROR#. Fix the connection or choose a SQLite file (module option database_mode = sqlite) and install again.';
+$MESS['RETAILLAB_CASHBACK_INSTALL_MYSQL_FAILED'] = 'Cannot create the cashback ledger tables in #LOCATION#: #ERROR#. Make sure the server is reachable, the database exists and the user may create tables (CREATE, ALTER, INDEX) and change data in it, or choose another storage.';
+$MESS['RETAILLAB_CASHBACK_INSTALL_MYSQL_READY'] = 'Cashback ledger: tables #PREFIX#* in #LOCATION# (schema version #SCHEMA#).';
+$MESS['RETAILLAB_CASHBACK_UNINSTALL_MYSQL_KEPT'] = 'The module settings are deleted. The cashback ledger tables #PREFIX#* in #LOCATION# are not: the module deletes nothing in MariaDB/MySQL databases (it may be the site\'s own). If the data is not needed any more, back it up and drop these tables by hand.';
+$MESS['RETAILLAB_CASHBACK_UNINSTALL_SITE_DATABASE'] = 'the site\'s database';

@@ -1,6 +1,6 @@
 <?php
 $MESS['RETAILLAB_CASHBACK_OPT_DATABASE_PATH'] = 'Ledger database file';
-$MESS['RETAILLAB_CASHBACK_OPT_DATABASE_PATH_HINT'] = 'The SQLite file: absolute, or relative to the site root. Best outside the site root, e.g. /var/lib/cashback/cashback.db. Empty: the cashback.database setting of php.ini. A new path switches the module to another database: move the file first.';
+$MESS['RETAILLAB_CASHBACK_OPT_DATABASE_PATH_HINT'] = 'For the "SQLite file" storage. The SQLite file: absolute, or relative to the site root. Best outside the site root, e.g. /var/lib/cashback/cashback.db. Empty: the cashback.database setting of php.ini. A new path switches the module to another database: move the file first.';
 $MESS['RETAILLAB_CASHBACK_OPT_TIMEZONE'] = 'Time zone';
 $MESS['RETAILLAB_CASHBACK_OPT_TIMEZONE_HINT'] = 'Zone of transaction times sent without an offset (1C sends local time): any IANA zone (Europe/Moscow, Europe/Minsk, Asia/Almaty), UTC or an offset such as +03:00.';
 $MESS['RETAILLAB_CASHBACK_OPT_DEFAULT_REGION'] = 'Country of phone numbers';
@@ -39,3 +39,14 @@ $MESS['RETAILLAB_CASHBACK_OPT_ERROR_CODE'] = '"#FIELD#": Latin letters, digits a
 $MESS['RETAILLAB_CASHBACK_OPT_ERROR_REGION'] = '"#FIELD#": "#VALUE#" is not a country code with phone numbering. Two Latin letters of ISO 3166 are needed, such as RU, BY or KZ.';
 $MESS['RETAILLAB_CASHBACK_OPT_ERROR_STORE_HOURS'] = 'Thresholds of single stores, line #LINE# ("#TEXT#"): "store code = hours" is needed, hours from #MIN# to #MAX#, a store code of at most 64 characters.';
 $MESS['RETAILLAB_CASHBACK_OPT_ERROR_LEDGER'] = 'The cashback ledger does not open with these settings (#PATH#): #ERROR#. Nothing was saved.';
+$MESS['RETAILLAB_CASHBACK_OPT_DATABASE_MODE'] = 'Where the ledger lives';
+$MESS['RETAILLAB_CASHBACK_OPT_DATABASE_MODE_HINT'] = 'SQLite file: as before, the default. The site\'s database: the ledger\'s tables (prefix local_cashback_) are created in the same MariaDB/MySQL database as the site\'s b_* tables; server, database, login and password come from the site\'s connection (connections → default in /bitrix/.settings.php) and are not typed again. Another MariaDB/MySQL database: at the URL below. Saving opens the ledger in the chosen database (creating its tables if missing); data of the previous storage is not moved.';
+$MESS['RETAILLAB_CASHBACK_OPT_DATABASE_MODE_SQLITE'] = 'SQLite file';
+$MESS['RETAILLAB_CASHBACK_OPT_DATABASE_MODE_SITE'] = 'The site\'s database (MariaDB/MySQL)';
+$MESS['RETAILLAB_CASHBACK_OPT_DATABASE_MODE_URL'] = 'Another MariaDB/MySQL database';
+$MESS['RETAILLAB_CASHBACK_OPT_DATABASE_URL'] = 'MariaDB/MySQL database URL';
+$MESS['RETAILLAB_CASHBACK_OPT_DATABASE_URL_HINT'] = 'For the "Another MariaDB/MySQL database" storage: mysql://login@server:port/database (or mariadb://), for a local socket mysql://login@localhost/database?socket=/run/mysqld/mysqld.sock, another table prefix with &table_prefix=shop_ (default local_cashback_). Special characters of the login are URL-encoded (@ is %40). The password goes into the field below; typed inside the URL, it is moved there and not kept in the URL.';
+$MESS['RETAILLAB_CASHBACK_OPT_DATABASE_PASSWORD'] = 'MariaDB/MySQL password';
+$MESS['RETAILLAB_CASHBACK_OPT_DATABASE_PASSWORD_HINT'] = 'The password of the URL\'s user, as it is, not encoded. It is never shown; left empty, the stored password stays as long as the URL is unchanged (another URL needs the password typed again).';
+$MESS['RETAILLAB_CASHBACK_OPT_ERROR_DATABASE_MODE'] = '"#FIELD#": choose one of the storages in the list.';
+$MESS['RETAILLAB_CASHBACK_OPT_ERROR_DATABASE_URL'] = '"#FIELD#": a URL such as mysql://login@server:port/database or mariadb://… is needed; special characters of login and password inside it are URL-encoded (@ is %40, / is %2F, : is %3A).';

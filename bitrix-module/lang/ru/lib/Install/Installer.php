@@ -12,3 +12,8 @@ $MESS['RETAILLAB_CASHBACK_INSTALL_ROUTING_WEBSERVER'] = 'Маршруты API у
 $MESS['RETAILLAB_CASHBACK_UNINSTALL_ROUTING_MANUAL'] = 'Секция routing задана в #FILE#: удалите вручную \'#ROUTE_FILE#\' из её списка config.';
 $MESS['RETAILLAB_CASHBACK_UNINSTALL_DATA_KEPT'] = 'Данные журнала кэшбэка сохранены: #PATH#. Настройки модуля сохранены.';
 $MESS['RETAILLAB_CASHBACK_UNINSTALL_DATA_DELETED'] = 'База данных журнала кэшбэка #PATH# и настройки модуля удалены.';
+$MESS['RETAILLAB_CASHBACK_INSTALL_STORAGE_FAILED'] = 'Хранилище журнала кэшбэка, выбранное в настройках модуля, недоступно: #ERROR#. Исправьте подключение или выберите файл SQLite (опция database_mode модуля = sqlite) и повторите установку.';
+$MESS['RETAILLAB_CASHBACK_INSTALL_MYSQL_FAILED'] = 'Не удалось создать таблицы журнала кэшбэка в базе #LOCATION#: #ERROR#. Проверьте, что сервер доступен, база существует, а пользователь может создавать таблицы (CREATE, ALTER, INDEX) и менять данные в ней, либо выберите другое хранилище.';
+$MESS['RETAILLAB_CASHBACK_INSTALL_MYSQL_READY'] = 'Журнал кэшбэка: таблицы #PREFIX#* в базе #LOCATION# (версия схемы #SCHEMA#).';
+$MESS['RETAILLAB_CASHBACK_UNINSTALL_MYSQL_KEPT'] = 'Настройки модуля удалены. Таблицы журнала кэшбэка #PREFIX#* в базе #LOCATION# не удалены: модуль ничего не удаляет из баз MariaDB/MySQL (это может быть база сайта). Если данные больше не нужны, сделайте резервную копию и удалите эти таблицы вручную.';
+$MESS['RETAILLAB_CASHBACK_UNINSTALL_SITE_DATABASE'] = 'база данных сайта';

@@ -1,6 +1,6 @@
 <?php
 $MESS['RETAILLAB_CASHBACK_OPT_DATABASE_PATH'] = 'Файл базы данных журнала';
-$MESS['RETAILLAB_CASHBACK_OPT_DATABASE_PATH_HINT'] = 'Путь к файлу SQLite: абсолютный или относительно корня сайта. Лучше всего — вне корня сайта, например /var/lib/cashback/cashback.db. Пустое значение — настройка cashback.database из php.ini. Смена пути переключает модуль на другую базу: перенесите файл заранее.';
+$MESS['RETAILLAB_CASHBACK_OPT_DATABASE_PATH_HINT'] = 'Для хранилища «Файл SQLite». Путь к файлу SQLite: абсолютный или относительно корня сайта. Лучше всего — вне корня сайта, например /var/lib/cashback/cashback.db. Пустое значение — настройка cashback.database из php.ini. Смена пути переключает модуль на другую базу: перенесите файл заранее.';
 $MESS['RETAILLAB_CASHBACK_OPT_TIMEZONE'] = 'Часовой пояс';
 $MESS['RETAILLAB_CASHBACK_OPT_TIMEZONE_HINT'] = 'Пояс, в котором читается время операций без смещения (1С передаёт местное время): любой пояс IANA (Europe/Moscow, Europe/Minsk, Asia/Almaty), UTC или смещение вида +03:00.';
 $MESS['RETAILLAB_CASHBACK_OPT_DEFAULT_REGION'] = 'Страна телефонных номеров';
@@ -39,3 +39,14 @@ $MESS['RETAILLAB_CASHBACK_OPT_ERROR_CODE'] = 'Поле «#FIELD#»: латинс
 $MESS['RETAILLAB_CASHBACK_OPT_ERROR_REGION'] = 'Поле «#FIELD#»: «#VALUE#» — не код страны с нумерацией телефонов. Нужны две латинские буквы по ISO 3166, например RU, BY или KZ.';
 $MESS['RETAILLAB_CASHBACK_OPT_ERROR_STORE_HOURS'] = 'Свой порог для магазинов, строка #LINE# («#TEXT#»): нужен вид «код магазина = часов», часов от #MIN# до #MAX#, код магазина до 64 символов.';
 $MESS['RETAILLAB_CASHBACK_OPT_ERROR_LEDGER'] = 'Журнал кэшбэка не открывается с этими настройками (#PATH#): #ERROR#. Настройки не сохранены.';
+$MESS['RETAILLAB_CASHBACK_OPT_DATABASE_MODE'] = 'Где хранится журнал';
+$MESS['RETAILLAB_CASHBACK_OPT_DATABASE_MODE_HINT'] = 'Файл SQLite — как раньше, по умолчанию. База данных сайта — таблицы журнала (префикс local_cashback_) создаются в той же базе MariaDB/MySQL, что и таблицы b_* сайта; сервер, база, логин и пароль берутся из подключения сайта (connections → default в /bitrix/.settings.php), вводить их не нужно. Другая база MariaDB/MySQL — по адресу ниже. При сохранении журнал открывается в выбранной базе (таблицы создаются, если их нет); данные из прежнего хранилища не переносятся.';
+$MESS['RETAILLAB_CASHBACK_OPT_DATABASE_MODE_SQLITE'] = 'Файл SQLite';
+$MESS['RETAILLAB_CASHBACK_OPT_DATABASE_MODE_SITE'] = 'База данных сайта (MariaDB/MySQL)';
+$MESS['RETAILLAB_CASHBACK_OPT_DATABASE_MODE_URL'] = 'Другая база MariaDB/MySQL';
+$MESS['RETAILLAB_CASHBACK_OPT_DATABASE_URL'] = 'Адрес базы MariaDB/MySQL';
+$MESS['RETAILLAB_CASHBACK_OPT_DATABASE_URL_HINT'] = 'Для хранилища «Другая база MariaDB/MySQL»: mysql://логин@сервер:порт/база (или mariadb://), для локального сокета mysql://логин@localhost/база?socket=/run/mysqld/mysqld.sock, свой префикс таблиц — &table_prefix=shop_ (по умолчанию local_cashback_). Спецсимволы логина кодируются как в URL (@ — %40). Пароль указывается в поле ниже; введённый в адресе, он переносится туда и в адресе не хранится.';
+$MESS['RETAILLAB_CASHBACK_OPT_DATABASE_PASSWORD'] = 'Пароль базы MariaDB/MySQL';
+$MESS['RETAILLAB_CASHBACK_OPT_DATABASE_PASSWORD_HINT'] = 'Пароль пользователя из адреса выше, как есть, без кодирования. Он никогда не показывается; пустое поле оставляет сохранённый пароль, пока адрес не изменился (для другого адреса пароль нужно ввести снова).';
+$MESS['RETAILLAB_CASHBACK_OPT_ERROR_DATABASE_MODE'] = 'Поле «#FIELD#»: выберите одно из хранилищ в списке.';
+$MESS['RETAILLAB_CASHBACK_OPT_ERROR_DATABASE_URL'] = 'Поле «#FIELD#»: нужен адрес вида mysql://логин@сервер:порт/база или mariadb://…, спецсимволы логина и пароля в адресе кодируются как в URL (@ — %40, / — %2F, : — %3A).';
