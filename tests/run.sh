@@ -34,7 +34,7 @@ suite() {
     if [ "$status" -ne 0 ] && [ "$bad" -eq 0 ]; then bad=1; fi
     if [ "$ok" -eq 0 ] && [ "$bad" -eq 0 ]; then bad=1; fi
     passed=$((passed + ok)); failed=$((failed + bad))
-    summary+=("$(printf '%-8s %5d passed, %d failed' "$name" "$ok" "$bad")")
+    summary+=("$(printf '%-13s %5d passed, %d failed' "$name" "$ok" "$bad")")
 }
 
 lint() {
@@ -76,6 +76,8 @@ suite bitrix phpunit php -d extension="$extension" "$(command -v phpunit)" --con
 python_env > "$log/venv" 2>&1 || { cat "$log/venv"; echo "cannot prepare the Python test environment"; }
 suite e2e pytest var/test-venv/bin/python -m pytest -q tests/e2e
 suite hostile pytest var/test-venv/bin/python -m pytest -q tests/hostile
+suite e2e-mysql pytest env CASHBACK_TEST_BACKEND=mysql var/test-venv/bin/python -m pytest -q tests/e2e
+suite hostile-mysql pytest env CASHBACK_TEST_BACKEND=mysql var/test-venv/bin/python -m pytest -q tests/hostile
 suite fpm plain bash tests/fpm/run.sh "$extension"
 suite bench plain bash bench/smoke.sh "$extension"
 suite fuzz plain bash tests/fuzz/run.sh 10

@@ -242,15 +242,15 @@ final class ApiControllerTest extends TestCase
         $this->assertSame([400, 'invalid_phone'], [$status, $body['error']], 'no +7 029 … exists');
     }
 
-    public function testAServerFaultCodeAnswers500WithItsCodeAndTheDetailsInTheServerLog(): void
+    public function testLedgerOptionsTheExtensionRefusesAre503ConfigInvalidWithTheDetailsInTheServerLog(): void
     {
         // Written by hand (the settings page would refuse it): the ledger will not open.
         Option::set(Module::ID, Options::TIMEZONE, 'Mars/Olympus_Mons');
 
         [$status, $body] = $this->call('balance', 'GET', 'balance', ['X-API-Key' => $this->key], query: ['user_phone' => '79001234567']);
-        $this->assertSame(500, $status);
-        $this->assertSame(['error' => 'invalid_option', 'message' => 'Internal error; see the server log.'], $body);
-        $this->assertStringContainsString('invalid_option: timezone: unknown time zone "Mars/Olympus_Mons"', (string) file_get_contents($this->dir . '/php-error.log'));
+        $this->assertSame(503, $status);
+        $this->assertSame(['error' => 'config_invalid', 'message' => 'The server is misconfigured; see the server log.'], $body);
+        $this->assertStringContainsString('config_invalid: invalid_option: timezone: unknown time zone "Mars/Olympus_Mons"', (string) file_get_contents($this->dir . '/php-error.log'));
     }
 
     public function testOversizedBodyAndBatchAre413(): void

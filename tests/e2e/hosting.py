@@ -5,6 +5,7 @@ called directly from a PHP CLI process (keys, phones, sync log, verify).
 Environment:
   CASHBACK_EXTENSION  the extension (default: target/release/libcashback.so; tests/run.sh sets it)
   PHP                 the PHP CLI (default: php)
+  CASHBACK_TEST_BACKEND, CASHBACK_MARIADB_DIR  where the ledgers live (see backends.py)
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ import urllib.request
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+
+from backends import is_url, tables_of
 
 REPO = Path(__file__).resolve().parents[2]
 OPENAPI = REPO / "docs" / "openapi.yaml"
@@ -73,8 +76,14 @@ def php_config(path: Path, values: dict) -> None:
 class Ledger:
     """The ledger behind the host, through the extension in a PHP CLI process."""
 
-    def __init__(self, db: Path):
-        self.db = db
+    def __init__(self, db: Path | str):
+        # A SQLite file, or a mysql:// URL (never a Path: it would fold the URL's '//').
+        self.db = db if is_url(str(db)) else Path(db)
+
+    @property
+    def tables(self):
+        """Its tables, read and written from outside the extension (backends.py)."""
+        return tables_of(self.db)
 
     def php(self, code: str, timeout: float = 30) -> str:
         script = f"$db = {json.dumps(str(self.db))}; $ledger = new CashbackLedger($db);\n{code}"
@@ -196,6 +205,7 @@ class Site:
     vardir: Path
     demo_key: str
     keys: dict[str, tuple[int, str]]  # name -> (id, key)
+    database_password: str | None = None  # of its MySQL user (None on SQLite)
 
     @property
     def base_url(self) -> str:

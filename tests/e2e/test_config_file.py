@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from backends import new_ledger_setting
 from hosting import Host, Ledger, php_config
 
 HEALTH = "/local/api/cashback/v1/health"
@@ -82,7 +83,7 @@ def test_a_system_file_or_a_missing_one_is_refused(tmp_path, path):
 
 
 def test_what_a_php_config_prints_never_reaches_a_client(tmp_path):
-    database = tmp_path / "ledger.db"
+    database = new_ledger_setting(tmp_path / "ledger.db", "config")
     Ledger(database).php("")  # creates the ledger: the host never does
     config = tmp_path / "config.php"
     php_config(config, {"database": str(database)})
@@ -94,4 +95,30 @@ def test_what_a_php_config_prints_never_reaches_a_client(tmp_path):
     assert status == 200, body
     assert json.loads(body)["status"] == "ok"
     assert SECRET not in body
+    assert not PHP_PROBLEM.search(log), log
+
+
+UNUSABLE_DATABASES = {
+    "a port out of range": ("mysql://cashback:secret-pw@127.0.0.1:99999/shop", "invalid_path"),
+    "an unknown URL parameter": ("mysql://cashback:secret-pw@127.0.0.1/shop?sockte=/run/mysqld.sock", "invalid_path"),
+    "a table prefix with a dash": ("mysql://cashback:secret-pw@127.0.0.1/shop?table_prefix=bad-prefix", "invalid_option"),
+}
+
+
+@pytest.mark.parametrize("database,reason", UNUSABLE_DATABASES.values(), ids=UNUSABLE_DATABASES.keys())
+def test_a_database_setting_the_extension_refuses_is_config_invalid_on_every_endpoint(tmp_path, database, reason):
+    config = tmp_path / "config.php"
+    php_config(config, {"database": database})
+    host = Host(tmp_path, config, workers=1)
+    try:
+        replies = [get(host, HEALTH), get(host, "/local/api/cashback/v1/balance?user_phone=79001234567")]
+        log = host.log()
+    finally:
+        host.stop()
+    for reply in replies:
+        assert_config_invalid(reply, config)
+        assert "secret-pw" not in reply[2]
+    assert json.loads(replies[0][2])["status"] == "unavailable"
+    assert f"config_invalid: {reason}" in log, log
+    assert "secret-pw" not in log, "the URL's parse errors never quote it"
     assert not PHP_PROBLEM.search(log), log

@@ -4,7 +4,6 @@ docs/openapi.yaml by the client; these tests add the exact values."""
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import json
 import re
@@ -12,10 +11,12 @@ import sqlite3
 import subprocess
 import sys
 import time
+import urllib.parse
 from decimal import Decimal
 
 import pytest
 
+from backends import BACKEND, MYSQL, TABLE_PREFIX, PrivateServer, corrupt_innodb_file, tables_of
 from hosting import MAX_BATCH, MAX_BODY_BYTES, RETRY_AFTER, Host, php_config
 from contract import API_BASE, BOM, ApiClient
 from register_sim import fetch_history, money
@@ -168,8 +169,9 @@ def test_throttling_of_failed_authentication(site, contract, tmp_path, customer)
     host = Host(tmp_path, config, workers=2)
     # Earlier tests failed from 127.0.0.1 too: let their counts reach the database, then forget them.
     time.sleep(1.5)
-    forget_failures = ["sqlite3", str(site.ledger.db), "DELETE FROM auth_failures"]
-    subprocess.run(forget_failures, check=True, timeout=10)
+    tables = site.ledger.tables
+    forget_failures = f"DELETE FROM {tables.prefix}auth_failures"
+    tables.execute(forget_failures)
     try:
         guesser = ApiClient(host.base_url, contract, "cbk_000000000000_" + "1" * 48)
         assert [guesser.get("balance", user_phone=customer.phone(0)).status for _ in range(3)] == [401, 401, 401]
@@ -192,7 +194,7 @@ def test_throttling_of_failed_authentication(site, contract, tmp_path, customer)
     finally:
         host.stop()
         # Later tests of this session use 127.0.0.1 too.
-        subprocess.run(forget_failures, check=True, timeout=10)
+        tables.execute(forget_failures)
 
 
 def test_keys_never_reach_logs_or_errors(site, anon, customer):
@@ -203,22 +205,33 @@ def test_keys_never_reach_logs_or_errors(site, anon, customer):
         anon.with_key(site.demo_key).post("transactions", {"type": "bogus", "external_id": xid("k")}),
     ]
     secrets = [site.demo_key.rsplit("_", 1)[1], wrong.rsplit("_", 1)[1]]
-    dumped = subprocess.run(["sqlite3", str(site.ledger.db), ".dump sync_log"], capture_output=True, text=True,
-                            check=True, timeout=30).stdout
+    dumped = site.ledger.tables.dump("sync_log")
     for secret in secrets:
         assert secret not in dumped, "a key reached the sync log"
         assert secret not in site.host.log(), "a key reached the server log"
         assert all(secret.encode() not in reply.raw for reply in replies), "a key was echoed in a response"
     # the stored hashes are not the keys either
-    stored = subprocess.run(["sqlite3", str(site.ledger.db), ".dump api_keys"], capture_output=True, text=True,
-                            check=True, timeout=30).stdout
+    stored = site.ledger.tables.dump("api_keys")
+    assert "register-store-1" in stored, "the dump holds no key rows"
     assert all(secret not in stored for secret in secrets)
 
 
-def test_health_needs_no_key(anon):
+def test_health_needs_no_key(site, anon):
     reply = anon.get("health")
     assert reply.status == 200
     assert reply.body["status"] == "ok" and reply.body["database"]["writable"] is True
+    # It names its backend, and, open to anyone, never where the database is: no path, server or user.
+    database = reply.body["database"]
+    assert database["backend"] == BACKEND, database
+    assert "path" not in database and "location" not in database, database
+    if MYSQL:
+        assert database["checked"] == "server", database
+        url = urllib.parse.urlsplit(str(site.ledger.db))
+        hidden = [url.path.strip("/"), urllib.parse.unquote(url.username), f"{url.hostname}:{url.port}"]
+    else:
+        hidden = [str(site.ledger.db), str(site.vardir)]
+    text = reply.raw.decode()
+    assert not [part for part in hidden if part in text], text
 
 
 # ---------------------------------------------------------------- balance --
@@ -291,10 +304,10 @@ def test_queued_read_rows_are_written_by_the_next_write_and_at_exit(site):
     # In one PHP process: a queued row rides on the next write's commit (seen by another
     # process at once, long before the background thread would write it), and the module
     # writes what is still queued when the process ends.
-    script = """
+    tables = site.ledger.tables
+    count = tables.php_count(f"SELECT count(*) FROM {tables.prefix}sync_log WHERE store_id = 'store-queue'")
+    script = f"$count = {count};\n" + """
         $row = ['endpoint' => 'balance', 'status' => 'success', 'store_id' => 'store-queue'];
-        $count = fn () => (int) shell_exec('sqlite3 ' . escapeshellarg($db) . ' '
-            . escapeshellarg("SELECT count(*) FROM sync_log WHERE store_id = 'store-queue'"));
         $ledger->logRead($row);
         $queued = $count();
         $ledger->apply(['type' => 'accrual', 'amount' => 1, 'external_id' => 'rq_' . uniqid(), 'user_id' => 990001]);
@@ -629,18 +642,6 @@ def test_wrong_method_is_405_with_allow(api, method, path, allow):
 
 # ----------------------------------------------------------- 503s ----------
 
-@contextlib.contextmanager
-def write_lock(db):
-    """Holds SQLite's write lock on the ledger, as a long writer would."""
-    connection = sqlite3.connect(db, isolation_level=None, timeout=5)
-    try:
-        connection.execute("BEGIN IMMEDIATE")
-        yield
-    finally:
-        connection.execute("ROLLBACK")
-        connection.close()
-
-
 @pytest.fixture(scope="module")
 def impatient_host(site, tmp_path_factory):
     """A second host on the same database with a short busy timeout."""
@@ -656,7 +657,8 @@ def impatient_host(site, tmp_path_factory):
 def test_locked_database_is_503_with_retry_after_then_works(site, contract, impatient_host, customer):
     client = ApiClient(impatient_host.base_url, contract, site.demo_key)
     body = accrual(customer, "7")
-    with write_lock(site.ledger.db):
+    # SQLite's write lock, or on MySQL the writers' lock row, held as a long writer would.
+    with site.ledger.tables.write_lock():
         for path, payload in (("transactions", body), ("transactions/batch", [body])):
             reply = client.post(path, payload)
             assert reply.status == 503, reply
@@ -678,31 +680,84 @@ def _chattr(flag: str, path) -> bool:
     return subprocess.run(["chattr", flag, str(path)], capture_output=True).returncode == 0
 
 
+@pytest.fixture(scope="module")
+def private_mariadb():
+    """A MariaDB server of this module's own, started on first use (MySQL only): the faults of a whole
+    server (its global read_only, its files damaged on disk) must not touch the shared test server."""
+    started: list[PrivateServer] = []
+
+    def server() -> PrivateServer:
+        if not started:
+            started.append(PrivateServer())
+        return started[0]
+    yield server
+    for private in started:
+        private.stop()
+
+
+def broken_sqlite_database(kind: str, site, vardir):
+    """The ledger file of a broken host, and whether it was made immutable."""
+    db = vardir / "cashback.db"
+    if kind == "missing":
+        return vardir / "missing-dir" / "cashback.db", False
+    if kind == "garbage":
+        db.write_bytes(b"this is not an SQLite database\n" * 700)
+        return db, False
+    source = sqlite3.connect(site.ledger.db)
+    copy = sqlite3.connect(db)
+    source.backup(copy)
+    source.close()
+    if kind == "too_new":
+        copy.execute("PRAGMA user_version = 999")
+        copy.commit()
+    copy.close()
+    if kind == "readonly":
+        if not _chattr("+i", db):  # root ignores file modes; the immutable flag stops it
+            pytest.skip("chattr +i is not available here")
+        return db, True
+    return db, False
+
+
+def broken_mysql_database(kind: str, site, private_mariadb) -> str:
+    """The URL of a broken host's database on MySQL: a database without the ledger's tables, a copy of the
+    session's ledger with its lock and key tables damaged on disk (InnoDB reports them corrupted), a copy
+    whose schema version is 99, a copy on a server in read_only mode (as a replica or a failed-over
+    primary is; the ledger's user has no privilege to bypass it)."""
+    if kind == "missing":
+        return site.ledger.tables.server.url(site.ledger.tables.server.new_database("missing"))
+    if kind == "too_new":
+        server = site.ledger.tables.server
+        database = server.new_database("too_new")
+        site.ledger.tables.copy_to(server, database)
+        tables_of(server.url(database)).execute(f"UPDATE {TABLE_PREFIX}schema SET version = 99")
+        return server.url(database)
+    private = private_mariadb()
+    database = f"cb_{kind}"
+    private.server.sql(f"CREATE DATABASE {database}")
+    site.ledger.tables.copy_to(private.server, database)
+    copy = tables_of(private.server.url(database))
+    if kind == "garbage":
+        private.stop_server()  # nothing of the copy stays in the buffer pool...
+        for table in ("writer", "api_keys"):  # ...every write and every key check reads one of them
+            corrupt_innodb_file(copy.data_file(table))
+        private.start_server()
+    else:
+        private.server.sql("SET GLOBAL read_only = 1")
+    return private.server.url(database)
+
+
 @pytest.fixture(scope="module", params=["missing", "garbage", "too_new", "readonly"])
-def broken_host(request, site, tmp_path_factory):
-    """A host whose database cannot be used: its directory is missing, the file is not a database,
-    its schema is newer than the extension, or the file cannot be written (immutable)."""
+def broken_host(request, site, tmp_path_factory, private_mariadb):
+    """A host whose database cannot be used. SQLite: its directory is missing, the file is not a database,
+    its schema is newer than the extension, or the file cannot be written (immutable). MySQL: see
+    broken_mysql_database()."""
     kind = request.param
     vardir = tmp_path_factory.mktemp(f"broken-{kind}")
-    db = vardir / "cashback.db"
     immutable = False
-    if kind == "missing":
-        db = vardir / "missing-dir" / "cashback.db"
-    elif kind == "garbage":
-        db.write_bytes(b"this is not an SQLite database\n" * 700)
+    if MYSQL:
+        db = broken_mysql_database(kind, site, private_mariadb)
     else:
-        source = sqlite3.connect(site.ledger.db)
-        copy = sqlite3.connect(db)
-        source.backup(copy)
-        source.close()
-        if kind == "too_new":
-            copy.execute("PRAGMA user_version = 999")
-            copy.commit()
-        copy.close()
-        if kind == "readonly":
-            if not _chattr("+i", db):  # root ignores file modes; the immutable flag stops it
-                pytest.skip("chattr +i is not available here")
-            immutable = True
+        db, immutable = broken_sqlite_database(kind, site, vardir)
     config = vardir / "config.php"
     php_config(config, {"database": str(db), "busy_timeout_ms": 300, "retry_after_seconds": RETRY_AFTER})
     try:
@@ -713,6 +768,8 @@ def broken_host(request, site, tmp_path_factory):
     finally:
         if immutable:
             _chattr("-i", db)
+        if MYSQL and kind == "readonly":
+            private_mariadb().server.sql("SET GLOBAL read_only = 0")
 
 
 EXPECTED_FAULT = {"missing": "database_unavailable", "garbage": "database_corrupt", "too_new": "schema_too_new",

@@ -28,8 +28,9 @@ from pathlib import Path
 
 import pytest
 
+from backends import MYSQL, new_ledger_setting
 from contract import API_BASE, ApiClient
-from hosting import EXT_ARGS, EXTENSION, PHP, REPO, Host
+from hosting import EXT_ARGS, EXTENSION, PHP, REPO, Host, Ledger
 
 README = REPO / "README.md"
 README_KEY = "cbk_…"
@@ -111,10 +112,13 @@ def matches(printed, actual) -> bool:
 
 
 def setup_demo(vardir: Path, port: int) -> str:
-    """What `make run` does before serving: php/bin/setup-demo.php VAR PORT; returns what it printed."""
+    """What `make run` does before serving: php/bin/setup-demo.php VAR PORT; returns what it printed.
+    On MySQL the first run names a new database (the optional DATABASE argument), later runs keep it."""
     if EXT_ARGS and not EXTENSION.is_file():
         pytest.exit(f"the extension is not built: {EXTENSION} (set CASHBACK_EXTENSION)", returncode=4)
-    done = subprocess.run([PHP, *EXT_ARGS, "php/bin/setup-demo.php", str(vardir), str(port)],
+    database = [str(new_ledger_setting(vardir / "cashback.db", "newcomer"))] \
+        if MYSQL and not (vardir / "config.php").exists() else []
+    done = subprocess.run([PHP, *EXT_ARGS, "php/bin/setup-demo.php", str(vardir), str(port), *database],
                           cwd=REPO, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and not done.stderr.strip(), done.stderr + done.stdout
     return done.stdout
@@ -124,6 +128,13 @@ def printed_key(output: str) -> str:
     found = PRINTED_KEY.findall(output)
     assert len(found) == 1, f"setup-demo.php printed {len(found)} keys:\n{output}"
     return found[0]
+
+
+def demo_database(vardir: Path) -> str:
+    """The database setting of the demo's config."""
+    done = subprocess.run([PHP, "-r", f"echo (require {json.dumps(str(vardir / 'config.php'))})['database'];"],
+                          capture_output=True, text=True, check=True, timeout=30)
+    return done.stdout
 
 
 def demo_host(vardir: Path) -> Host:
@@ -206,9 +217,11 @@ def test_readme_raw_requests_have_a_curl_form_that_sends_them():
 def test_make_run_after_deleting_the_database_prints_a_key_the_new_database_knows(tmp_path, contract):
     vardir = tmp_path / "var"
     first = printed_key(setup_demo(vardir, 8080))
-    # The natural reset: delete the ledger, keep the rest of var/.
-    for name in ("cashback.db", "cashback.db-wal", "cashback.db-shm"):
-        (vardir / name).unlink(missing_ok=True)
+    # The natural reset: delete the ledger (the file; on MySQL its tables), keep the rest of var/.
+    ledger = Ledger(demo_database(vardir))
+    assert ledger.tables.tables(), f"no ledger tables in {ledger.tables}"
+    ledger.tables.delete_ledger()
+    assert (not ledger.tables.tables()) if MYSQL else (not ledger.db.exists()), "the ledger was not deleted"
     key = printed_key(setup_demo(vardir, 8080))
     assert key == (vardir / "demo-api-key").read_text().strip()
     host = demo_host(vardir)

@@ -6,7 +6,6 @@ simulators saw accepted; the last test runs the ledger's own verify()."""
 from __future__ import annotations
 
 import random
-import sqlite3
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -196,27 +195,12 @@ def test_brief_conflict_online_redemption_while_register_offline(api, new_custom
     assert_books_match(api, [reg_a, reg_b, web], [customer])
 
 
-class HeldLock:
-    """SQLite's write lock on the ledger, held until released (a long writer elsewhere)."""
-
-    def __init__(self, db):
-        self.connection = sqlite3.connect(db, isolation_level=None, timeout=5)
-        self.connection.execute("BEGIN IMMEDIATE")
-        self.held = True
-
-    def release(self) -> None:
-        if self.held:
-            self.connection.execute("ROLLBACK")
-            self.connection.close()
-            self.held = False
-
-
 def test_lost_response_after_commit_is_credited_once(site, api, new_customers, shop_and_registers, book):
     customer, = new_customers(1)
     book.customers.append(customer)
     reg_a, reg_b, _ = shop_and_registers()
     retries: list[tuple[int, str, list[str]]] = []
-    lock: HeldLock | None = None
+    lock = None  # the ledger's write lock, held by another writer
 
     def release_then_wait(channel, attempt, error, external_ids):
         retries.append((attempt, type(error).__name__, external_ids))
@@ -234,7 +218,7 @@ def test_lost_response_after_commit_is_credited_once(site, api, new_customers, s
 
     # 2. a client-side timeout while the server waits for another writer, then commits anyway
     retries.clear()
-    lock = HeldLock(site.ledger.db)
+    lock = site.ledger.tables.write_lock()  # SQLite's write lock, or MySQL's writers' lock row
     reg_a.faults.append("timeout")
     try:
         receipt = reg_a.sell(customer, 1000)  # 50.00 cashback

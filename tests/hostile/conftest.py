@@ -7,7 +7,7 @@ The fixture names are prefixed (hostile_*): in one session with tests/e2e
 fixtures outside the rootdir are visible to every test, so `site`/`api`
 would replace tests/e2e's own.
 
-Environment: CASHBACK_EXTENSION, PHP (see tests/e2e/hosting.py).
+Environment: CASHBACK_EXTENSION, PHP, CASHBACK_TEST_BACKEND (see tests/e2e/hosting.py and backends.py).
 """
 
 from __future__ import annotations
@@ -22,9 +22,22 @@ for folder in (HERE.parent / "e2e", HERE):  # hosting.py and contract.py; hostil
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
 
+from backends import backend_problem, drop_everything  # noqa: E402
 from contract import ApiClient, Contract  # noqa: E402
 from hosting import OPENAPI  # noqa: E402
 from hostile_site import MAX_BATCH, MAX_BODY_BYTES, RETRY_AFTER, HostileSite, start_site, stop_site  # noqa: E402
+
+
+def pytest_sessionstart(session):
+    """A backend that cannot run here stops the session before any test."""
+    problem = backend_problem()
+    if problem:
+        pytest.exit(problem, returncode=4)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """The MySQL databases the session made are dropped (nothing to do on SQLite)."""
+    drop_everything()
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,8 @@
 """The standalone host for the hostile-input tests (tests/e2e/hosting.py) on a
 free loopback port with a temporary VARDIR and a config of our own, and a
-read-only view of its ledger database through /usr/bin/sqlite3.
+view of its ledger's tables from outside the extension (tests/e2e/backends.py:
+/usr/bin/sqlite3 read-only on SQLite, the admin's client on MySQL, where each
+host gets a database of its own).
 
 A module of its own (not conftest.py) so that `pytest tests/e2e tests/hostile`
 in one session imports it unambiguously.
@@ -9,7 +11,6 @@ in one session imports it unambiguously.
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -21,9 +22,8 @@ E2E = Path(__file__).resolve().parents[1] / "e2e"
 if str(E2E) not in sys.path:
     sys.path.insert(0, str(E2E))
 
+from backends import MYSQL, new_ledger_setting  # noqa: E402
 from hosting import EXT_ARGS, EXTENSION, PHP, REPO, Host, Ledger, free_port, php_config  # noqa: E402
-
-SQLITE3 = shutil.which("sqlite3") or "/usr/bin/sqlite3"
 
 # Small limits, so that 413s are cheap to provoke (a 10,000-deep array, ~20 KB, still fits).
 MAX_BODY_BYTES = 32 * 1024
@@ -47,31 +47,29 @@ class Snapshot:
 
 
 class Database:
-    """The ledger file, read with the sqlite3 shell in read-only mode (never written)."""
+    """The ledger's tables, read from outside the extension (never written)."""
 
-    def __init__(self, path: Path):
-        self.path = path
+    def __init__(self, tables):
+        self.t = tables  # backends.SqliteTables or backends.MysqlTables
+        self.prefix = tables.prefix  # of every table name in SQL given to query()
 
-    def query(self, sql: str) -> list[list[str]]:
-        done = subprocess.run(
-            [SQLITE3, "-readonly", "-batch", "-bail", "-json", str(self.path), sql],
-            capture_output=True, text=True, timeout=30,
-        )
-        assert done.returncode == 0, f"sqlite3 failed ({done.returncode}): {done.stderr}"
-        return json.loads(done.stdout) if done.stdout.strip() else []
+    def query(self, sql: str) -> list[dict]:
+        return self.t.query(sql)
 
     def snapshot(self) -> Snapshot:
+        p = self.prefix
         row = self.query(
-            "SELECT (SELECT count(*) FROM entries) AS entries,"
-            " (SELECT coalesce(max(id), 0) FROM entries) AS max_id,"
-            " (SELECT coalesce(sum(amount), 0) FROM entries) AS sum_amount,"
-            " (SELECT count(*) FROM accounts) AS accounts,"
-            " (SELECT coalesce(sum(balance), 0) FROM accounts) AS sum_balance"
+            f"SELECT (SELECT count(*) FROM {p}entries) AS entries,"
+            f" (SELECT coalesce(max(id), 0) FROM {p}entries) AS max_id,"
+            f" (SELECT coalesce(sum(amount), 0) FROM {p}entries) AS sum_amount,"
+            f" (SELECT count(*) FROM {p}accounts) AS accounts,"
+            f" (SELECT coalesce(sum(balance), 0) FROM {p}accounts) AS sum_balance"
         )[0]
         return Snapshot(**{k: int(v) for k, v in row.items()})
 
     def tables(self) -> set[str]:
-        return {row["name"] for row in self.query("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        """The ledger's table names (without the prefix)."""
+        return self.t.tables()
 
 
 @dataclass
@@ -92,8 +90,10 @@ class HostileSite:
 def start_site(vardir: Path, **limits) -> HostileSite:
     if EXT_ARGS and not EXTENSION.is_file():
         pytest.exit(f"the extension is not built: {EXTENSION} (set CASHBACK_EXTENSION)", returncode=4)
+    # SQLite: var/cashback.db, setup-demo.php's default; MySQL: a new database.
+    database = [str(new_ledger_setting(vardir / "cashback.db", "hostile"))] if MYSQL else []
     setup = subprocess.run(
-        [PHP, *EXT_ARGS, "php/bin/setup-demo.php", str(vardir), str(free_port())],
+        [PHP, *EXT_ARGS, "php/bin/setup-demo.php", str(vardir), str(free_port()), *database],
         cwd=REPO, capture_output=True, text=True, timeout=60,
     )
     assert setup.returncode == 0, setup.stderr + setup.stdout
@@ -107,10 +107,10 @@ def start_site(vardir: Path, **limits) -> HostileSite:
         values["auth_max_failures"] = 0
     values.update(limits)
     php_config(config, values)
-    database = Path(values["database"])
+    ledger = Ledger(values["database"])
     host = Host(vardir, config)
     return HostileSite(
-        host, Ledger(database), Database(database), vardir,
+        host, ledger, Database(ledger.tables), vardir,
         (vardir / "demo-api-key").read_text().strip(),
         int(values.get("max_body_bytes", 16 * 1024 * 1024)), int(values.get("max_batch", 10000)),
     )

@@ -3,8 +3,9 @@ expected status and error code (and `field` for validation_failed), and what
 the ledger must look like afterwards.
 
 For every row the ledger is snapshotted before and after (entries: count,
-max id, sum of amounts; accounts: count, sum of balances), read-only with
-/usr/bin/sqlite3 on the database file:
+max id, sum of amounts; accounts: count, sum of balances), read from outside
+the extension (/usr/bin/sqlite3 -readonly on the file; on MySQL the admin's
+client on the host's own database):
   - a refused row leaves the snapshot equal;
   - an accepted row (`applies`) adds exactly one entry per applied amount,
     the max id grows by as much, and the sums grow by exactly those amounts.
@@ -569,7 +570,8 @@ def test_injection_looking_strings_are_stored_verbatim(text, hostile_host, hosti
     # The database holds the same bytes, and nothing was dropped.
     hexed = text.encode("utf-8").hex().upper()
     stored = site.db.query(
-        f"SELECT hex(external_id) AS e, hex(description) AS d, hex(store_id) AS s FROM entries WHERE id = {int(transaction_id)}"
+        f"SELECT hex(external_id) AS e, hex(description) AS d, hex(store_id) AS s FROM {site.db.prefix}entries"
+        f" WHERE id = {int(transaction_id)}"
     )
     assert stored == [{"e": hexed, "d": hexed, "s": hexed}]
     assert {"entries", "accounts", "phones", "sync_log", "stores", "api_keys"} <= site.db.tables()
@@ -585,7 +587,8 @@ def test_ledger_is_consistent_after_the_table(hostile_host, hostile_api, custome
     assert {"entries", "accounts", "phones", "sync_log", "stores", "api_keys"} <= site.db.tables()
     report = site.ledger.verify()
     assert report["ok"] is True, report
-    rows = site.db.query(f"SELECT coalesce(sum(amount), 0) AS total, count(*) AS n FROM entries WHERE user_id = {USER_ID}")
+    rows = site.db.query(
+        f"SELECT coalesce(sum(amount), 0) AS total, count(*) AS n FROM {site.db.prefix}entries WHERE user_id = {USER_ID}")
     balance = api.get("balance", user_phone=PHONE)
     assert balance.status == 200
     assert kopecks(str(balance.body["balance"])) == int(rows[0]["total"])

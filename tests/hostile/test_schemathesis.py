@@ -15,7 +15,8 @@ fine as long as those answers are documented.
 Bounded and deterministic: CASHBACK_SCHEMATHESIS_EXAMPLES (default 50) examples
 per operation in the fuzzing phase, derandomized (Hypothesis derandomize=True,
 fixed seed CASHBACK_SCHEMATHESIS_SEED, default 20261127), no example database.
-The number of cases sent is written to var/schemathesis-last-run.json.
+The number of cases sent is written to var/schemathesis-last-run.json
+(var/schemathesis-last-run-mysql.json with CASHBACK_TEST_BACKEND=mysql).
 
     var/test-venv/bin/python -m pytest -q tests/hostile/test_schemathesis.py
     CASHBACK_SCHEMATHESIS_EXAMPLES=1000 var/test-venv/bin/python -m pytest -q tests/hostile/test_schemathesis.py
@@ -44,6 +45,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from backends import BACKEND, MYSQL
 from hosting import OPENAPI, REPO
 from hostile_site import RETRY_AFTER, start_site, stop_site
 
@@ -52,7 +54,8 @@ SEED = int(os.environ.get("CASHBACK_SCHEMATHESIS_SEED", "20261127"))
 # The coverage phase sends every boundary value of every schema (not bounded by max-examples);
 # it is on by default, CASHBACK_SCHEMATHESIS_COVERAGE=0 turns it off.
 COVERAGE = os.environ.get("CASHBACK_SCHEMATHESIS_COVERAGE", "1") != "0"
-LAST_RUN = REPO / "var" / "schemathesis-last-run.json"
+# The MySQL backend's run (CASHBACK_TEST_BACKEND=mysql) keeps its own, so make test keeps both.
+LAST_RUN = REPO / "var" / ("schemathesis-last-run-mysql.json" if MYSQL else "schemathesis-last-run.json")
 
 # Hypothesis keeps caches (unicode tables) in ./.hypothesis; keep them under var/ instead of the repo root.
 if not os.environ.get("HYPOTHESIS_STORAGE_DIRECTORY"):
@@ -170,6 +173,7 @@ class RunRecord:
         LAST_RUN.parent.mkdir(parents=True, exist_ok=True)
         LAST_RUN.write_text(json.dumps({
             "finished_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "backend": BACKEND,
             "schemathesis": schemathesis.__version__,
             "max_examples_per_operation": MAX_EXAMPLES,
             "seed": SEED,

@@ -149,7 +149,7 @@ vocabulary! {
     64 TooManyRequests "too_many_requests" 429 Final [API_ERROR] "Too many failed authentications from this address; retry after Retry-After.";
     65 InternalError "internal_error" 500 Final [API_ERROR] "A bug; the details are in the server log.";
     66 ServiceUnavailable "service_unavailable" 503 Transient [API_ERROR] "No PHP worker could answer (nginx); retry later.";
-    67 ConfigInvalid "config_invalid" 503 Transient [API_ERROR] "The host's settings file is missing, not PHP or malformed; the details are in the server log.";
+    67 ConfigInvalid "config_invalid" 503 Transient [API_ERROR] "The host's settings file is missing, not PHP or malformed, or its database setting or ledger options are unusable; the details are in the server log.";
     68 BadRequest "bad_request" 400 Final [API_ERROR] "nginx could not read the request line or a header.";
     69 UriTooLong "uri_too_long" 414 Final [API_ERROR] "The request line is longer than nginx accepts.";
 

@@ -1,5 +1,6 @@
 //! What a write and a read would get now, found without committing anything:
-//! the writers' lock is taken by a write that changes nothing and rolled back
+//! the writers' lock is taken by the write every ledger write starts with, and
+//! rolled back
 //! (a read-only server refuses it: `read_only=1` applies to every user
 //! without the privilege to bypass it, so asking the server beats reading the
 //! variable), and a Galera node must be in the primary component and synced
@@ -31,7 +32,15 @@ pub fn probe(session: &mut Session, prefix: &str) -> Result<(), Failure> {
         }
     }
     checked(session.conn.query_drop("START TRANSACTION"))?;
-    let probed = checked(session.conn.query_drop(format!("UPDATE {prefix}writer SET commits = commits WHERE id = 1")));
+    let probed =
+        checked(session.conn.query_drop(format!("UPDATE {prefix}writer SET commits = commits + 1 WHERE id = 1")))
+            .map(|()| session.conn.affected_rows());
     let _ = session.conn.query_drop("ROLLBACK");
-    probed
+    match probed? {
+        1 => Ok(()),
+        _ => Err(Failure::final_error(LedgerError::storage(
+            StorageFault::Other,
+            "the writers' lock row is missing; the ledger tables are damaged",
+        ))),
+    }
 }

@@ -51,7 +51,7 @@ final class Api
         }
         $call = new Call($request, $started);
         try {
-            $ledger = $this->settings->openLedger();
+            $ledger = $this->openLedger();
             $auth = $ledger->authenticate((string) $request->header('X-API-Key'), $request->remoteAddress, $request->path);
             if ($auth['status'] !== 'ok') {
                 // Not logged here: the ledger counts refusals per address and window, so a flood of bad keys
@@ -60,9 +60,43 @@ final class Api
             }
             $call->client = $auth['client'];
             return $this->$handler($ledger, $call);
+        } catch (Misconfigured $e) {
+            return $this->misconfigured($request->path, $e);
         } catch (\CashbackException $e) {
             return $this->failure($e, isset($ledger) ? $ledger : null, $call);
         }
+    }
+
+    /**
+     * The host's ledger. A database setting or option the extension cannot use at all (a URL
+     * that does not parse, a bad table prefix) is this server's misconfiguration, as a broken
+     * settings file is: not a fault of the database, and not the client's.
+     *
+     * @throws Misconfigured
+     * @throws \CashbackException database faults
+     */
+    private function openLedger(): \CashbackLedger
+    {
+        try {
+            return $this->settings->openLedger();
+        } catch (\CashbackException $e) {
+            if (in_array($e->getErrorCode(), Misconfigured::CODES, true)) {
+                throw new Misconfigured($e);
+            }
+            throw $e;
+        }
+    }
+
+    /** 503 config_invalid with Retry-After; what is wrong goes to the server log only. */
+    private function misconfigured(string $where, Misconfigured $e): Response
+    {
+        error_log("cashback api: $where: config_invalid: {$e->getMessage()}");
+        return Response::error(
+            503,
+            'config_invalid',
+            ['message' => 'The server is misconfigured; see the server log.'],
+            ['Retry-After' => (string) $this->settings->int('retry_after_seconds')],
+        );
     }
 
     /** The answer to a key that is missing, unknown, revoked, used from a foreign network, or throttled. */
@@ -109,8 +143,15 @@ final class Api
         $version = \CashbackLedger::version();
         try {
             // No key is needed here, so nothing that helps an attacker (the file path) is shown.
-            $database = array_diff_key($this->settings->openLedger()->health(), ['path' => true]);
+            $database = array_diff_key($this->openLedger()->health(), ['path' => true]);
             return new Response(200, ['status' => 'ok', 'version' => $version['version'], 'commit' => $version['commit'], 'database' => $database]);
+        } catch (Misconfigured $e) {
+            error_log("cashback api: health: config_invalid: {$e->getMessage()}");
+            return Response::error(503, 'config_invalid', [
+                'status' => 'unavailable',
+                'version' => $version['version'],
+                'message' => 'The server is misconfigured; see the server log.',
+            ], ['Retry-After' => (string) $this->settings->int('retry_after_seconds')]);
         } catch (\CashbackException $e) {
             error_log("cashback api: health: {$e->getErrorCode()}: {$e->getMessage()}");
             return Response::error(503, $e->getErrorCode(), [
