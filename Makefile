@@ -25,7 +25,7 @@ help:
 	@echo "make bitrix-module  package the Bitrix module (with the shared API code) as dist/retaillab.cashback.tar.gz"
 	@echo "make bench    every benchmark, written to docs/benchmarks.md (under 10 min); make bench-quick: the ratios in under 60 s"
 	@echo "make fuzz     every fuzz target for FUZZ_SECONDS (default 60) each"
-	@echo "make stress   the long reliability run (CASHBACK_STRESS_SECONDS per phase, default 300)"
+	@echo "make stress   the long reliability runs on SQLite, MariaDB and Galera (CASHBACK_STRESS_SECONDS per phase, default 300)"
 	@echo "make install  copy the extension into PHP's extension dir and enable it for the CLI and FPM"
 	@echo "make clean    remove build output and var/"
 
@@ -90,6 +90,10 @@ stress: deps-test build
 	var/test-venv/bin/pip install --quiet -r tests/requirements.txt
 	CASHBACK_EXTENSION=$(EXTENSION) CASHBACK_STRESS_SECONDS=$${CASHBACK_STRESS_SECONDS:-300} \
 		var/test-venv/bin/python -m pytest -q tests/reliability
+	CASHBACK_EXTENSION=$(EXTENSION) CASHBACK_STRESS_SECONDS=$${CASHBACK_STRESS_SECONDS:-300} CASHBACK_TEST_BACKEND=mysql \
+		var/test-venv/bin/python -m pytest -q tests/reliability
+	CASHBACK_EXTENSION=$(EXTENSION) CASHBACK_STRESS_SECONDS=$${CASHBACK_STRESS_SECONDS:-300} \
+		var/test-venv/bin/python -m pytest -q tests/galera
 
 test-rust:
 	$(CARGO) test --workspace

@@ -62,7 +62,7 @@ mariadb_env() {
 }
 mariadb_env > "$log/mariadb" 2>&1 || { cat "$log/mariadb"; echo "cannot start the test MariaDB server"; }
 # The phpt suite's private server (read-only and stopped-server cases) may be left up by a killed test.
-trap 'tests/mariadb/server.sh stop "$PWD/var/mariadb-test"; tests/mariadb/server.sh stop "$PWD/var/mariadb-phpt"' EXIT
+trap 'for server in test phpt reliability; do tests/mariadb/server.sh stop "$PWD/var/mariadb-$server"; done' EXIT
 
 suite lint plain lint
 suite rust cargo cargo test --workspace
@@ -82,6 +82,8 @@ suite fpm plain bash tests/fpm/run.sh "$extension"
 suite bench plain bash bench/smoke.sh "$extension"
 suite fuzz plain bash tests/fuzz/run.sh 10
 suite reliability pytest var/test-venv/bin/python -m pytest -q tests/reliability
+suite reliability-mysql pytest env CASHBACK_TEST_BACKEND=mysql var/test-venv/bin/python -m pytest -q tests/reliability
+suite galera pytest var/test-venv/bin/python -m pytest -q tests/galera
 suite onec plain bash tests/onec/run.sh "$extension"
 browser_env > "$log/npm" 2>&1 || { cat "$log/npm"; echo "cannot install the browser test's packages"; }
 suite browser node node --test tests/browser/

@@ -160,9 +160,15 @@ impl Ledger {
     /// `invalid_phone`, `user_not_found`, `phone_ambiguous`, or a storage fault.
     pub fn balance_by_phone(&self, phone: &str) -> Result<Balance> {
         let phone = self.normalize_phone(phone)?;
-        self.read(|store| {
-            let user_id = owner(store, &phone)?;
-            Ok(Balance { phone: Some(phone.clone()), ..account(store, user_id)? })
+        let links = self.read(|store| store.phone_accounts(&phone))?;
+        let candidates: Vec<phones::Candidate> = links.iter().map(|(link, _)| link.candidate()).collect();
+        let user_id = phones::owner(&phone, &candidates)?;
+        let account = links.into_iter().find(|(link, _)| link.user_id == user_id).and_then(|(_, account)| account);
+        Ok(Balance {
+            user_id,
+            balance: account.map_or(0, |account| account.balance),
+            updated_at: account.map(|account| account.updated_at),
+            phone: Some(phone),
         })
     }
 
@@ -435,16 +441,18 @@ impl Ledger {
         let address = address.trim();
         let max_failures = if address.is_empty() { 0 } else { self.config.auth_max_failures };
         let now = time::now_millis();
-        let (stored, window) = self.read(|store| {
-            let stored = store.active_api_key(keys::lookup_of(key))?;
-            let window = if max_failures > 0 { store.failure_window(Gate::Api, address)? } else { None };
-            Ok((stored, window))
-        })?;
+        let stored = self.read(|store| store.active_api_key(keys::lookup_of(key)))?;
         let client = keys::check(key, stored);
+        if let Some(client) = &client
+            && keys::allows(&client.networks, address)
+        {
+            // A valid key from an allowed network is never throttled: its window need not be read.
+            return Ok(Auth::Allowed(client.clone()));
+        }
+        let window = if max_failures > 0 { self.read(|store| store.failure_window(Gate::Api, address))? } else { None };
         let unwritten = if max_failures > 0 { self.store.unwritten_refusals(address) } else { 0 };
         let window = if unwritten > 0 { Some(keys::after_failures(window, now, unwritten)) } else { window };
         let outcome = match (&client, keys::throttled_for(window, max_failures, now)) {
-            (Some(client), _) if keys::allows(&client.networks, address) => return Ok(Auth::Allowed(client.clone())),
             (_, Some(retry_after)) => Auth::Throttled { retry_after },
             (None, None) => Auth::Unauthorized,
             (Some(_), None) => Auth::ForbiddenNetwork,

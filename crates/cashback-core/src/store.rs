@@ -119,6 +119,10 @@ pub trait ReadTx {
     /// The links of one user, by phone.
     fn user_phones(&mut self, user_id: i64) -> Result<Vec<PhoneLink>>;
 
+    /// Every link of one phone with its user's cached balance, if the user has one (a
+    /// balance lookup by phone in one read).
+    fn phone_accounts(&mut self, phone: &str) -> Result<Vec<(PhoneLink, Option<Account>)>>;
+
     /// Up to `limit` entries of a user with ids below `before` (any, if `None`), newest first.
     fn history(&mut self, user_id: i64, before: Option<i64>, limit: usize) -> Result<Vec<HistoryEntry>>;
 

@@ -93,8 +93,21 @@ CREATE TABLE IF NOT EXISTS {prefix}auth_failures (
 -- The writers' lock: every write transaction updates its one row first, which
 -- serializes writers on one server and makes any two concurrent writes on
 -- different Galera nodes conflict at certification (the later one retries).
+-- token is the writing transaction's own random number: read back just before
+-- COMMIT, it proves that the transaction holding the lock is still the one
+-- that took it (Galera can abort it between two statements without telling).
 CREATE TABLE IF NOT EXISTS {prefix}writer (
     id      TINYINT NOT NULL PRIMARY KEY,
-    commits BIGINT  NOT NULL
+    commits BIGINT  NOT NULL,
+    token   BIGINT  NOT NULL DEFAULT 0
 ) ENGINE = InnoDB;
 INSERT IGNORE INTO {prefix}writer (id, commits) VALUES (1, 0);
+
+-- The tokens of committed writes on a Galera node, read back after COMMIT: a
+-- node can abort a transaction between two statements without telling, and
+-- then answer its COMMIT with success although nothing was committed. Rows
+-- older than an hour are pruned by later writes.
+CREATE TABLE IF NOT EXISTS {prefix}commit_tokens (
+    token BIGINT NOT NULL PRIMARY KEY,
+    at    BIGINT NOT NULL                              -- Unix milliseconds
+) ENGINE = InnoDB;

@@ -42,10 +42,43 @@ pub struct Session {
     pub galera: bool,
     /// The session's `innodb_lock_wait_timeout`, seconds.
     lock_wait: u64,
+    /// Set while a write runs with autocommit off; still set afterwards only if
+    /// autocommit could not be turned on again (the session is then dropped).
+    pub writing: bool,
     last_used: Instant,
 }
 
 impl Session {
+    /// Runs statements given as one query; returns the rows the last one changed.
+    ///
+    /// # Errors
+    /// The first statement's failure (the server runs none after it).
+    pub fn run_all(&mut self, statements: &str) -> Result<u64, Failure> {
+        let mut result = checked(self.conn.query_iter(statements))?;
+        let mut changed = 0;
+        while let Some(set) = result.iter() {
+            // Read before the set is consumed: these statements return no rows, each ends in its OK packet.
+            changed = set.affected_rows();
+            for row in set {
+                checked(row)?;
+            }
+        }
+        Ok(changed)
+    }
+
+    /// Ends a write with `COMMIT` or `ROLLBACK`, and turns autocommit on again.
+    ///
+    /// # Errors
+    /// The failure of `end` (then autocommit stays off, and the session is
+    /// dropped before its next use unless a ROLLBACK turns it on again).
+    pub fn end_write(&mut self, end: &str) -> Result<(), Failure> {
+        // Two commands: the outcome of COMMIT must come back as the answer to a command of its own.
+        checked(self.conn.query_drop(end))?;
+        checked(self.conn.query_drop("SET autocommit = 1"))?;
+        self.writing = false;
+        Ok(())
+    }
+
     /// Makes row locks wait as long as `settings` say: stores opened with
     /// other busy timeouts share this process's session.
     fn wait_for_locks(&mut self, settings: Settings) -> Result<(), Failure> {
@@ -88,7 +121,8 @@ pub fn with_session<T>(
 ) -> Result<T, Failure> {
     let shared = shared(target, settings)?;
     let mut session = shared.lock();
-    if session.last_used.elapsed() >= PING_AFTER && session.conn.ping().is_err() {
+    // A session whose write could not turn autocommit on again would read old snapshots: never reuse it.
+    if session.writing || (session.last_used.elapsed() >= PING_AFTER && session.conn.ping().is_err()) {
         drop(session);
         evict(target);
         return with_session(target, settings, work);
@@ -174,7 +208,7 @@ pub fn open(target: &Target, settings: Settings) -> Result<Session, Failure> {
         checked(conn.query_drop("SET SESSION wsrep_sync_wait = 1"))?;
     }
     migrate::prepare(&mut conn, target, settings.create)?;
-    Ok(Session { conn, galera, lock_wait, last_used: Instant::now() })
+    Ok(Session { conn, galera, lock_wait, writing: false, last_used: Instant::now() })
 }
 
 /// MariaDB reports `wsrep_on` on every server (ON on a Galera node); MySQL has no such variable.

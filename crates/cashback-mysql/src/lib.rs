@@ -170,50 +170,127 @@ fn backoff(attempt: u32) -> Duration {
     Duration::from_micros(RandomState::new().hash_one(Instant::now()) % ceiling_micros + 100)
 }
 
-/// One run of a write transaction: the writers' lock first, then `work`, then COMMIT.
+/// One run of a write transaction: the writers' lock first, then `work`, then
+/// (on a Galera node) the proof that the lock is still this transaction's, then
+/// COMMIT, then (on a Galera node) the proof that the commit landed.
+///
+/// A Galera node can abort a transaction for a conflicting write of another
+/// node between two of its statements without telling the client: a statement
+/// prepare, or a COMMIT, then succeeds although the transaction is gone. So
+/// autocommit is off for the whole run (statements after such an abort form a
+/// new transaction instead of committing one by one, without the lock), the
+/// lock row's token is read back before COMMIT (the new transaction does not
+/// hold it: rolled back, run again), and after COMMIT the run's token must be
+/// among the committed ones (an abort between that check and COMMIT left
+/// nothing committed: run again).
 fn write_once(
     session: &mut Session,
     prefix: &str,
     work: &mut dyn FnMut(&mut dyn WriteTx) -> Result<()>,
 ) -> std::result::Result<(), Failure> {
-    checked(session.conn.query_drop("START TRANSACTION"))?;
-    let worked = {
-        let mut tx = MysqlTx::new(&mut session.conn, prefix);
-        let result = take_writer_lock(&mut tx).and_then(|()| work(&mut tx));
-        result.map_err(|error| Failure { error, recovery: tx.failed().unwrap_or(Recovery::GiveUp) })
-    };
+    let token = new_token();
+    let worked = begin_locked(session, prefix, token)
+        .and_then(|()| {
+            let mut tx = MysqlTx::new(&mut session.conn, prefix);
+            work(&mut tx).map_err(|error| Failure { error, recovery: tx.failed().unwrap_or(Recovery::GiveUp) })
+        })
+        .and_then(|()| if session.galera { still_locked(session, prefix, token) } else { Ok(()) });
     if let Err(failure) = worked {
-        let _ = session.conn.query_drop("ROLLBACK");
+        // A rollback that fails leaves the session marked as writing: it is dropped before its next use.
+        let _ = session.end_write("ROLLBACK");
         return Err(failure);
     }
-    session.conn.query_drop("COMMIT").map_err(|error| {
-        let failure = error::failure(error);
-        if failure.recovery == Recovery::Reconnect {
+    match session.end_write("COMMIT") {
+        Ok(()) if session.galera => committed(session, prefix, token),
+        Ok(()) => Ok(()),
+        Err(failure) if failure.recovery == Recovery::Reconnect => Err(Failure {
             // The server may have committed before the connection died: never assume either.
-            Failure {
-                error: LedgerError::storage(
-                    StorageFault::OutcomeUnknown,
-                    format!(
-                        "the connection was lost at COMMIT ({}): the write may or may not have landed; \
-                         resend the same external_ids to learn which (a resend never applies anything twice)",
-                        failure.error.message()
-                    ),
+            error: LedgerError::storage(
+                StorageFault::OutcomeUnknown,
+                format!(
+                    "the connection was lost at COMMIT ({}): the write may or may not have landed; \
+                     resend the same external_ids to learn which (a resend never applies anything twice)",
+                    failure.error.message()
                 ),
-                // The session is gone (evicted by with_session), and this call must not run the work again.
-                recovery: Recovery::GiveUp,
-            }
-        } else {
-            let _ = session.conn.query_drop("ROLLBACK");
-            failure
+            ),
+            // The session is gone (evicted by with_session), and this call must not run the work again.
+            recovery: Recovery::GiveUp,
+        }),
+        Err(failure) => {
+            let _ = session.end_write("ROLLBACK");
+            Err(failure)
         }
-    })
+    }
 }
 
-fn take_writer_lock(tx: &mut MysqlTx<'_>) -> Result<()> {
-    if tx.run_sql("UPDATE {p}writer SET commits = commits + 1 WHERE id = 1")? == 1 {
+/// A number no other write transaction is likely to have written into the lock row.
+fn new_token() -> i64 {
+    use std::{
+        hash::{BuildHasher, RandomState},
+        sync::atomic::{AtomicU64, Ordering},
+    };
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let seed = (std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed), Instant::now());
+    (RandomState::new().hash_one(seed) >> 1) as i64
+}
+
+/// How long the tokens of committed writes are kept.
+const TOKEN_MILLIS: i64 = 3_600_000;
+
+/// Turns autocommit off, starts the transaction and takes the writers' lock
+/// with this run's token (on a Galera node also recording the token among the
+/// committed ones, and now and then pruning old ones), in one round trip.
+fn begin_locked(session: &mut Session, prefix: &str, token: i64) -> std::result::Result<(), Failure> {
+    session.writing = true;
+    let mut statements = String::from("SET autocommit = 0; START TRANSACTION; ");
+    if session.galera {
+        let now = cashback_core::time::now_millis();
+        if token % 256 == 0 {
+            statements.push_str(&format!("DELETE FROM {prefix}commit_tokens WHERE at < {}; ", now - TOKEN_MILLIS));
+        }
+        statements.push_str(&format!("INSERT INTO {prefix}commit_tokens (token, at) VALUES ({token}, {now}); "));
+    }
+    // The lock's update comes last, so that its changed-row count is what run_all returns.
+    statements.push_str(&format!("UPDATE {prefix}writer SET commits = commits + 1, token = {token} WHERE id = 1"));
+    match session.run_all(&statements)? {
+        1 => Ok(()),
+        _ => {
+            Err(Failure::final_error(database_error("the writers' lock row is missing; the ledger tables are damaged")))
+        }
+    }
+}
+
+/// Whether this run's commit landed: its token is among the committed ones.
+fn committed(session: &mut Session, prefix: &str, token: i64) -> std::result::Result<(), Failure> {
+    let found: Option<i64> =
+        checked(session.conn.query_first(format!("SELECT token FROM {prefix}commit_tokens WHERE token = {token}")))?;
+    if found == Some(token) {
         Ok(())
     } else {
-        Err(database_error("the writers' lock row is missing; the ledger tables are damaged"))
+        Err(Failure {
+            error: LedgerError::storage(
+                StorageFault::Busy,
+                "the database node answered COMMIT for a write it had aborted for a conflicting write of another node",
+            ),
+            recovery: Recovery::Retry,
+        })
+    }
+}
+
+/// Whether the lock row still holds this run's token, i.e. this transaction is alive.
+fn still_locked(session: &mut Session, prefix: &str, token: i64) -> std::result::Result<(), Failure> {
+    let held: Option<i64> =
+        checked(session.conn.query_first(format!("SELECT token FROM {prefix}writer WHERE id = 1")))?;
+    if held == Some(token) {
+        Ok(())
+    } else {
+        Err(Failure {
+            error: LedgerError::storage(
+                StorageFault::Busy,
+                "the database node aborted this write for a conflicting write of another node",
+            ),
+            recovery: Recovery::Retry,
+        })
     }
 }
 

@@ -141,14 +141,6 @@ impl<'s> MysqlTx<'s> {
         self.failed
     }
 
-    /// Runs a statement without parameters; returns how many rows it changed.
-    ///
-    /// # Errors
-    /// Storage faults.
-    pub fn run_sql(&mut self, statement: &str) -> Result<u64> {
-        self.run(statement, vec![])
-    }
-
     fn sql(&self, statement: &str) -> String {
         statement.replace("{p}", self.prefix)
     }
@@ -229,6 +221,21 @@ impl ReadTx for MysqlTx<'_> {
             phones,
         )?;
         Ok(rows.into_iter().map(link).collect())
+    }
+
+    fn phone_accounts(&mut self, phone: &str) -> Result<Vec<(PhoneLink, Option<Account>)>> {
+        let rows = self.all::<(String, i64, bool, Option<i64>, Option<i64>)>(
+            "SELECT p.phone, p.user_id, p.verified, a.balance, a.updated_at
+             FROM {p}phones p LEFT JOIN {p}accounts a ON a.user_id = p.user_id WHERE p.phone = ?",
+            vec![phone.into()],
+        )?;
+        Ok(rows
+            .into_iter()
+            .map(|(phone, user_id, verified, balance, updated_at)| {
+                let account = balance.zip(updated_at).map(|(balance, updated_at)| Account { balance, updated_at });
+                (link((phone, user_id, verified)), account)
+            })
+            .collect())
     }
 
     fn user_phones(&mut self, user_id: i64) -> Result<Vec<PhoneLink>> {

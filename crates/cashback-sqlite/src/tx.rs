@@ -195,6 +195,21 @@ impl ReadTx for SqliteTx<'_> {
         }
     }
 
+    fn phone_accounts(&mut self, phone: &str) -> Result<Vec<(PhoneLink, Option<Account>)>> {
+        self.all(
+            "SELECT p.phone, p.user_id, p.verified, a.balance, a.updated_at
+             FROM phones p LEFT JOIN accounts a ON a.user_id = p.user_id WHERE p.phone = ?1",
+            [phone],
+            |row| {
+                let account = match (row.get::<_, Option<i64>>(3)?, row.get::<_, Option<i64>>(4)?) {
+                    (Some(balance), Some(updated_at)) => Some(Account { balance, updated_at }),
+                    _ => None,
+                };
+                Ok((link_row(row)?, account))
+            },
+        )
+    }
+
     fn user_phones(&mut self, user_id: i64) -> Result<Vec<PhoneLink>> {
         self.all("SELECT phone, user_id, verified FROM phones WHERE user_id = ?1 ORDER BY phone", [user_id], link_row)
     }
