@@ -6,6 +6,8 @@ Environment:
   CASHBACK_RELIABILITY_KEEP 1 keeps every work directory (they are kept anyway when a test fails)
   CASHBACK_RELIABILITY_SUMMARY  where the figures go (default var/reliability-last-run.json)
   CASHBACK_EXTENSION, PHP, PHP_FPM, NGINX, SQLITE3: see harness.py
+  CASHBACK_TEST_BACKEND     sqlite (default) or mysql: the ledgers of every test in databases of the MariaDB
+                            server CASHBACK_MARIADB_DIR (tests/run.sh starts it; started here if it is not running)
 """
 
 from __future__ import annotations
@@ -24,7 +26,9 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import EXTENSION, REPO, Summary, wait_for_extension  # noqa: E402
+from harness import (  # noqa: E402
+    BACKEND, EXTENSION, MARIADB_DIR, REPO, MariaDB, Summary, drop_created_databases, wait_for_extension,
+)
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,7 @@ def summary(settings) -> Summary:
     recorder = Summary(path)
     yield recorder
     recorder.write({
+        "backend": BACKEND,
         "mode": f"stress ({settings.stress_seconds} s)" if settings.stress else "quick",
         "seed": settings.seed,
         "finished_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -90,12 +95,43 @@ def summary(settings) -> Summary:
         "failed_tests": list(_failed),
         "extension": str(EXTENSION),
         "commit": _git_commit(),
-    })
+    }, "last_session_mysql" if BACKEND == "mysql" else "last_session")
 
 
 def _git_commit() -> str:
     done = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short=12", "HEAD"], capture_output=True, text=True)
     return done.stdout.strip() or "unknown"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def mariadb_backend():
+    """On the MySQL backend: the shared MariaDB server runs (started here, on CASHBACK_MARIADB_PORT or 13306,
+    if tests/run.sh did not), and the databases the tests created are dropped at the end unless a test
+    failed or CASHBACK_RELIABILITY_KEEP is set."""
+    if BACKEND != "mysql":
+        yield None
+        return
+    server = MariaDB(MARIADB_DIR)
+    started = False
+    if not server.running():
+        server = MariaDB(MARIADB_DIR, int(os.environ.get("CASHBACK_MARIADB_PORT") or 13306))
+        try:
+            server.start()
+        except (RuntimeError, OSError, subprocess.SubprocessError) as error:
+            pytest.exit(f"CASHBACK_TEST_BACKEND=mysql, but no MariaDB server: {error}", returncode=4)
+        started = True
+    try:
+        import pymysql  # noqa: F401, PLC0415
+    except ImportError:
+        pytest.exit("CASHBACK_TEST_BACKEND=mysql needs PyMySQL (tests/requirements.txt)", returncode=4)
+    server.wait_ready()
+    yield server
+    if not _failed and not os.environ.get("CASHBACK_RELIABILITY_KEEP"):
+        drop_created_databases()
+    else:
+        print(f"\nreliability databases kept on {server}")
+    if started:
+        server.stop()
 
 
 @pytest.fixture(scope="session")
@@ -132,4 +168,4 @@ def pytest_runtest_makereport(item, call):
 
 def pytest_report_header(config):
     mode = f"stress run, {SETTINGS.stress_seconds} s" if SETTINGS.stress else "quick run"
-    return [f"reliability: {mode}, seed {SETTINGS.seed} (replay with CASHBACK_RELIABILITY_SEED={SETTINGS.seed})"]
+    return [f"reliability: {mode}, backend {BACKEND}, seed {SETTINGS.seed} (replay with CASHBACK_RELIABILITY_SEED={SETTINGS.seed})"]

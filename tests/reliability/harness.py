@@ -8,15 +8,20 @@ Environment:
   CASHBACK_EXTENSION  the extension (default target/release/libcashback.so)
   PHP                 the PHP CLI (default php)
   PHP_FPM, NGINX      php-fpm8.2 and nginx binaries
+  CASHBACK_TEST_BACKEND  sqlite (default: ledger files) or mysql (ledgers in databases of a MariaDB
+                      server: CASHBACK_MARIADB_DIR, default var/mariadb-test, as tests/run.sh starts it)
+  CASHBACK_MARIADB_DIR   the data directory of that server (tests/mariadb/server.sh)
 """
 
 from __future__ import annotations
 
 import http.client
+import itertools
 import json
 import os
 import pwd
 import re
+import threading
 import shutil
 import signal
 import socket
@@ -40,6 +45,11 @@ SQLITE3 = os.environ.get("SQLITE3", "/usr/bin/sqlite3")
 API = "/local/api/cashback/v1/"
 PHP_PROBLEM = re.compile(r"PHP (Fatal|Parse|Warning|Notice|Deprecated)|Stack trace|Uncaught|internal_error", re.I)
 IS_ROOT = os.geteuid() == 0
+BACKEND = (os.environ.get("CASHBACK_TEST_BACKEND") or "sqlite").strip().lower()
+if BACKEND not in ("sqlite", "mysql"):
+    raise RuntimeError(f"CASHBACK_TEST_BACKEND={BACKEND!r}: use sqlite or mysql")
+MARIADB_DIR = Path(os.environ.get("CASHBACK_MARIADB_DIR") or REPO / "var" / "mariadb-test")
+MARIADB_SERVER_SH = REPO / "tests" / "mariadb" / "server.sh"
 
 
 # --------------------------------------------------------------------------- the extension
@@ -145,14 +155,42 @@ class LedgerFile:
     def call(self, expression: str) -> Any:
         return json.loads(self.php(f"echo json_encode({expression});"), parse_float=Decimal)
 
+    backend = "sqlite"
+
     def create(self, customers: dict[int, str]) -> None:
         """Creates (migrates) the file, links each user_id to its phone, verified, and registers
         the workloads' STORES (API writes name registered stores only)."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         chown_tree(self.path.parent, self.user)
+        self._seed(customers)
+
+    def _seed(self, customers: dict[int, str]) -> None:
         self.php(f"foreach ({php_literal({str(k): v for k, v in customers.items()})} as $user => $phone) "
                  "{ $ledger->linkPhone((int) $user, $phone, true); }"
                  f"foreach ({php_literal(STORES)} as $store) {{ $ledger->registerStore($store); }}")
+
+    @property
+    def location(self) -> str:
+        """What the hosts' config and the extension are given: the file's path (a URL on MySQL)."""
+        return str(self.path)
+
+    def table(self, name: str) -> str:
+        """A ledger table's name in this backend's SQL (prefixed on MySQL)."""
+        return name
+
+    def settle(self, seconds: float = 30) -> None:
+        """Waits until no killed client's transaction can still land (SQLite: a dead process's
+        transaction is gone with it; MySQL: until the server has ended its session)."""
+
+    def disk_bytes(self) -> int:
+        """The bytes the ledger takes on disk: the file with its -wal and -shm."""
+        total = 0
+        for suffix in ("", "-wal", "-shm"):
+            try:
+                total += Path(f"{self.path}{suffix}").stat().st_size
+            except FileNotFoundError:
+                pass
+        return total
 
     def create_key(self, name: str, store_id: str | None = None) -> str:
         store = json.dumps(store_id) if store_id else "null"
@@ -206,6 +244,335 @@ class LedgerFile:
 
 def sql_text(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
+
+
+# --------------------------------------------------------------------------- the ledger on MariaDB
+
+TABLE_PREFIX = "local_cashback_"
+LEDGER_TABLES = ("entries", "accounts", "phones", "sync_log", "stores", "api_keys", "auth_failures", "writer", "schema")
+APP_USER = "cashback_app"  # the ledger's login (tests/mariadb/server.sh): databases cb_* only, no global privilege
+ADMIN_USER = "cashback_test"
+
+
+def _plain(value: Any) -> Any:
+    """A value from the server as sqlite3 -json would give it: text for VARBINARY, int for whole DECIMALs."""
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value).decode("utf-8", errors="surrogateescape")
+    if isinstance(value, Decimal) and value == value.to_integral_value():
+        return int(value)
+    return value
+
+
+class MariaDB:
+    """A MariaDB server of the tests in its own data directory, run by tests/mariadb/server.sh: the shared
+    one of tests/run.sh, or a private one on another port for tests that stop, crash or reconfigure it.
+    Inspected as the admin user through PyMySQL."""
+
+    def __init__(self, directory: Path, port: int | None = None):
+        self.dir = Path(directory).resolve()
+        self._port = port
+
+    def __repr__(self) -> str:
+        return f"MariaDB({self.dir}, port {self.port})"
+
+    @property
+    def port(self) -> int:
+        if self._port is None:
+            self._port = int((self.dir / "port").read_text().strip())
+        return self._port
+
+    @property
+    def password(self) -> str:
+        return (self.dir / "password").read_text().strip()
+
+    @property
+    def admin_url(self) -> str:
+        return f"mysql://{ADMIN_USER}:{self.password}@127.0.0.1:{self.port}/"
+
+    @property
+    def app_url(self) -> str:
+        """The ledger user's URL without a database (append one named cb_*)."""
+        return f"mysql://{APP_USER}:{self.password}@127.0.0.1:{self.port}/"
+
+    @property
+    def socket(self) -> Path:
+        return self.dir / "sock"
+
+    @property
+    def datadir(self) -> Path:
+        return self.dir / "data"
+
+    def pid(self) -> int | None:
+        """The live server process of this directory (a zombie is no server: after a SIGKILL its parent,
+        the init of a container, may never reap it), or None."""
+        try:
+            pid = int((self.dir / "pid").read_text().strip())
+        except (OSError, ValueError):
+            return None
+        try:
+            comm = Path(f"/proc/{pid}/comm").read_text().strip()
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            return None
+        return pid if (comm.startswith("mariadbd") or comm.startswith("mysqld")) and state != "Z" else None
+
+    def running(self) -> bool:
+        return self.pid() is not None
+
+    def start(self, timeout: float = 120) -> None:
+        if self.running():
+            return
+        # A pid file left by a killed server would make server.sh take its zombie for a running server.
+        (self.dir / "pid").unlink(missing_ok=True)
+        if self._port is None:
+            raise RuntimeError(f"{self.dir}: no port to start the server on")
+        done = subprocess.run(["bash", str(MARIADB_SERVER_SH), "start", str(self.dir), str(self._port)],
+                              capture_output=True, text=True, timeout=timeout)
+        if done.returncode != 0:
+            raise RuntimeError(f"tests/mariadb/server.sh start {self.dir} {self._port} failed: "
+                               f"{done.stderr.strip()[-2000:]}")
+        self.wait_ready(timeout)
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                self.query("SELECT 1 AS ok")
+                return
+            except Exception as error:  # noqa: BLE001 - any failure to connect: wait
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"{self} does not answer: {error!r}") from error
+                time.sleep(0.1)
+
+    def stop(self) -> None:
+        """A clean shutdown (SIGTERM through tests/mariadb/server.sh), waited for."""
+        if not self.running():
+            (self.dir / "pid").unlink(missing_ok=True)
+            return
+        done = subprocess.run(["bash", str(MARIADB_SERVER_SH), "stop", str(self.dir)], capture_output=True,
+                              text=True, timeout=60)
+        if done.returncode != 0:
+            raise RuntimeError(f"tests/mariadb/server.sh stop {self.dir}: {done.stderr.strip()}")
+
+    def kill(self) -> None:
+        """A crash: SIGKILL of the server process this directory's pid file names (a server these tests started)."""
+        pid = self.pid()
+        if pid is None:
+            return
+        os.kill(pid, signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while Path(f"/proc/{pid}").exists():
+            try:
+                if Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
+                    break
+            except OSError:
+                break
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{self}: pid {pid} survived SIGKILL")
+            time.sleep(0.02)
+
+    def connect(self, database: str | None = None, timeout: float = 60):
+        import pymysql  # noqa: PLC0415 - only the MySQL backend needs it (tests/requirements.txt)
+        return pymysql.connect(host="127.0.0.1", port=self.port, user=ADMIN_USER, password=self.password,
+                               database=database, autocommit=True, connect_timeout=5, read_timeout=timeout,
+                               write_timeout=timeout, charset="utf8mb4")
+
+    def query(self, sql: str, args: Any = None, database: str | None = None, timeout: float = 60) -> list[dict]:
+        """Runs one statement as the admin user on a fresh connection; rows as dicts (sqlite3 -json's types)."""
+        connection = self.connect(database, timeout)
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(sql, args)
+                if cursor.description is None:
+                    return []
+                names = [column[0] for column in cursor.description]
+                return [{name: _plain(value) for name, value in zip(names, row)} for row in cursor.fetchall()]
+        finally:
+            connection.close()
+
+    def sessions(self, database: str, user: str = APP_USER) -> list[dict]:
+        """The server's sessions of `user` on `database`, with their open InnoDB transaction, if any.
+        (InnoDB refreshes INNODB_TRX only when nobody read it for 0.1 s: poll it no faster than that, or
+        it shows the same old transactions for ever.)"""
+        return self.query(
+            "SELECT p.ID AS id, p.HOST AS host, p.COMMAND AS command, p.STATE AS state, p.TIME AS seconds, "
+            "t.trx_id AS trx, t.trx_rows_modified AS rows_modified FROM information_schema.PROCESSLIST p "
+            "LEFT JOIN information_schema.INNODB_TRX t ON t.trx_mysql_thread_id = p.ID "
+            "WHERE p.DB = %s AND p.USER = %s", (database, user))
+
+
+_database_numbers = itertools.count(1)
+_database_lock = threading.Lock()
+CREATED_DATABASES: list[tuple[MariaDB, str]] = []
+
+
+def new_database_name() -> str:
+    """A database name the ledger user may use (cb_*), unique to this process."""
+    with _database_lock:
+        return f"cb_rel_{os.getpid()}_{next(_database_numbers)}"
+
+
+def shared_mariadb() -> MariaDB:
+    """The MariaDB server of the MySQL backend's suites (CASHBACK_MARIADB_DIR, started by tests/run.sh)."""
+    return MariaDB(MARIADB_DIR)
+
+
+class MysqlLedger(LedgerFile):
+    """A ledger in a database of a MariaDB server, with LedgerFile's methods: set up through the extension
+    (a mysql:// URL as the ledger user, as the hosts get it), inspected as the admin user through PyMySQL.
+    `path` is the URL (str), so `str(ledger.path)` is what a config or a worker is given."""
+
+    backend = "mysql"
+
+    def __init__(self, server: MariaDB, database: str | None = None, user: str | None = None,
+                 prefix: str = TABLE_PREFIX):
+        self.server = server
+        self.database = database or new_database_name()
+        self.prefix = prefix
+        super().__init__(server.app_url + self.database, user)  # type: ignore[arg-type]
+
+    def __repr__(self) -> str:
+        return f"MysqlLedger({self.database} on {self.server})"
+
+    def create(self, customers: dict[int, str]) -> None:
+        """A fresh database, the tables migrated by the extension, customers and STORES as LedgerFile.create."""
+        self.create_database()
+        self._seed(customers)
+
+    def create_database(self) -> None:
+        """The empty database (dropped first if a leftover had the name), dropped again at the session's end."""
+        self.server.query(f"DROP DATABASE IF EXISTS `{self.database}`")
+        self.server.query(f"CREATE DATABASE `{self.database}` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin")
+        with _database_lock:
+            CREATED_DATABASES.append((self.server, self.database))
+
+    def drop(self) -> None:
+        self.server.query(f"DROP DATABASE IF EXISTS `{self.database}`")
+
+    def table(self, name: str) -> str:
+        return self.prefix + name
+
+    def sql(self, query: str, timeout: float = 60) -> list[dict]:
+        """One statement (tables named through table()); rows as dicts with sqlite3 -json's types."""
+        return self.server.query(query, database=self.database, timeout=timeout)
+
+    def integrity_check(self) -> str:
+        """CHECK TABLE of every ledger table: 'ok' when InnoDB finds each one sound."""
+        rows = self.sql("CHECK TABLE " + ", ".join(f"`{self.table(t)}`" for t in LEDGER_TABLES))
+        bad = [f"{r['Table']}: {r['Msg_type']} {r['Msg_text']}" for r in rows
+               if not (r["Msg_type"] == "status" and r["Msg_text"] == "OK")]
+        return "; ".join(bad) if bad else "ok"
+
+    def entries(self) -> list[dict]:
+        e = self.table("entries")
+        return self.sql(
+            "SELECT e.id, e.external_id, e.user_id, e.phone, e.kind, e.amount, e.original_id, "
+            "o.external_id AS original_external_id, e.source, e.store_id, e.description, e.created_at "
+            f"FROM {e} e LEFT JOIN {e} o ON o.id = e.original_id ORDER BY e.id")
+
+    def accounts(self) -> dict[int, int]:
+        return {row["user_id"]: row["balance"] for row in self.sql(f"SELECT user_id, balance FROM {self.table('accounts')}")}
+
+    def differences(self, reference: "LedgerFile", columns: tuple[str, ...]) -> dict[str, int]:
+        """As LedgerFile.differences: both ledgers are databases of the same server."""
+        if not isinstance(reference, MysqlLedger) or reference.server.port != self.server.port:
+            raise ValueError("differences() compares two ledgers of one MariaDB server")
+        cols = ", ".join(columns)
+        mine_e, ref_e = f"`{self.database}`.{self.table('entries')}", f"`{reference.database}`.{reference.table('entries')}"
+        mine_a, ref_a = f"`{self.database}`.{self.table('accounts')}", f"`{reference.database}`.{reference.table('accounts')}"
+        query = (f"SELECT (SELECT count(*) FROM (SELECT {cols} FROM {ref_e} EXCEPT SELECT {cols} FROM {mine_e}) m) AS missing, "
+                 f"(SELECT count(*) FROM (SELECT {cols} FROM {mine_e} EXCEPT SELECT {cols} FROM {ref_e}) x) AS extra, "
+                 f"(SELECT count(*) FROM (SELECT user_id, balance FROM {ref_a} EXCEPT SELECT user_id, balance FROM {mine_a}) b1) "
+                 f"+ (SELECT count(*) FROM (SELECT user_id, balance FROM {mine_a} EXCEPT SELECT user_id, balance FROM {ref_a}) b2) AS balances, "
+                 f"(SELECT count(*) - count(DISTINCT external_id) FROM {mine_e}) AS doubled, "
+                 f"(SELECT count(*) FROM {mine_e}) AS entries")
+        return self.sql(query)[-1]
+
+    def count_external_ids(self, external_ids: list[str]) -> int:
+        if not external_ids:
+            return 0
+        total = 0
+        for start in range(0, len(external_ids), 5000):
+            chunk = external_ids[start:start + 5000]
+            rows = self.server.query(f"SELECT count(*) AS n FROM {self.table('entries')} WHERE external_id IN "
+                                     f"({', '.join(['%s'] * len(chunk))})", [c.encode() for c in chunk],
+                                     database=self.database)
+            total += rows[0]["n"]
+        return total
+
+    def settle(self, seconds: float = 30) -> None:
+        """Waits until no session of the ledger user on this database runs a statement or holds an open
+        transaction: a killed client's last transaction has then been committed or rolled back by the
+        server, so what the tables hold is final. (Idle pooled sessions, e.g. php-fpm workers', stay.)"""
+        deadline = time.monotonic() + seconds
+        while True:
+            time.sleep(0.12)  # INNODB_TRX is a cache, refreshed only after 0.1 s without readers
+            busy = [s for s in self.server.sessions(self.database) if s["command"] != "Sleep" or s["trx"] is not None]
+            if not busy:
+                return
+            if time.monotonic() > deadline:
+                raise AssertionError(f"sessions of {APP_USER} on {self.database} still run a statement or hold an "
+                                     f"open transaction {seconds} s on: {busy}")
+
+    def disk_bytes(self) -> int:
+        """The database's files in the server's data directory (its tables' .ibd files)."""
+        total = 0
+        for entry in (self.server.datadir / self.database).iterdir():
+            total += entry.stat().st_size
+        return total
+
+
+def ledger_at(path: Path, user: str | None = None, *, server: MariaDB | None = None) -> LedgerFile:
+    """The ledger of a test, in the backend under test: the SQLite file at `path`, or (CASHBACK_TEST_BACKEND=mysql,
+    or a `server` given) a fresh database on that MariaDB server (the shared one by default); for the latter, the
+    file `path` names a note with the database's name, for whoever inspects a kept work directory."""
+    if BACKEND != "mysql" and server is None:
+        return LedgerFile(path, user)
+    ledger = MysqlLedger(server or shared_mariadb(), user=user)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    (path.parent / "mysql-database.txt").write_text(f"{ledger.database} on {ledger.server.dir} "
+                                                    f"(port {ledger.server.port})\n")
+    return ledger
+
+
+def drop_created_databases() -> None:
+    """Drops the databases this process created (on servers that still run)."""
+    with _database_lock:
+        created, CREATED_DATABASES[:] = list(CREATED_DATABASES), []
+    for server, name in created:
+        if server.running():
+            try:
+                server.query(f"DROP DATABASE IF EXISTS `{name}`")
+            except Exception:  # noqa: BLE001 - best effort at the end of a session
+                pass
+
+
+def tcp_ports_to(pid: int, remote_port: int) -> list[int]:
+    """The local ports of the TCP connections process `pid` has open to 127.0.0.1:remote_port (how a test
+    finds the server session of a given php-fpm worker: PROCESSLIST's HOST is 127.0.0.1:<local port>)."""
+    inodes = set()
+    try:
+        for fd in Path(f"/proc/{pid}/fd").iterdir():
+            try:
+                target = os.readlink(fd)
+            except OSError:
+                continue
+            if target.startswith("socket:["):
+                inodes.add(target[8:-1])
+    except OSError:
+        return []
+    ports = []
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            local, remote, state, inode = fields[1], fields[2], fields[3], fields[9]
+            if inode in inodes and int(remote.rsplit(":", 1)[1], 16) == remote_port and state == "01":
+                ports.append(int(local.rsplit(":", 1)[1], 16))
+    return ports
 
 
 # --------------------------------------------------------------------------- processes
@@ -598,6 +965,11 @@ http {{
 
 # --------------------------------------------------------------------------- summary
 
+def section(name: str) -> str:
+    """A summary section's name for the backend under test (the MySQL runs' sections end in _mysql)."""
+    return f"{name}_mysql" if BACKEND == "mysql" else name
+
+
 @dataclass
 class Summary:
     """Figures of this run, merged into var/reliability-last-run.json at the end of the session."""
@@ -609,7 +981,9 @@ class Summary:
         figures = dict(figures, recorded_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"))
         self.sections.setdefault(section, {}).update(figures)
 
-    def write(self, meta: dict[str, Any]) -> None:
+    def write(self, meta: dict[str, Any], session_key: str = "last_session") -> None:
+        """Merges this session's sections into the file; `meta` goes under `session_key` (the MySQL
+        backend's sessions keep theirs apart, so a run of each backend leaves both)."""
         if not self.sections:
             return
         try:
@@ -619,7 +993,8 @@ class Summary:
         merged = previous.get("sections", {})
         for name, figures in self.sections.items():
             merged[name] = figures
-        document = {"last_session": meta, "sections": merged}
+        document = {key: value for key, value in previous.items() if key.startswith("last_session")}
+        document.update({session_key: meta, "sections": merged})
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(".tmp")
         tmp.write_text(json.dumps(document, indent=2, sort_keys=True, default=str) + "\n")

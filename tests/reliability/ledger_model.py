@@ -2,7 +2,8 @@
 ledger file with everything its clients were told.
 
 The audit is deliberately independent of the extension: it reads the entries
-with /usr/bin/sqlite3 and the clients' own logs of requests and answers, then
+with /usr/bin/sqlite3 (on the MySQL backend, the tables through PyMySQL) and
+the clients' own logs of requests and answers, then
 checks that
   - every external_id reported `success` is in the ledger exactly once, with the
     reported transaction_id and the values that were sent (nothing lost);
@@ -14,6 +15,9 @@ checks that
     told after its operation is the running balance at that entry;
   - refusals for lack of money saw a balance the user really had at some point;
   - every cached balance equals the sum of its entries and the replayed model.
+An operation whose answer was lost (no answer, or a 503 saying the outcome is
+unknown) and which is in the ledger with the values a client sent joins the
+model under the ledger's id.
 """
 
 from __future__ import annotations
@@ -58,6 +62,11 @@ class ItemOutcome:
         return f"{self.worker}#{self.seq}[{self.index}] {self.external_id}"
 
 
+# 503 codes whose request may have been applied: the ledger lost its connection at COMMIT
+# (database_outcome_unknown), or nginx lost the PHP-FPM worker that ran it (service_unavailable).
+OUTCOME_UNKNOWN = ("database_outcome_unknown", "service_unavailable")
+
+
 def outcomes_from_results(worker: str, seq: int, items: list, results: list) -> list[ItemOutcome]:
     out = []
     for index, (payload, result) in enumerate(zip(items, results, strict=True)):
@@ -72,6 +81,9 @@ def outcomes_from_http(worker: str, seq: int, op: str, items: list, status: int 
         return [ItemOutcome(worker, seq, i, p, state, dict(detail)) for i, p in enumerate(items)]
     if status is None:
         return all_items("unknown", {"lost": body})
+    if status == 503 and isinstance(body, dict) and body.get("error") in OUTCOME_UNKNOWN:
+        # The request may have committed: a lost answer, though an answer came.
+        return all_items("unknown", {"error": body.get("error"), "http": 503})
     if status == 503:
         return all_items("transient", {"error": (body or {}).get("error"), "http": 503})
     if op == "batch":
@@ -212,7 +224,7 @@ def audit(outcomes: list[ItemOutcome], entries: list[dict], accounts: dict[int, 
 
     # ---- what the clients were told
     successes: dict[str, list[ItemOutcome]] = defaultdict(list)
-    unknown: set[str] = set()
+    unknown: dict[str, list[ItemOutcome]] = defaultdict(list)  # answers lost (or 503 "outcome unknown")
     statuses: Counter = Counter()
     errors: Counter = Counter()
     for o in outcomes:
@@ -222,7 +234,7 @@ def audit(outcomes: list[ItemOutcome], entries: list[dict], accounts: dict[int, 
             problem(f"{o.where()}: unexpected answer {o.detail}")
             continue
         if o.status == "unknown":
-            unknown.add(ext)
+            unknown[ext].append(o)
             continue
         if o.status == "transient":
             errors[o.detail.get("error") or "transient"] += 1
@@ -288,12 +300,27 @@ def audit(outcomes: list[ItemOutcome], entries: list[dict], accounts: dict[int, 
             extra += 1
             problem(f"EXTRA: entry {e['id']} ({ext}) was never reported success to any client")
 
+    # ---- operations whose answer was lost but which are in the ledger: they join the model with the
+    # ledger's id, if some client did send exactly those values
+    landed: dict[str, list[ItemOutcome]] = {}
+    for ext, reports in unknown.items():
+        entry = by_external.get(ext)
+        if ext in successes or entry is None:
+            continue
+        same = [r for r in reports if not Request(r.payload, phones).differences(entry)]
+        if not same:
+            problem(f"entry {entry['id']} ({ext}): its answers were lost, and no client sent these values")
+            continue
+        landed[ext] = [ItemOutcome(same[0].worker, same[0].seq, same[0].index, same[0].payload, "success",
+                                   {"transaction_id": entry["id"]})]
+
     # ---- balances: cached == sum of entries == the model replayed from what clients were told
     for user in set(running) | set(accounts):
         if accounts.get(user, 0) != running.get(user, 0):
             problem(f"user {user}: cached balance {accounts.get(user)} but entries sum to {running.get(user, 0)}")
-    model = replay_model(successes, phones, problem)
-    unexplained = {e["user_id"] for e in entries if e["external_id"] not in successes}  # answers lost in a crash
+    model = replay_model({**successes, **landed}, phones, problem)
+    # Users with entries nobody was told about (EXTRA, reported above) cannot be modelled.
+    unexplained = {e["user_id"] for e in entries if e["external_id"] not in successes and e["external_id"] not in landed}
     for user in (set(model) | set(accounts)) - unexplained:
         if model.get(user, 0) != accounts.get(user, 0):
             problem(f"user {user}: the model replayed from the accepted operations gives {model.get(user, 0)}, "
@@ -310,6 +337,7 @@ def audit(outcomes: list[ItemOutcome], entries: list[dict], accounts: dict[int, 
         "doubled": doubled,
         "overdrawn": overdrawn,
         "extra": extra,
+        "landed_unanswered": len(landed),
         "problems": len(problems),
     }
     return Audit(problems, figures)

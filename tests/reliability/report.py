@@ -87,7 +87,7 @@ def render(data: dict) -> str:
                    f"{f['lost']} | {f['extra']} | {resumed} | {f['problems']} |")
 
     load = [s[k] for k in ("concurrency_cli", "concurrency_http_fpm", "concurrency_http_builtin") if k in s]
-    crashes = [s[k] for k in s if k.startswith("crash")]
+    crashes = [s[k] for k in s if k.startswith("crash") and not k.endswith("_mysql")]
     totals = {
         "operations": sum(f["operations"] for f in load) + sum(f.get("items", 0) for f in crashes),
         "processes": sum(f["processes"] for f in load),
@@ -106,7 +106,87 @@ def render(data: dict) -> str:
                 f"{totals['doubled']} doubled, {totals['overdrawn']} overdrawn**. Under faults: {totals['fault_lost']} "
                 f"lost, {totals['fault_broken']} of {totals['faults']} fault runs with a broken guarantee "
                 "(the open bugs below).", ""]
+    out += render_mysql(data)
     return "\n".join(out) + "\n"
+
+
+def render_mysql(data: dict) -> list[str]:
+    """The MySQL backend's runs (CASHBACK_TEST_BACKEND=mysql): the same tests on MariaDB (sections ending in
+    _mysql), its own faults (mysqlfault_*) and the two-node web cluster (cluster_*)."""
+    s = data.get("sections", {})
+    meta = data.get("last_session_mysql")
+    if not meta and not any(k.endswith("_mysql") or k.startswith(("mysqlfault_", "cluster_")) for k in s):
+        return []
+    out = ["", "**On MariaDB** (`CASHBACK_TEST_BACKEND=mysql`)", ""]
+    if meta:
+        out += [f"Last run: {meta.get('finished_at', '?')}, {meta.get('mode', '?')}, seed {meta.get('seed', '?')}, "
+                f"commit {meta.get('commit', '?')}, {meta.get('session_seconds', '?')} s for the session; "
+                f"failed tests: {', '.join(meta.get('failed_tests') or []) or 'none'}.", ""]
+    load_keys = (("concurrency_cli_mysql", "PHP CLI, extension direct"), ("concurrency_http_fpm_mysql", "HTTP, nginx + php-fpm"),
+                 ("concurrency_http_builtin_mysql", "HTTP, php -S 4 workers"),
+                 ("cluster_concurrency", "HTTP, 2 web nodes (nginx + php-fpm each), one database"),
+                 ("cluster_kills_under_load", "HTTP, 2 web nodes, php-fpm workers SIGKILLed under load"),
+                 ("mysqlfault_server_shutdown_mid_load_fpm", "HTTP, nginx + php-fpm, server shut down mid-load"),
+                 ("mysqlfault_server_crash_mid_load_fpm", "HTTP, nginx + php-fpm, server SIGKILLed mid-load"))
+    out += ["| Run | Clients | Seconds | Requests | Retries | Operations | Accepted | Duplicates | Refused | "
+            "Insufficient | Unanswered | Kills / outages | Lost | Doubled | Overdrawn | Extra |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for key, label in load_keys:
+        f = s.get(key)
+        if not f:
+            continue
+        st, er = f.get("statuses", {}), f.get("errors", {})
+        events = f.get("kills", f.get("outages", "-"))
+        out.append(f"| {label} | {f['processes']} | {f['seconds']} | {n(f['requests'])} | {n(f.get('retries', 0))} | "
+                   f"{n(f['operations'])} | {n(st.get('success', 0))} | {n(st.get('duplicate', 0))} | "
+                   f"{n(st.get('error', 0))} | {n(er.get('insufficient_balance', 0))} | {n(st.get('unknown', 0))} | "
+                   f"{events} | {f['lost']} | {f['doubled']} | {f['overdrawn']} | {f['extra']} |")
+    out += ["", "| Crash run | Batches | Items | Kills | Before commit | After commit | Ledger entries | Lost | Extra | "
+            "Doubled | Overdrawn | CHECK TABLE | verify() |", "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    crash_keys = (("crashes_cli_mysql", "PHP CLI workers, 500-2000 items"),
+                  ("crashes_fpm_mysql", "php-fpm workers over HTTP, 1500-4000 items"),
+                  ("cluster_crashes_fpm", "2 web nodes: killed on one node, resent through the other"),
+                  ("mysqlfault_connection_killed_mid_batch_fpm", "server session KILLed mid-batch (800-2000 items)"))
+    for key, label in crash_keys:
+        f = s.get(key)
+        if f:
+            kills = f.get("kills", 0)
+            before = f.get("killed_before_commit", f.get("killed_in_a_statement", ""))
+            out.append(f"| {label} | {f['batches']} | {n(f['items'])} | {kills} | {before} | "
+                       f"{f.get('killed_after_commit', f.get('committed_before_503', ''))} | {n(f['ledger_entries'])} | "
+                       f"{f['lost']} | {f['extra']} | {f['doubled']} | {f['overdrawn']} | {f['integrity']} | "
+                       f"{'ok' if f['verify_ok'] else 'FAILED'} |")
+    for key, label in (("crash_after_commit_cli_batch_mysql", "killed after applyBatch() returned"),
+                       ("crash_after_commit_cli_apply_mysql", "killed after apply() returned"),
+                       ("crash_after_commit_fpm_batch_mysql", "FPM worker killed after the commit (batch)"),
+                       ("crash_after_commit_fpm_single_mysql", "FPM worker killed after the commit (single)"),
+                       ("cluster_crash_after_commit_batch", "2 web nodes: killed after the commit, resent elsewhere (batch)"),
+                       ("cluster_crash_after_commit_single", "2 web nodes: killed after the commit, resent elsewhere (single)")):
+        f = s.get(key)
+        if f:
+            out.append(f"| {label} | | | {f['crashes']} | | {f['crashes']} | {n(f.get('ledger_entries', '-'))} | "
+                       f"{f.get('lost', 0)} | {f.get('extra', 0)} | {f.get('doubled', 0)} | {f.get('overdrawn', 0)} | "
+                       f"{f.get('integrity', 'ok')} | {'ok' if f.get('verify_ok', True) else 'FAILED'} |")
+    faults = sorted(k for k in s if k.startswith("mysqlfault_") and "mid_load" not in k and "mid_batch" not in k)
+    if faults:
+        out += ["", "| MySQL fault | Host | Expected code | API answered | Extension threw | Acknowledged | Lost | Extra | "
+                "Resumed after | Broken guarantees |", "|---|---|---|---|---|---|---|---|---|---|"]
+    for key in faults:
+        f = s[key]
+        name = key[len("mysqlfault_"):].rsplit("_", 1)[0].replace("_", " ")
+        value = f.get("resumed_after_s")
+        resumed = "never" if value is None else value if isinstance(value, str) else f"{value} s"
+        api = ", ".join(str(x) for x in f.get("api_answers") or []) or "-"
+        ext = ", ".join(str(x) for x in f.get("extension_answers") or []) or "-"
+        out.append(f"| {name} | {f['host']} | {f['expected_code']} | {api} | {ext} | {f['acknowledged']} | "
+                   f"{f['lost']} | {f['extra']} | {resumed} | {f['problems']} |")
+    flood = s.get("refusal_flood_mysql")
+    if flood:
+        out += ["", f"Refusal flood on MariaDB: {n(flood['flood_requests'])} bad-key requests in {flood['flood_seconds']} s, "
+                f"tables grew {n(flood['growth_bytes'])} bytes, {n(flood['refusals_logged'])} refusals in "
+                f"{flood['refusal_rows']} rows, valid key {flood['store_ok']}/{flood['store_requests']} x 200 "
+                f"(p50 {flood['store_p50_ms']} ms)."]
+    return out
 
 
 def main() -> int:

@@ -79,3 +79,31 @@ def test_a_dirty_verify_or_file_is_reported():
     outcomes, entries, accounts = clean()
     assert any("verify()" in p for p in run(outcomes, entries, accounts, {"ok": False, "problems": [1]}).problems)
     assert any("integrity_check" in p for p in run(outcomes, entries, accounts, integrity="bad page").problems)
+
+
+def lost_answer(outcomes, index):
+    o = outcomes[index]
+    outcomes[index] = ItemOutcome(o.worker, o.seq, o.index, o.payload, "unknown", {"error": "database_outcome_unknown"})
+
+
+def test_an_operation_whose_answer_was_lost_joins_the_model():
+    """a1's answer was lost (e.g. 503 database_outcome_unknown), yet it landed: d1 spent it, which the
+    model must accept, and the balances must still be checked against the model."""
+    outcomes, entries, accounts = clean()
+    lost_answer(outcomes, 0)
+    outcomes.pop(4)  # a1's later duplicate answer: no client was told anything about a1
+    result = run(outcomes, entries, accounts)
+    assert result.problems == [], result.problems
+    assert result.figures["landed_unanswered"] == 1
+    accounts[101] = 4000
+    assert any("cached balance" in p for p in run(outcomes, entries, accounts).problems)
+
+
+def test_an_entry_whose_lost_answers_had_other_values_is_reported():
+    outcomes, entries, accounts = clean()
+    lost_answer(outcomes, 0)
+    outcomes.pop(4)
+    entries[0] = entry(1, "a1", 101, 1, 12000)
+    accounts[101] = 7000
+    result = run(outcomes, entries, accounts)
+    assert any("no client sent these values" in p for p in result.problems), result.problems

@@ -9,8 +9,9 @@ All of them send random accruals, debits, releases, reversals, exact and
 reformatted duplicates, conflicting resends, small batches and same-instant
 "race" operations over 5 customers. Each worker logs every request and answer;
 afterwards the audit (ledger_model.audit) compares the ledger, read with
-sqlite3, with those logs. Quick: a few seconds per run;
-CASHBACK_STRESS_SECONDS=300 makes every run last that long.
+sqlite3 (or, with CASHBACK_TEST_BACKEND=mysql, the ledger's MariaDB tables),
+with those logs. Quick: a few seconds per run; CASHBACK_STRESS_SECONDS=300
+makes every run last that long.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import BuiltinHost, FpmHost, IS_ROOT, LedgerFile, write_config
+from harness import BuiltinHost, FpmHost, IS_ROOT, LedgerFile, ledger_at, section, write_config
 from ledger_model import audit
 from workload import customers, run_cli_workers, run_http_clients
 
@@ -36,15 +37,15 @@ def check_workload(figures: dict) -> None:
         assert errors.get(code, 0) >= 1, f"no {code} in the run: {figures}"
 
 
-def audited(ledger: LedgerFile, run, section: str, summary, settings, extra: dict) -> None:
+def audited(ledger: LedgerFile, run, name: str, summary, settings, extra: dict) -> None:
     assert not run.worker_errors, run.worker_errors
     result = audit(run.outcomes, ledger.entries(), ledger.accounts(), PHONES, ledger.verify(), ledger.integrity_check())
     figures = dict(result.figures, processes=run.workers, seconds=round(run.seconds, 1), retries=run.retries,
                    seed=settings.seed, **extra)
     races = {o.external_id for o in run.outcomes if (o.external_id or "").startswith("race-")}
     figures["race_ids"] = len(races)
-    summary.record(section, figures)
-    print(f"\n{section}: {figures}")
+    summary.record(name, figures)
+    print(f"\n{name}: {figures}")
     result.assert_clean()
     check_workload(figures)
     assert figures["race_ids"] >= 5, figures
@@ -52,20 +53,21 @@ def audited(ledger: LedgerFile, run, section: str, summary, settings, extra: dic
 
 def test_cli_workers_share_one_file(workdir: Path, settings, summary):
     """8 PHP CLI processes on one database file through the extension."""
-    ledger = LedgerFile(workdir / "ledger" / "cashback.db")
+    ledger = ledger_at(workdir / "ledger" / "cashback.db")
     ledger.create({c.user_id: c.phone for c in PEOPLE})
     logs = workdir / "logs"
     logs.mkdir()
     run = run_cli_workers(ledger.path, logs, PEOPLE, workers=8, seconds=settings.concurrency_seconds(7),
                           seed=settings.seed)
-    audited(ledger, run, "concurrency_cli", summary, settings, {"transport": "8 PHP CLI processes, extension direct"})
+    audited(ledger, run, section("concurrency_cli"), summary, settings,
+            {"transport": "8 PHP CLI processes, extension direct", "backend": ledger.backend})
 
 
 @pytest.mark.parametrize("kind", ["fpm", "builtin"])
 def test_http_clients_through_the_host(kind: str, workdir: Path, settings, summary):
     """8 HTTP clients through nginx + php-fpm (8 workers), or php -S with 4 workers."""
     user = ("www-data" if kind == "fpm" else "nobody") if IS_ROOT else None
-    ledger = LedgerFile(workdir / "ledger" / "cashback.db", user)
+    ledger = ledger_at(workdir / "ledger" / "cashback.db", user)
     ledger.create({c.user_id: c.phone for c in PEOPLE})
     key = ledger.create_key("reliability")
     config = workdir / "config.php"
@@ -86,5 +88,6 @@ def test_http_clients_through_the_host(kind: str, workdir: Path, settings, summa
                                seconds=settings.concurrency_seconds(6 if kind == "fpm" else 4), seed=settings.seed)
     finally:
         host.stop()
-    audited(ledger, run, f"concurrency_http_{kind}", summary, settings, {"transport": transport})
+    audited(ledger, run, section(f"concurrency_http_{kind}"), summary, settings,
+            {"transport": transport, "backend": ledger.backend})
     assert not host.php_problems(), host.php_problems()[:20]

@@ -15,6 +15,11 @@ the crashed ledger is entry-for-entry the reference ledger.
   (pid from the test-only request hook php/hook.php), then resent;
 - an FPM worker killed after the commit, before its answer left: the client
   gets 503 from nginx and its retry gets already_exists.
+
+With CASHBACK_TEST_BACKEND=mysql the same runs go to MariaDB databases (the
+reference too, on the same server). A killed client's transaction there ends
+only when the server ends its session, so after each kill the test waits for
+that (ledger.settle()) before it judges what landed.
 """
 
 from __future__ import annotations
@@ -29,20 +34,20 @@ from pathlib import Path
 import pytest
 
 from batches import PEOPLE, BatchWorker, Plan, expected_after_resend, first_difference, observed
-from harness import REPO, FpmHost, IS_ROOT, LedgerFile, write_config
+from harness import REPO, FpmHost, IS_ROOT, LedgerFile, ledger_at, section, write_config
 
 SAME_COLUMNS = ("id", "external_id", "user_id", "phone", "kind", "amount", "original_id", "source", "store_id",
                 "description", "created_at")
 
 
-def new_ledger(path: Path, user: str | None = None) -> LedgerFile:
-    ledger = LedgerFile(path, user)
+def new_ledger(path: Path, user: str | None = None, **where) -> LedgerFile:
+    ledger = ledger_at(path, user, **where)
     ledger.create({c.user_id: c.phone for c in PEOPLE})
     return ledger
 
 
 def sync_rows(ledger: LedgerFile, endpoint: str) -> int:
-    return ledger.sql(f"SELECT count(*) AS n FROM sync_log WHERE endpoint = '{endpoint}'")[0]["n"]
+    return ledger.sql(f"SELECT count(*) AS n FROM {ledger.table('sync_log')} WHERE endpoint = '{endpoint}'")[0]["n"]
 
 
 def compare_with_reference(crashed: LedgerFile, reference: LedgerFile) -> dict:
@@ -92,6 +97,7 @@ def test_cli_batches_killed_at_random_then_resent(workdir: Path, settings, summa
             endpoint = f"crash/{batch_index}/{kill}"
             delay = rng.uniform(0, 1.1 * ref.apply_ms)
             attempt = crash_runs.run(batch, endpoint, kill_after_ms=delay)
+            crashed.settle()
             present = crashed.count_external_ids(applied_ids)
             logged = sync_rows(crashed, endpoint)
             figures["integrity_checks"] += 1
@@ -131,7 +137,7 @@ def test_cli_batches_killed_at_random_then_resent(workdir: Path, settings, summa
     delays = figures.pop("kill_delays_ms")
     figures.update(compare_with_reference(crashed, reference), seed=settings.seed,
                    kill_delay_ms_range=[min(delays), max(delays)] if delays else None)
-    summary.record("crashes_cli", figures)
+    summary.record(section("crashes_cli"), figures)
     print(f"\ncrashes_cli: {figures}")
     assert_same_as_reference(figures)
     assert figures["kills"] >= settings.crash_kills
@@ -154,6 +160,7 @@ def test_cli_crash_between_commit_and_response(mode: str, workdir: Path, setting
         assert ref.returncode == 0, ref.output
         attempt = crash_runs.run(items, f"held/{round_}", mode=mode, hold=True)
         assert attempt.killed and attempt.results is None, attempt.output
+        crashed.settle()
         crashes += 1
         applied = [item["external_id"] for item, r in zip(items, ref.results) if r["status"] == "success"]
         assert crashed.count_external_ids(applied) == len(applied), "the call had returned: it must have committed"
@@ -162,7 +169,7 @@ def test_cli_crash_between_commit_and_response(mode: str, workdir: Path, setting
         want = expected_after_resend(ref.results, committed_before=True)
         assert observed(retry.results) == want, first_difference(want, observed(retry.results), items)
     figures = compare_with_reference(crashed, reference)  # credited once: the same entries and balances
-    summary.record(f"crash_after_commit_cli_{mode}", dict(figures, crashes=crashes))
+    summary.record(section(f"crash_after_commit_cli_{mode}"), dict(figures, crashes=crashes))
     assert_same_as_reference(figures)
 
 
@@ -255,6 +262,7 @@ def test_fpm_workers_killed_mid_batch_then_resent(fpm_site, workdir: Path, setti
             killed = host.kill_worker(pid)
             thread.join(timeout=120)
             reply = box.get("reply")
+            ledger.settle()
             present = ledger.count_external_ids(applied)
             assert present in (0, len(applied)), f"batch {index} half-applied: {present} of {len(applied)}"
             assert ledger.integrity_check() == "ok"
@@ -284,7 +292,7 @@ def test_fpm_workers_killed_mid_batch_then_resent(fpm_site, workdir: Path, setti
     host.check_alive()
     assert not host.php_problems(), host.php_problems()[:10]
     figures.update(compare_with_reference(ledger, reference), seed=settings.seed, round_trip_ms=round(round_trip_ms))
-    summary.record("crashes_fpm", figures)
+    summary.record(section("crashes_fpm"), figures)
     print(f"\ncrashes_fpm: {figures}")
     assert_same_as_reference(figures)
 
@@ -303,6 +311,7 @@ def test_fpm_worker_killed_between_commit_and_response(mode: str, fpm_site, work
         pid = host.wait_marker(token, "built")  # the ledger call returned; the answer is still in PHP's buffer
         assert host.kill_worker(pid)
         thread.join(timeout=60)
+        ledger.settle()
         crashes += 1
         assert "reply" in box, box
         check_unavailable(box["reply"], f"{mode} request whose worker died after the commit")
@@ -313,7 +322,7 @@ def test_fpm_worker_killed_between_commit_and_response(mode: str, fpm_site, work
         assert retry.status == 200, retry
         if mode == "single":
             assert retry.body["status"] == "already_exists", retry
-            entry = ledger.sql(f"SELECT id FROM entries WHERE external_id = '{items[0]['external_id']}'")
+            entry = ledger.sql(f"SELECT id FROM {ledger.table('entries')} WHERE external_id = '{items[0]['external_id']}'")
             assert retry.body["transaction_id"] == entry[0]["id"]
         else:
             statuses = [r["status"] for r in retry.body["results"]]
@@ -325,9 +334,9 @@ def test_fpm_worker_killed_between_commit_and_response(mode: str, fpm_site, work
     verify = ledger.verify()
     integrity = ledger.integrity_check()
     # Credited once: every applied external_id once, balances equal the plan's model.
-    rows = ledger.sql("SELECT count(*) AS n, count(DISTINCT external_id) AS d FROM entries")[0]
+    rows = ledger.sql(f"SELECT count(*) AS n, count(DISTINCT external_id) AS d FROM {ledger.table('entries')}")[0]
     accounts = ledger.accounts()
-    summary.record(f"crash_after_commit_fpm_{mode}", {
+    summary.record(section(f"crash_after_commit_fpm_{mode}"), {
         "crashes": crashes, "ledger_entries": rows["n"], "lost": max(0, len(plan.accepted) - rows["d"]),
         "extra": max(0, rows["d"] - len(plan.accepted)), "doubled": rows["n"] - rows["d"],
         "overdrawn": sum(1 for p in verify["problems"] if p.get("check") == "overdraft"),

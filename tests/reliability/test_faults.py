@@ -17,6 +17,12 @@ disk full (a 1 MiB tmpfs filled up); the file read-only (permissions, for a
 host started on it; the immutable flag, under a running host); the database
 directory gone (deleted, then restored from a copy made at that moment); the
 file header overwritten, then restored.
+
+Every fault here is one of the SQLite file: with CASHBACK_TEST_BACKEND=mysql
+each is skipped with its reason, and test_mysql_faults.py injects the MySQL
+counterparts (the writers' lock held, the server stopped and crashed, a
+connection killed, read_only, a full table space) through the same
+machinery (Site, during_fault, after_fault, audit_ledger, run_fault).
 """
 
 from __future__ import annotations
@@ -35,8 +41,8 @@ from typing import Callable
 import pytest
 
 from harness import (
-    REPO, SQLITE3, BuiltinHost, Client, FpmHost, IS_ROOT, LedgerFile, Reply, as_user, chown_tree, php_literal,
-    run_php, write_config,
+    BACKEND, REPO, SQLITE3, BuiltinHost, Client, FpmHost, IS_ROOT, LedgerFile, Reply, as_user, chown_tree,
+    php_literal, run_php, write_config,
 )
 
 sys.path.insert(0, str(REPO / "tests" / "e2e"))
@@ -132,10 +138,16 @@ class Site:
         assert self.health().status == 200
 
 
-def fault_site(kind: str, workdir: Path, db_dir: Path | None = None, *, start: bool = True) -> Site:
+def fault_site(kind: str, workdir: Path, db_dir: Path | None = None, *, start: bool = True,
+               ledger: LedgerFile | None = None) -> Site:
+    """A ledger (the SQLite file in db_dir, or the one given, e.g. a MysqlLedger whose user is not set
+    yet), its key and config, and the host serving it."""
     user = ("www-data" if kind == "fpm" else "nobody") if IS_ROOT else None
-    db_dir = db_dir or workdir / "data" / "ledger"
-    ledger = LedgerFile(db_dir / "cashback.db", user)
+    if ledger is None:
+        db_dir = db_dir or workdir / "data" / "ledger"
+        ledger = LedgerFile(db_dir / "cashback.db", user)
+    else:
+        ledger.user = user
     ledger.create(CUSTOMERS)
     key = ledger.create_key("fault-test")
     config = workdir / "config.php"  # outside the database directory: it must survive the faults
@@ -150,9 +162,9 @@ def fault_site(kind: str, workdir: Path, db_dir: Path | None = None, *, start: b
     return site
 
 
-def during_fault(site: Site, code: str) -> dict:
-    """Requests while the fault is on: every one must be a 503 with `code` and Retry-After. Returns them,
-    to be resent once the fault clears."""
+def during_fault(site: Site, code: str, tries: int = FAULT_TRIES, health: bool = True) -> dict:
+    """Requests while the fault is on: every one must be a 503 with `code` and Retry-After (GET health
+    too, unless `health` is off: the caller judges it). Returns them, to be resent once the fault clears."""
     pending = {"single": [], "batch": []}
     observed_codes: set[str] = set()
     other_answers: set[str] = set()
@@ -169,7 +181,7 @@ def during_fault(site: Site, code: str) -> dict:
         if violation:
             site.problems.append(f"{what}: the 503 does not match docs/openapi.yaml: {violation}")
 
-    for i in range(FAULT_TRIES):
+    for i in range(tries):
         single = site.tx(amount="3.00", user=301 + i % 3)
         judge("POST transactions", "POST", "transactions", site.send("transactions", single))
         pending["single"].append(single)
@@ -177,7 +189,7 @@ def during_fault(site: Site, code: str) -> dict:
         batch = [site.tx("accrual", "20.00", 303), site.tx("debit", "15.00", 303), site.tx("accrual", "1.25", 301)]
         judge("POST transactions/batch", "POST", "transactions/batch", site.send("transactions/batch", batch))
         pending["batch"].append(batch)
-    for i in range(FAULT_TRIES // 2):
+    for i in range(tries // 2 if health else 0):
         judge("GET health", "GET", "health", site.health())
     wrong = observed_codes - {code}
     if wrong:
@@ -272,7 +284,8 @@ def retry_503(site: Site, path: str, body, seconds: float = RESUME_SECONDS) -> R
 def audit_ledger(site: Site) -> dict:
     """Every acknowledged operation is in the file at the configured path, once, with its transaction_id;
     nothing else is; the ledger verifies."""
-    entries = {row["external_id"]: row["id"] for row in site.ledger.sql("SELECT id, external_id FROM entries")}
+    entries = {row["external_id"]: row["id"]
+               for row in site.ledger.sql(f"SELECT id, external_id FROM {site.ledger.table('entries')}")}
     lost = {ext: tid for ext, tid in site.acknowledged.items() if entries.get(ext) != tid}
     extra = set(entries) - set(site.acknowledged)
     if lost:
@@ -290,12 +303,13 @@ def audit_ledger(site: Site) -> dict:
 
 
 def run_fault(site: Site, code: str, inject: Callable[[], None], clear: Callable[[], None], summary, name: str,
-              *, warm_up: bool = True) -> None:
+              *, warm_up: bool = True, tries: int = FAULT_TRIES, health: bool = True,
+              section: str | None = None) -> None:
     if warm_up:
         site.warm_up()
     inject()
     try:
-        pending = during_fault(site, code)
+        pending = during_fault(site, code, tries, health)
     finally:
         clear()
     figures = after_fault(site, pending)
@@ -305,7 +319,7 @@ def run_fault(site: Site, code: str, inject: Callable[[], None], clear: Callable
     site.problems += [f"PHP problem in the host's log: {line}" for line in host.php_problems()[:10]]
     figures.update(expected_code=code, host=site.kind, problems=len(site.problems),
                    api_answers=site.seen.get("api"), extension_answers=site.seen.get("extension"))
-    summary.record(f"fault_{name}_{site.kind}", figures)
+    summary.record(section or f"fault_{name}_{site.kind}", figures)
     print(f"\nfault {name} ({site.kind}): {figures}")
     counted = Counter(site.problems)
     assert not site.problems, f"broken guarantees ({name} on {site.kind}):\n  " + "\n  ".join(
@@ -315,8 +329,15 @@ def run_fault(site: Site, code: str, inject: Callable[[], None], clear: Callable
 HOSTS = ["builtin", "fpm"]
 
 
+def sqlite_file_fault(reason: str):
+    """The fault is one of the SQLite file: skipped on the MySQL backend, with what stands for it there."""
+    return pytest.mark.skipif(BACKEND == "mysql", reason=f"SQLite-file fault, not run on MySQL: {reason}")
+
+
 # --------------------------------------------------------------------------- the faults
 
+@sqlite_file_fault("the lock is SQLite's file lock, taken by the sqlite3 CLI (BEGIN IMMEDIATE); MySQL: "
+                   "test_mysql_faults.py::test_writers_lock_held_beyond_the_lock_wait_timeout")
 @pytest.mark.parametrize("kind", HOSTS)
 def test_locked_beyond_the_busy_timeout(kind, workdir, summary):
     site = fault_site(kind, workdir)
@@ -345,6 +366,7 @@ def test_locked_beyond_the_busy_timeout(kind, workdir, summary):
             locker["process"].kill()
 
 
+@sqlite_file_fault("fills the tmpfs that holds the SQLite file; MySQL: test_mysql_faults.py::test_table_space_full")
 @pytest.mark.parametrize("kind", HOSTS)
 def test_disk_full(kind, workdir, summary):
     if not IS_ROOT:
@@ -401,6 +423,8 @@ def unmount(mount: Path) -> None:
     raise AssertionError(f"{mount} stayed busy after the host stopped; detached it with umount -l")
 
 
+@sqlite_file_fault("file permissions of the SQLite file and its directory; MySQL: "
+                   "test_mysql_faults.py::test_server_set_read_only")
 @pytest.mark.parametrize("kind", HOSTS)
 def test_read_only_file_for_a_host_started_on_it(kind, workdir, summary):
     """Permissions: the host (as nobody / www-data) starts while the file and its directory are read-only,
@@ -434,6 +458,8 @@ def test_read_only_file_for_a_host_started_on_it(kind, workdir, summary):
         clear()
 
 
+@sqlite_file_fault("the immutable flag (chattr +i) on the SQLite file and its WAL; MySQL: "
+                   "test_mysql_faults.py::test_server_set_read_only")
 @pytest.mark.parametrize("kind", HOSTS)
 def test_read_only_file_under_a_running_host(kind, workdir, summary):
     """The immutable flag (chattr +i) on the database and its WAL: unlike a chmod, it stops writes through
@@ -464,6 +490,8 @@ def test_read_only_file_under_a_running_host(kind, workdir, summary):
         site.stop()
 
 
+@sqlite_file_fault("the SQLite file's directory deleted and restored; MySQL: "
+                   "test_mysql_faults.py::test_server_stopped_then_started")
 @pytest.mark.parametrize("kind", HOSTS)
 def test_database_directory_disappears(kind, workdir, summary):
     """The directory holding the ledger is deleted under the running host; the operator then restores
@@ -488,6 +516,8 @@ def test_database_directory_disappears(kind, workdir, summary):
         site.stop()
 
 
+@sqlite_file_fault("the SQLite file with its -wal and -shm deleted and restored; MySQL: "
+                   "test_mysql_faults.py::test_server_stopped_then_started")
 @pytest.mark.parametrize("kind", HOSTS)
 def test_database_file_deleted(kind, workdir, summary):
     """The ledger file (with its -wal and -shm) is deleted, its directory stays; the operator then puts
@@ -517,6 +547,8 @@ def test_database_file_deleted(kind, workdir, summary):
         site.stop()
 
 
+@sqlite_file_fault("overwrites the SQLite file's header (after a WAL checkpoint); InnoDB's pages cannot be "
+                   "damaged under a running server without crashing it, so MySQL has no counterpart here")
 @pytest.mark.parametrize("kind", HOSTS)
 def test_corrupt_header(kind, workdir, summary):
     """The first 100 bytes (SQLite's header) overwritten, then put back."""
@@ -544,6 +576,8 @@ def test_corrupt_header(kind, workdir, summary):
         site.stop()
 
 
+@sqlite_file_fault("the SQLite file's directory deleted under a long-lived object; MySQL: "
+                   "test_mysql_faults.py::test_long_lived_ledger_object_across_a_server_restart")
 def test_long_lived_ledger_object_when_the_directory_disappears(workdir, summary):
     """One process keeps one CashbackLedger for many calls (a queue consumer, `cashback users import`, a
     Bitrix agent). The directory is deleted under it and restored from a copy: its writes in between

@@ -19,6 +19,10 @@ a balance from the same address every ~100 ms. Then:
 3. the sync log holds the refusals aggregated: the `times` of the
    unauthorized/throttled rows of 127.0.0.1 add up to the refusals sent
    (at least 95%), in fewer than 50 rows.
+
+With CASHBACK_TEST_BACKEND=mysql the demo ledger is a MariaDB database
+(setup-demo.php given its URL) and (1) measures its tables' files in the
+server's data directory.
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import REPO, FpmHost, IS_ROOT, LedgerFile, as_user, chown_tree, php_cmd
+from harness import BACKEND, REPO, FpmHost, IS_ROOT, LedgerFile, MysqlLedger, as_user, chown_tree, php_cmd, section, shared_mariadb
 
 FLOOD_SECONDS = 10
 FLOOD_THREADS = 2
@@ -89,17 +93,6 @@ end
 """ % BALANCE
 
 
-def ledger_bytes(database: Path) -> int:
-    """The database file with its WAL and shared-memory index: what a flood could grow."""
-    total = 0
-    for suffix in ("", "-wal", "-shm"):
-        try:
-            total += Path(f"{database}{suffix}").stat().st_size
-        except FileNotFoundError:
-            pass
-    return total
-
-
 def percentile(values: list[float], share: float) -> float:
     """Nearest-rank percentile (the store sends ~100 requests: no interpolation needed)."""
     ordered = sorted(values)
@@ -130,13 +123,21 @@ class Store(threading.Thread):
         self.client.close()
 
 
-def demo_ledger(var: Path, user: str | None) -> tuple[Path, Path, str]:
-    """A fresh demo ledger exactly as `make run` makes it: config, database, demo key."""
+def demo_ledger(var: Path, user: str | None) -> tuple[Path, LedgerFile, str]:
+    """A fresh demo ledger exactly as `make run` makes it: config, database, demo key (on the MySQL
+    backend, `make run`'s setup given a database URL)."""
     var.mkdir()
     chown_tree(var, user)
-    subprocess.run([*as_user(user), *php_cmd("php/bin/setup-demo.php", str(var))], cwd=REPO, check=True,
+    if BACKEND == "mysql":
+        ledger: LedgerFile = MysqlLedger(shared_mariadb(), user=user)
+        ledger.create_database()
+        database = [str(var), "8080", str(ledger.path)]
+    else:
+        ledger = LedgerFile(var / "cashback.db", user)
+        database = [str(var)]
+    subprocess.run([*as_user(user), *php_cmd("php/bin/setup-demo.php", *database)], cwd=REPO, check=True,
                    capture_output=True, timeout=60)
-    return var / "config.php", var / "cashback.db", (var / "demo-api-key").read_text().strip()
+    return var / "config.php", ledger, (var / "demo-api-key").read_text().strip()
 
 
 def refusal_rows(ledger: LedgerFile) -> list[dict]:
@@ -153,9 +154,9 @@ def test_bad_key_flood_neither_fills_the_disk_nor_locks_out_a_valid_key(workdir:
     if wrk is None:
         pytest.skip("wrk is not installed (apt-get install wrk; make test installs it)")
     user = "www-data" if IS_ROOT else None
-    config, database, key = demo_ledger(workdir / "var", user)
+    config, ledger, key = demo_ledger(workdir / "var", user)
     try:
-        host = FpmHost(workdir, config, database)
+        host = FpmHost(workdir, config, ledger.path)
     except FileNotFoundError as error:
         pytest.skip(str(error))
     script = workdir / "flood.lua"
@@ -167,7 +168,7 @@ def test_bad_key_flood_neither_fills_the_disk_nor_locks_out_a_valid_key(workdir:
         assert warm_up.get("balance", user_phone=DEMO_PHONE).status == 200
         warm_up.close()
         time.sleep(1.2)
-        before = ledger_bytes(database)
+        before = ledger.disk_bytes()
 
         store = Store(host, key)
         store.start()
@@ -186,8 +187,8 @@ def test_bad_key_flood_neither_fills_the_disk_nor_locks_out_a_valid_key(workdir:
 
         # Workers write their counted refusals within about a second; give them that, twice.
         time.sleep(SETTLE_SECONDS)
-        growth = ledger_bytes(database) - before
-        rows = refusal_rows(LedgerFile(database, user))
+        growth = ledger.disk_bytes() - before
+        rows = refusal_rows(ledger)
     finally:
         host.stop()
 
@@ -209,7 +210,7 @@ def test_bad_key_flood_neither_fills_the_disk_nor_locks_out_a_valid_key(workdir:
         "store_p50_ms": round(statistics.median(latencies) * 1000, 1) if latencies else None,
         "store_p99_ms": round(percentile(latencies, 0.99) * 1000, 1) if latencies else None,
     }
-    summary.record("refusal_flood", report)
+    summary.record(section("refusal_flood"), report)
     with capsys.disabled():
         print(f"\nrefusal flood: {report['flood_requests']} bad-key requests in {report['flood_seconds']} s "
               f"({report['flood_requests_per_s']}/s, {statuses}); ledger files grew {growth} bytes; "

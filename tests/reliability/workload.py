@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from harness import Client, php_cmd, PHP_SCRIPTS, REPO, STORES
-from ledger_model import ItemOutcome, outcomes_from_http, outcomes_from_results
+from ledger_model import OUTCOME_UNKNOWN, ItemOutcome, outcomes_from_http, outcomes_from_results
 
 
 @dataclass
@@ -234,12 +234,13 @@ class Run:
 
 
 def _drive(name: str, generator: Generator, deadline: float, send: Callable[[int, str, list], dict | None],
-           knowledge: Knowledge, counters: dict, lock: threading.Lock, errors: list[str]) -> None:
+           knowledge: Knowledge, counters: dict, lock: threading.Lock, errors: list[str], attempts: int = 6,
+           pause: float = 0.01) -> None:
     seq = 0
     try:
         while time.monotonic() < deadline:
             op, items = generator.next()
-            for attempt in range(6):
+            for attempt in range(attempts):
                 seq += 1
                 answer = send(seq, op, items)
                 with lock:
@@ -250,7 +251,7 @@ def _drive(name: str, generator: Generator, deadline: float, send: Callable[[int
                     break
                 if answer is not None and answer.get("final"):
                     break
-                time.sleep(0.01 * (attempt + 1))  # 503 / busy / lost: resend the same request, like 1C does
+                time.sleep(min(pause * (attempt + 1), 0.5))  # 503 / busy / lost: resend the same request, like 1C does
     except Exception as error:  # noqa: BLE001 - reported by the test
         errors.append(f"{name}: {error!r}")
 
@@ -340,7 +341,8 @@ def read_cli_log(path: Path) -> list[ItemOutcome]:
         response = record["response"]
         if "exception" in response:
             code = response["exception"]["code"]
-            outcomes.extend(ItemOutcome(worker, record["seq"], i, p, "transient", {"error": code})
+            state = "unknown" if code in OUTCOME_UNKNOWN else "transient"  # unknown: it may have committed
+            outcomes.extend(ItemOutcome(worker, record["seq"], i, p, state, {"error": code})
                             for i, p in enumerate(items))
         else:
             outcomes.extend(outcomes_from_results(worker, record["seq"], items, response["results"]))
@@ -350,9 +352,15 @@ def read_cli_log(path: Path) -> list[ItemOutcome]:
     return outcomes
 
 
-def run_http_clients(base_url: str, api_key: str, log_dir: Path, people: list[Customer], *, clients: int,
-                     seconds: float, seed: int) -> Run:
-    """N HTTP clients (threads with a keep-alive connection each) against a running host."""
+def run_http_clients(base_url: str | list[str], api_key: str, log_dir: Path, people: list[Customer], *, clients: int,
+                     seconds: float, seed: int, attempts: int = 6, pause: float = 0.01,
+                     during: Callable[[], None] | None = None) -> Run:
+    """N HTTP clients (threads with a keep-alive connection each) against a running host, or against
+    several (a list of base URLs: client i talks to base_url[i % len], web nodes of one ledger).
+    Each request is resent up to `attempts` times (pauses growing by `pause`, at most 0.5 s) while it
+    gets 503 or no answer. `during`, if given, runs in this thread while the clients run (a fault
+    injector); it must return before the clients' time is up."""
+    urls = [base_url] if isinstance(base_url, str) else list(base_url)
     knowledge = Knowledge()
     counters = {"requests": 0, "retries": 0}
     lock = threading.Lock()
@@ -363,7 +371,7 @@ def run_http_clients(base_url: str, api_key: str, log_dir: Path, people: list[Cu
     logs = []
     for index in range(clients):
         name = f"http{index}"
-        client = Client(base_url, api_key, timeout=60)
+        client = Client(urls[index % len(urls)], api_key, timeout=60)
         log = open(log_dir / f"{name}.jsonl", "w")
         logs.append(log)
 
@@ -392,11 +400,15 @@ def run_http_clients(base_url: str, api_key: str, log_dir: Path, people: list[Cu
 
         generator = Generator(name, seed * 1000 + 500 + index, people, knowledge)
         threads.append(threading.Thread(target=_drive, args=(name, generator, deadline, send, knowledge, counters,
-                                                             lock, errors), daemon=True))
+                                                             lock, errors, attempts, pause), daemon=True))
     for thread in threads:
         thread.start()
-    for thread in threads:
-        thread.join(timeout=seconds + 120)
+    try:
+        if during is not None:
+            during()
+    finally:
+        for thread in threads:
+            thread.join(timeout=seconds + 120 + attempts * 0.5)
     for log in logs:
         log.close()
     run = Run(requests=counters["requests"], retries=counters["retries"], workers=clients,
