@@ -16,13 +16,19 @@
 #   7. HTTP: nginx + php-fpm from php/server, wrk, both ledgers in every round
 #      (bench/php/http_bench.php), then the offline-day catch-up (bench/php/catchup.php)
 #   8. memory: FPM worker VmRSS before and after 100,000 requests (bench/php/memory.php)
-#   9. docs/benchmarks.md (bench/php/report.php)
+#   9. MariaDB (bench/mariadb.sh): a private server (tests/mariadb/server.sh, var/mariadb-bench,
+#      port 13350; started if not running, stopped at the end if this run started it); the batch
+#      through the extension vs the pure-PHP PDO reference (a transaction per item, as the brief)
+#      vs the raw limit (bench/php/mysql_batch_bench.php); GET balance and POST on SQLite vs
+#      MariaDB in one pool, same rounds, with one INSERT + COMMIT on the server as the POST's budget
+#  10. docs/benchmarks.md (bench/php/report.php)
 #
 # Knobs (environment): BENCH_ROUNDS (5), BENCH_HTTP_SECONDS (2 per wrk run),
 # BENCH_BATCH (10000), BENCH_SCALE_CUSTOMERS (1000000), BENCH_SCALE_ENTRIES
 # (10000000), BENCH_MEMORY_REQUESTS (100000), BENCH_SKIP (space-separated
-# phase names to skip: core storage batch http scale memory), BENCH_DOC
-# (docs/benchmarks.md).
+# phase names to skip: core storage batch http scale memory mariadb), BENCH_DOC
+# (docs/benchmarks.md); bench/mariadb.sh's BENCH_MARIADB_ROUNDS (3),
+# BENCH_MARIADB_ENGINES, BENCH_MARIADB_DIR, BENCH_MARIADB_PORT.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -46,10 +52,13 @@ STARTED=$(date +%s)
 
 # shellcheck source=bench/http/stack.sh
 source "$ROOT/bench/http/stack.sh"
+# shellcheck source=bench/mariadb.sh
+source "$ROOT/bench/mariadb.sh"
 
 cleanup() {
     local status=$?
     stack_stop 2>/dev/null || true
+    mariadb_stop
     rm -rf "$WORK"
     [ -z "$SHM" ] || rm -rf "$SHM"
     exit "$status"
@@ -58,7 +67,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 phase_number=0
-phase() { phase_number=$((phase_number + 1)); printf '\n== [%d/9] %s (%ds elapsed)\n' "$phase_number" "$*" "$(($(date +%s) - STARTED))" >&2; }
+phase() { phase_number=$((phase_number + 1)); printf '\n== [%d/10] %s (%ds elapsed)\n' "$phase_number" "$*" "$(($(date +%s) - STARTED))" >&2; }
 skipped() { [[ "$SKIP" == *" $1 "* ]] && { echo "   skipped (BENCH_SKIP)" >&2; return 0; }; return 1; }
 php_ext() { php -d extension="$EXT" "$@"; }
 # The pool runs as www-data (as root): it must own the ledger's directory.
@@ -184,6 +193,15 @@ if ! skipped memory; then
 fi
 
 # ---------------------------------------------------------------- 9
+phase "MariaDB: batch (extension vs pure PHP vs raw limit), HTTP (SQLite vs MariaDB), POST vs one server commit"
+if ! skipped mariadb; then
+    mariadb_start
+    BENCH_BATCH=$BATCH BENCH_ROUNDS=$ROUNDS BENCH_HTTP_SECONDS=$HTTP_SECONDS mariadb_section "$RESULTS" "$WORK"
+    jq -n --arg date "$(date -Iseconds)" --arg nproc "$(nproc)" '{date: $date, nproc: $nproc}' >"$RESULTS/mariadb-settings.json"
+    mariadb_stop
+fi
+
+# ---------------------------------------------------------------- 10
 phase "report"
 jq -n --arg rounds "$ROUNDS" --arg http "$HTTP_SECONDS" --arg batch "$BATCH" --arg customers "$SCALE_CUSTOMERS" \
     --arg entries "$SCALE_ENTRIES" --arg memory "$MEMORY_REQUESTS" --arg seconds "$(($(date +%s) - STARTED))" \

@@ -10,7 +10,10 @@
 # Builds the Rust bench programs in the test profile (cargo test --no-run,
 # sharing target/debug with `cargo test`), then runs each for a few seconds.
 # The HTTP programs need php-fpm8.2, nginx and wrk; without them those checks
-# fail with the install hint. The last line is "N passed, M failed".
+# fail with the install hint. The MariaDB programs use the test suite's server
+# when tests/run.sh started one (CASHBACK_MARIADB_DIR), else a private one
+# (bench/mariadb.sh: var/mariadb-bench, port 13350, stopped at the end).
+# The last line is "N passed, M failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -34,8 +37,14 @@ TMP=$(mktemp -d "$ROOT/target/bench-work/smoke.XXXXXX")
 chmod 0755 "$TMP"
 # shellcheck source=bench/http/stack.sh
 source "$ROOT/bench/http/stack.sh"
+if [ -n "${CASHBACK_MARIADB_DIR:-}" ] && "$ROOT/tests/mariadb/server.sh" url "$CASHBACK_MARIADB_DIR" >/dev/null 2>&1; then
+    export BENCH_MARIADB_DIR=$CASHBACK_MARIADB_DIR
+fi
+# shellcheck source=bench/mariadb.sh
+source "$ROOT/bench/mariadb.sh"
 finish() {
     stack_stop >/dev/null 2>&1 || true
+    mariadb_stop >/dev/null 2>&1
     if [ "$failed" -eq 0 ]; then rm -rf "$TMP"; else echo "files kept in $TMP"; fi
     echo "$passed passed, $failed failed"
     [ "$failed" -eq 0 ]
@@ -151,26 +160,56 @@ comparison_catches() {
 }
 check "the equivalence comparison sees a changed balance or type, and ignores only messages" comparison_catches
 
+# ---------------------------------------------------------------- MariaDB
+MARIADB_READY=
+if mariadb_start >"$TMP/mariadb.log" 2>&1; then
+    MARIADB_READY=1
+    ok "MariaDB server ($(basename "${BENCH_MARIADB_DIR:-var/mariadb-bench}")) and pdo_mysql"
+else
+    fail "MariaDB server and pdo_mysql" "$(tail -n 20 "$TMP/mariadb.log")"
+fi
+mariadb_batch_once() {
+    mariadb_batch "$TMP/mariadb-batch.json" --size 300 --yesterday 30 --rounds 1 --engines ext,php,php_tx,raw 2>"$TMP/mariadb-batch.log" \
+        || { cat "$TMP/mariadb-batch.log"; return 1; }
+    json_test "$TMP/mariadb-batch.json" '.mismatches == 0 and .median.ext_items_per_s > 0 and .median.php_items_per_s > 0
+        and .median.php_tx_items_per_s > 0 and .median.raw_items_per_s > 0 and .median.commit_ms > 0 and (.mix | length) >= 6' \
+        || { cat "$TMP/mariadb-batch.json"; return 1; }
+}
+[ -z "$MARIADB_READY" ] || check "mysql_batch_bench: extension, pure PHP (per item, per batch) and the raw limit agree on MariaDB (300 items)" mariadb_batch_once
+
 # ---------------------------------------------------------------- HTTP programs
 http_ready() { command -v php-fpm8.2 >/dev/null && command -v nginx >/dev/null && command -v wrk >/dev/null; }
 if http_ready; then
     mkdir -p "$TMP/http" "$TMP/http2"
     php_ext bench/php/setup.php --db "$TMP/http/ledger.db" --key-file "$TMP/http/key" --config "$TMP/http/config.php" >/dev/null
-    php_ext bench/php/setup.php --db "$TMP/http2/ledger.db" --key-file "$TMP/http2/key" --config "$TMP/http2/config.php" >/dev/null
+    # The second ledger is on MariaDB when the server is up (what make bench's MariaDB section runs), else SQLite.
+    second=SQLite
+    if [ -n "$MARIADB_READY" ] && mariadb_ledger "cb_${MARIADB_TAG}_http" "$TMP/http2" >"$TMP/mariadb-http.log" 2>&1; then
+        second=MariaDB
+        probe=(--commit-probe2 "$(php -r 'require $argv[1]; echo CashbackBench\Mysql::withDatabase($argv[2], $argv[3]);' \
+            bench/php/lib/bootstrap.php "$MARIADB_APP" "cb_${MARIADB_TAG}_http")")
+    else
+        probe=()
+        php_ext bench/php/setup.php --db "$TMP/http2/ledger.db" --key-file "$TMP/http2/key" --config "$TMP/http2/config.php" >/dev/null
+    fi
     [ "$(id -u)" -ne 0 ] || chown -R www-data:www-data "$TMP/http" "$TMP/http2"
     if stack_start "$TMP/http/ledger.db" "$TMP/http/config.php" "" "$TMP/http2/config.php" >"$TMP/stack.log" 2>&1; then
-        ok "nginx + php-fpm from php/server, with the bare endpoint and a second ledger"
+        ok "nginx + php-fpm from php/server, with the bare endpoint and a second ledger ($second)"
         http_once() {
             php bench/php/http_bench.php --api "$STACK_BASE" --bare "$STACK_BARE" --key "$(cat "$TMP/http/key")" --rounds 1 --duration 1 \
                 --warmup 0 --batch-items 20 --endpoints bare,balance,batch --single bare,post --fsync-dir "$TMP/http" --label smoke \
-                --api2 "$STACK_BASE2" --key2 "$(cat "$TMP/http2/key")" --label2 second --out "$TMP/http.json" 2>"$TMP/http.log" \
+                --api2 "$STACK_BASE2" --key2 "$(cat "$TMP/http2/key")" --label2 second "${probe[@]}" --out "$TMP/http.json" 2>"$TMP/http.log" \
                 || { cat "$TMP/http.log"; return 1; }
             json_test "$TMP/http.json" '([.median.load[], .second.median.load[] | .requests > 0 and .errors == 0] | all and length == 6)
                 and .median.single.post.requests > 0 and .median.ratios.balance_rps_vs_bare > 0
-                and .median.ratios.post_single_p50_vs_bare_plus_fsync > 0 and .second_worse_by.load.balance.rps > 0' \
-                || { cat "$TMP/http.json"; return 1; }
+                and .median.ratios.post_single_p50_vs_bare_plus_fsync > 0 and .second_worse_by.load.balance.rps > 0
+                and .second_vs_first.load.balance.rps > 0' || { cat "$TMP/http.json"; return 1; }
+            if [ "$second" = MariaDB ]; then
+                json_test "$TMP/http.json" '.second.median.ratios.post_single_p50_vs_bare_plus_commit > 0 and .second.commit.median > 0' \
+                    || { cat "$TMP/http.json"; return 1; }
+            fi
         }
-        check "http_bench: wrk on bare, balance, batch and (one connection) post, two ledgers, no errors (1 s each)" http_once
+        check "http_bench: wrk on bare, balance, batch and (one connection) post, SQLite and $second ledgers, no errors (1 s each)" http_once
         check "catchup: 200 operations in batches of 50, all in the ledger" \
             php bench/php/catchup.php --api "$STACK_BASE" --key "$(cat "$TMP/http/key")" --db "$TMP/http/ledger.db" --receipts 200 \
             --batch-size 50 --rounds 1 --out "$TMP/catchup.json"
@@ -197,8 +236,14 @@ report_once() {
     cp "$TMP/catchup.json" "$TMP/results/catchup.json" 2>/dev/null || true
     cp "$TMP/memory.json" "$TMP/results/memory.json" 2>/dev/null || true
     cp "$TMP/scale.json" "$TMP/results/scale-meta.json" 2>/dev/null || true
+    cp "$TMP/mariadb-batch.json" "$TMP/results/mariadb-batch.json" 2>/dev/null || true
+    [ "${second:-}" != MariaDB ] || cp "$TMP/http.json" "$TMP/results/mariadb-http.json"
     php bench/php/report.php --results "$TMP/results" --out "$TMP/benchmarks.md" || return 1
     grep -q '^## Targets' "$TMP/benchmarks.md" && grep -q '| Batch through the extension vs the pure-PHP reference' "$TMP/benchmarks.md" \
         || { head -n 40 "$TMP/benchmarks.md"; return 1; }
+    if [ -f "$TMP/results/mariadb-batch.json" ]; then
+        grep -q '^## 8. MariaDB backend' "$TMP/benchmarks.md" && grep -q '| MariaDB: batch through the extension vs the pure-PHP reference' "$TMP/benchmarks.md" \
+            || { sed -n '/^## 8/,/^## How/p' "$TMP/benchmarks.md" | head -n 40; return 1; }
+    fi
 }
 check "report.php renders the results into markdown" report_once

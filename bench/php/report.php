@@ -5,12 +5,13 @@ declare(strict_types=1);
 // Renders docs/benchmarks.md from a results directory of bench/run.sh.
 //
 //   php bench/php/report.php --results target/bench-results/latest [--out docs/benchmarks.md]
+//   php bench/php/report.php --results DIR --section mariadb          section 8 alone (bench/mariadb.sh)
 
 use CashbackBench\Bench;
 
 require __DIR__ . '/lib/bootstrap.php';
 
-$o = Bench::options($argv, ['results' => '', 'out' => '-']);
+$o = Bench::options($argv, ['results' => '', 'out' => '-', 'section' => '']);
 $dir = $o['results'];
 if ($dir === '' || !is_dir($dir)) {
     fwrite(STDERR, "need --results DIR (from bench/run.sh)\n");
@@ -37,6 +38,9 @@ $httpScale = $http['second'] ?? null;
 $catchup = $load('catchup');
 $memory = $load('memory');
 $scaleMeta = $load('scale-meta');
+$mariadbBatch = $load('mariadb-batch');
+$mariadbHttp = $load('mariadb-http');
+$mariadbSettings = $load('mariadb-settings') ?? $settings;
 $rounds = $settings['rounds'] ?? '?';
 
 // ------------------------------------------------------------ formatting
@@ -99,6 +103,112 @@ $targets = [
     ['FPM worker memory growth after ' . $num((float) ($memory['served'] ?? 0)) . ' requests (largest worker)', $growthMb === null ? '–' : $num($growthMb, 2) . ' MB', '≤ 2 MB', $verdict($growthMb === null ? null : $growthMb <= 2)],
     ['Offline day (5,000 operations) caught up over HTTP', $catchSeconds === null ? '–' : $num($catchSeconds, 2) . ' s', '< 2 s', $verdict($catchSeconds === null ? null : $catchSeconds < 2)],
 ];
+
+// ------------------------------------------------------------ MariaDB (section 8)
+$mb = $mariadbBatch['median'] ?? null;
+$mh = $mariadbHttp;
+$mhMaria = $mh['second'] ?? null;
+$mariaBalance = $mh['second_vs_first']['load']['balance']['rps'] ?? null;
+$mariaPost = $mhMaria['median']['ratios']['post_single_p50_vs_bare_plus_commit'] ?? null;
+$mariadbTargets = [
+    ['MariaDB: batch through the extension vs the pure-PHP reference (a transaction per item, as the brief)', $x($mb['ext_vs_php'] ?? null, 1), '≥ 10x',
+        $verdict(isset($mb['ext_vs_php']) ? $mb['ext_vs_php'] >= 10 : null)],
+    ['MariaDB: batch through the extension vs the raw limit (multi-row INSERTs, one transaction)', $x($mb['ext_fraction_of_raw'] ?? null), '≥ 0.5x',
+        $verdict(isset($mb['ext_fraction_of_raw']) ? $mb['ext_fraction_of_raw'] >= 0.5 : null)],
+    ['MariaDB: GET balance vs the same on SQLite (requests/s under load)', $x($mariaBalance), '≥ 0.5x', $verdict($mariaBalance === null ? null : $mariaBalance >= 0.5)],
+    ['MariaDB: POST one transaction, p50 on one connection vs (bare p50 + one INSERT and COMMIT on the server)', $x($mariaPost), '≤ 2x',
+        $verdict($mariaPost === null ? null : $mariaPost <= 2)],
+];
+$mariadbSection = "\n## 8. MariaDB backend (`mysql://` URL)\n\n";
+if ($mariadbBatch === null && $mh === null) {
+    $mariadbSection .= "_not run_\n";
+} else {
+    $server = $mariadbBatch['server'] ?? [];
+    $mariadbSection .= sprintf("A private MariaDB %s (tests/mariadb/server.sh: its own data directory `var/mariadb-bench`, loopback TCP port 13350, "
+        . "`innodb_flush_log_at_trx_commit=%s`, doublewrite %s, `innodb_flush_method=%s`, buffer pool %s MB, redo log %s MB, binary log %s) on the same "
+        . "machine and disk as everything above (started by the run when it was not running, and then stopped after it). The ledger connects as the site's kind of user "
+        . "(`cashback_app`, no global privilege); tables prefixed `local_cashback_`. Measured on %s%s.\n\n",
+        $server['version'] ?? '?', $server['innodb_flush_log_at_trx_commit'] ?? '?', $server['innodb_doublewrite'] ?? '?', $server['innodb_flush_method'] ?? '?',
+        isset($server['innodb_buffer_pool_size']) ? $num($server['innodb_buffer_pool_size'] / 1048576) : '?',
+        isset($server['innodb_log_file_size']) ? $num($server['innodb_log_file_size'] / 1048576) : '?', ($server['log_bin'] ?? '') === 'OFF' ? 'off' : ($server['log_bin'] ?? '?'),
+        $mariadbSettings['date'] ?? $machine['date'] ?? '?',
+        isset($mariadbBatch['load']) ? sprintf(' (load average %s at the start of the batch rounds, %s at their end, on %s CPUs)',
+            $mariadbBatch['load']['before'], $mariadbBatch['load']['after'], $machine['nproc'] ?? $mariadbSettings['nproc'] ?? '?') : '');
+    $mariadbSection .= $table(['Target', 'Measured', 'Goal', 'Result'], $mariadbTargets);
+    if ($mariadbBatch !== null) {
+        $rows = [];
+        $engineLabels = [
+            'ext' => 'Extension (`CashbackLedger::applyBatch` on a `mysql://` URL: one transaction)',
+            'php' => 'Pure PHP on PDO MySQL, the brief\'s controller: check, then a transaction per item (bench/php/lib/PureMysqlLedger.php)',
+            'php_tx' => 'The same PHP in one transaction per batch, a savepoint per item (for comparison)',
+            'raw' => 'Raw limit: the rows the extension wrote, multi-row INSERTs of ' . $num((float) $mariadbBatch['raw_chunk']) . ' rows via PDO, one transaction',
+        ];
+        foreach ($engineLabels as $engine => $label) {
+            if (isset($mb["{$engine}_items_per_s"])) {
+                $rows[] = [$label, $num($mb["{$engine}_items_per_s"]), $ms($mb["{$engine}_seconds"] * 1e6)];
+            }
+        }
+        foreach (['ext_vs_php' => '**Extension / pure PHP (per item)**', 'ext_vs_php_tx' => 'Extension / pure PHP (one transaction)',
+            'ext_fraction_of_raw' => '**Extension / raw limit**'] as $key => $label) {
+            if (isset($mb[$key])) {
+                $rows[] = [$label, $x($mb[$key], $mb[$key] >= 10 ? 1 : 2), '–'];
+            }
+        }
+        $mariadbSection .= sprintf("\n### The batch\n\nThe batch of section 2–3 (same generator, same mix, same yesterday/today split): %s items after %s (not timed), "
+            . "%s rounds, each engine on a fresh database per round (a copy of a base ledger that bench/php/setup.php made through the extension) "
+            . "and in a PHP process of its own; per-round ratios, then their median. One INSERT + COMMIT of one row on this server took %s (median of the "
+            . "rounds; a `SELECT 1` round trip %s), and the extension accepted %s items per round.\n\n",
+            $num((float) $mariadbBatch['size']), $num((float) $mariadbBatch['yesterday']), $num((float) count($mariadbBatch['rounds'])),
+            $num($mb['commit_ms'], 2) . ' ms', $num($mb['round_trip_ms'], 3) . ' ms', $num($mb['accepted'] ?? null));
+        $mariadbSection .= $table(['', 'Items/s (median)', 'Time (median)'], $rows);
+        $perRound = array_map(static fn (array $r): string => sprintf('%s / %s', $x($r['ext_vs_php'] ?? null, 1), $x($r['ext_fraction_of_raw'] ?? null)), $mariadbBatch['rounds']);
+        $mariadbSection .= "\nPer round (extension / pure PHP, extension / raw limit): " . implode('; ', $perRound) . ".\n";
+        $mariadbSection .= "\nThe extension's and the references' results were compared item by item (everything but messages) and their entries and "
+            . "balances table by table, and the raw limit's rows against the extension's: "
+            . (($mariadbBatch['mismatches'] ?? 1) === 0 ? 'no difference in this run' : "**{$mariadbBatch['mismatches']} differences in this run**")
+            . '. Outcomes: ' . implode(', ', array_map(static fn (string $k, int $v): string => "`$k` " . number_format($v), array_keys($mariadbBatch['mix']), $mariadbBatch['mix'])) . ".\n";
+    }
+    if ($mh !== null && $mhMaria !== null) {
+        $s = $mh['settings'];
+        $mariadbSection .= sprintf("\n### HTTP: the same pool on SQLite and on MariaDB\n\nOne nginx + php-fpm stack (section 4's templates), the site rendered twice: "
+            . "a settings file naming a fresh SQLite ledger and one naming a MariaDB ledger (`'database' => 'mysql://…'`), measured one right after the "
+            . "other in every round (%d rounds, wrk: %d connections over %d threads or one connection, %d s per run). Ratios: MariaDB / SQLite per round, then the median.\n\n",
+            count($mh['rounds']), $s['connections'], $s['threads'], $s['duration_s']);
+        $rows = [];
+        foreach (['SQLite' => $mh, 'MariaDB' => $mhMaria] as $label => $h) {
+            foreach (['bare', 'balance', 'post'] as $endpoint) {
+                $f = $h['median']['load'][$endpoint] ?? null;
+                $single = $h['median']['single'][$endpoint] ?? null;
+                if ($f === null && $single === null) {
+                    continue;
+                }
+                if ($endpoint === 'bare' && $label === 'MariaDB') {
+                    continue; // measured once per round for both
+                }
+                $vs = $endpoint === 'bare' || $label === 'SQLite' ? '–' : $x($mh['second_vs_first']['load'][$endpoint]['rps'] ?? null);
+                $vs1 = $endpoint === 'bare' || $label === 'SQLite' ? '–' : $x($mh['second_vs_first']['single'][$endpoint]['p50_us'] ?? null);
+                $rows[] = [$endpoint === 'bare' ? '–' : $label, "`$endpoint`", $f ? $num($f['rps']) : '–', $f ? $ms($f['p50_us']) : '–', $f ? $ms($f['p99_us']) : '–',
+                    $single ? $ms($single['p50_us']) : '–', $single ? $ms($single['p99_us']) : '–', $vs, $vs1];
+            }
+        }
+        $mariadbSection .= $table(['Ledger', 'Endpoint', 'Requests/s (load)', 'p50 (load)', 'p99 (load)', 'p50 (one conn.)', 'p99 (one conn.)',
+            'rps MariaDB / SQLite (load)', 'p50 MariaDB / SQLite (one conn.)'], $rows);
+        $commit = $mhMaria['commit'] ?? null;
+        $mariadbSection .= sprintf("\nPOST one transaction on one connection, MariaDB: p50 %s; bare p50 %s plus one INSERT + COMMIT of one row on the server %s "
+            . "(PDO, measured beside each round; a `SELECT 1` round trip %s): the POST takes %s that sum (median of the per-round quotients; target ≤ 2x), "
+            . "%s the INSERT + COMMIT alone.\n",
+            $ms($mhMaria['median']['single']['post']['p50_us'] ?? null), $ms($mh['median']['single']['bare']['p50_us'] ?? null),
+            $commit ? $num($commit['median'] * 1e3, 2) . ' ms' : '–', $commit ? $num($commit['round_trip'] * 1e3, 3) . ' ms' : '–', $x($mariaPost),
+            $x($mhMaria['median']['ratios']['post_single_p50_vs_commit'] ?? null));
+    }
+}
+if ($o['section'] === 'mariadb') {
+    echo ltrim($mariadbSection);
+    exit(0);
+}
+if ($mariadbBatch !== null || $mh !== null) {
+    array_push($targets, ...$mariadbTargets);
+}
 
 // ------------------------------------------------------------ document
 $md = "# Benchmarks\n\n";
@@ -235,22 +345,27 @@ if ($catchup !== null) {
         $num((float) $catchup['receipts']), $catchup['batch_size'], $num($catchSeconds, 2), $catchup['complete'] ? 'yes' : '**no**');
 }
 
+$md .= $mariadbSection;
+
 $md .= <<<'MD'
 
 ## How to reproduce
 
 ```sh
 make bench-deps      # apt-get install -y php8.2-sqlite3 php8.2-fpm nginx-light wrk curl jq (what is missing)
-make bench           # everything above, then this file (about 4-5 minutes with the generated ledger cached in
-                     # target/bench-data; generating it and its verify() add about 4-5 minutes once)
-make bench-quick     # < 60 s: a smaller batch comparison and HTTP run, one line per ratio
+make bench           # everything above, then this file (about 8-11 minutes with the generated ledger cached in
+                     # target/bench-data, of which the MariaDB section 3-6; generating it and its verify() add 4-5 minutes once)
+make bench-quick     # about 60-90 s: smaller batch comparisons (SQLite and MariaDB) and HTTP runs, one line per ratio
+bash bench/mariadb.sh  # section 8 alone (its own private MariaDB server), printed as markdown
 bash bench/smoke.sh  # every bench program at tiny sizes with the equivalence assertions (a few seconds after the build)
 bash bench/profile.sh  # perf profiles of the batch through the extension and of GET balance under load
 ```
 
 Knobs: `BENCH_ROUNDS` (5), `BENCH_HTTP_SECONDS` (2), `BENCH_BATCH` (10000), `BENCH_SCALE_CUSTOMERS` (1000000),
 `BENCH_SCALE_ENTRIES` (10000000; e.g. 1000000 for a quicker first run), `BENCH_MEMORY_REQUESTS` (100000), `BENCH_SKIP`
-(any of `core storage batch http scale memory`). Single programs:
+(any of `core storage batch http scale memory mariadb`), `BENCH_MARIADB_ROUNDS` (3 rounds of the MariaDB batch: its
+per-item reference takes 20-60 s a round here), `BENCH_MARIADB_ENGINES` (`ext,php,php_tx,raw`), `BENCH_MARIADB_DIR` /
+`BENCH_MARIADB_PORT` (`var/mariadb-bench`, 13350). Single programs:
 
 ```sh
 CARGO_TARGET_DIR=target/bench cargo bench --bench core             # criterion
@@ -258,6 +373,9 @@ CARGO_TARGET_DIR=target/bench cargo bench --bench storage_limit    # core vs raw
 CARGO_TARGET_DIR=target/bench cargo bench --bench gen_db -- --out /path/scale.db --entries 10000000
 php -d extension=target/release/libcashback.so bench/php/setup.php --db /tmp/base.db
 php -d extension=target/release/libcashback.so bench/php/batch_bench.php --base /tmp/base.db --work /tmp/w --check
+tests/mariadb/server.sh start var/mariadb-bench 13350; APP=$(tests/mariadb/server.sh app-url var/mariadb-bench)
+php -d extension=target/release/libcashback.so bench/php/setup.php --db "${APP}cb_base"    # the user may create cb_* databases
+php bench/php/mysql_batch_bench.php --server "$APP" --base cb_base --rounds 1 --check
 ```
 
 ## Method
@@ -278,6 +396,18 @@ php -d extension=target/release/libcashback.so bench/php/batch_bench.php --base 
   in the same pool. Each wrk run is a fresh 2 s window after a warm-up; POSTs never repeat an external_id.
 - **Scale**: the generated ledger is consistent (`verify()` passes): debits never overdraw, releases and reversals stay
   within their originals, entries spread over customers and over a year.
+- **MariaDB** (bench/mariadb.sh, bench/php/mysql_batch_bench.php): the pure-PHP reference
+  (bench/php/lib/PureMysqlLedger.php) is the brief's controller for each item: validation (the same rules as
+  PureLedger), `existsByExternalId` before the transaction (a resend: duplicate or conflict), the customer by phone,
+  then one transaction per item: the writers' lock row (as the extension, so ids and balances stay right with several
+  writers), the original of a release or reversal, the balance `FOR UPDATE`, the entry (id = MAX(id) + 1, as the
+  ledger assigns them), the balance; COMMIT. PDO defaults (emulated prepares), statements prepared once. `php_tx`
+  runs the same code in one transaction per batch with a savepoint per item, for comparison. The raw limit reads the
+  rows the extension wrote in the round (entries and its customers' balances) before its clock starts and writes them
+  into a fresh database by multi-row INSERTs in one transaction. Every engine starts from a fresh copy of the same
+  base database each round; results and tables must equal the extension's, or the run fails. The POST budget on
+  MariaDB is the bare request plus one single-row INSERT and COMMIT through PDO on the same server (two round trips
+  and one redo-log flush), measured in every round.
 
 MD;
 

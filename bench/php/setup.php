@@ -9,6 +9,9 @@ declare(strict_types=1);
 // on the generated scale database the customers already exist.
 //
 //   php -d extension=libcashback.so bench/php/setup.php --db FILE [--key-file F] [--config F] [--users 1000]
+//
+// --db may also be a mysql:// URL (the MariaDB benchmarks): the extension
+// creates its tables in that database.
 
 use CashbackBench\Batch;
 use CashbackBench\Bench;
@@ -44,5 +47,7 @@ if ($o['config'] !== '') {
 // checkpoints): fold the WAL into the main file so that a plain copy of it is whole.
 // In another process: pdo_sqlite is a second copy of SQLite, and two copies in one
 // process break each other's locks on the same file.
-Bench::run([PHP_BINARY, '-r', '(new PDO("sqlite:" . $argv[1]))->query("PRAGMA wal_checkpoint(TRUNCATE)")->fetchAll();', $o['db']]);
-echo json_encode(['db' => $o['db'], 'phones' => $report['imported']]), "\n";
+if (CashbackLedger::describeDatabase($o['db'])['backend'] === 'sqlite') {
+    Bench::run([PHP_BINARY, '-r', '(new PDO("sqlite:" . $argv[1]))->query("PRAGMA wal_checkpoint(TRUNCATE)")->fetchAll();', $o['db']]);
+}
+echo json_encode(['db' => CashbackLedger::describeDatabase($o['db'])['location'], 'phones' => $report['imported']]), "\n";
