@@ -49,9 +49,11 @@ extern "C" fn request_startup(_type: i32, _module_number: i32) -> i32 {
     0
 }
 
-/// Module shutdown (a worker's last request served): writes the queued read rows of the sync log.
+/// Module shutdown (a worker's last request served): writes the queued read rows of the sync log,
+/// then ends the process's MariaDB/MySQL sessions.
 extern "C" fn shutdown(_type: i32, _module_number: i32) -> i32 {
     cashback_core::logqueue::flush_all();
+    cashback_mysql::connection::close_all();
     0
 }
 

@@ -42,7 +42,8 @@ SQLITE3 = shutil.which("sqlite3") or "/usr/bin/sqlite3"
 CLIENT = shutil.which("mariadb") or shutil.which("mysql") or "mariadb"
 DUMP = shutil.which("mariadb-dump") or shutil.which("mysqldump") or "mariadb-dump"
 # Every table of the MySQL schema (crates/cashback-mysql/migrations/0001_initial.sql), unprefixed.
-MYSQL_TABLES = ("entries", "accounts", "phones", "sync_log", "stores", "api_keys", "auth_failures", "writer", "schema")
+MYSQL_TABLES = ("entries", "accounts", "phones", "sync_log", "stores", "api_keys", "auth_failures", "writer",
+                "commit_tokens", "schema")
 
 _RUN = f"{os.getpid()}{secrets.token_hex(2)}"
 _numbers = itertools.count(1)

@@ -83,7 +83,7 @@ string(17) "CashbackException"
 bool(true)
 bool(true)
 bool(true)
-ledger tables: ["accounts","api_keys","auth_failures","entries","phones","schema","stores","sync_log","writer"]
+ledger tables: ["accounts","api_keys","auth_failures","commit_tokens","entries","phones","schema","stores","sync_log","writer"]
 bool(true)
 create false, tables there: 10
 create false, other prefix: database_unavailable | no ledger tables (other_*) in LOCATION?table_prefix=other_; create them first (setup, module install or a ledger opened with create)

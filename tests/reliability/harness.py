@@ -249,7 +249,8 @@ def sql_text(text: str) -> str:
 # --------------------------------------------------------------------------- the ledger on MariaDB
 
 TABLE_PREFIX = "local_cashback_"
-LEDGER_TABLES = ("entries", "accounts", "phones", "sync_log", "stores", "api_keys", "auth_failures", "writer", "schema")
+LEDGER_TABLES = ("entries", "accounts", "phones", "sync_log", "stores", "api_keys", "auth_failures", "writer",
+                 "commit_tokens", "schema")
 APP_USER = "cashback_app"  # the ledger's login (tests/mariadb/server.sh): databases cb_* only, no global privilege
 ADMIN_USER = "cashback_test"
 

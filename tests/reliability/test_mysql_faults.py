@@ -346,9 +346,6 @@ def test_table_space_full(server, workdir, summary):
             ledger.remove()
 
 
-@pytest.mark.xfail(strict=True, reason="product defect: the MySQL health probe (an UPDATE of the writers' row that "
-                   "changes nothing) allocates nothing, so GET health answers 200 on a full table space while every "
-                   "write is 503 database_full (crates/cashback-mysql/src/health.rs)")
 def test_health_on_a_full_table_space(server, workdir):
     """GET health must say 503 when the ledger cannot write: on a full table space too."""
     if not IS_ROOT:

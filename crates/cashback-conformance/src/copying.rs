@@ -63,8 +63,15 @@ fn visible(ledger: &Ledger) -> serde_json::Value {
         })
         .collect();
     let log = ledger.sync_log(&LogFilter::default(), 1000, None).unwrap();
+    // How long a store has been silent depends on when it is asked: compare what is stored.
+    let stores: Vec<String> = ledger
+        .store_activity()
+        .unwrap()
+        .into_iter()
+        .map(|store| format!("{} {:?} {:?} {:?}", store.store_id, store.name, store.silence_hours, store.last_seen_at))
+        .collect();
     json!({"users": users, "log": format!("{:?}", log.items), "keys": format!("{:?}", ledger.list_api_keys().unwrap()),
-           "stores": format!("{:?}", ledger.store_activity().unwrap())})
+           "stores": stores})
 }
 
 /// Copies `source` into the empty `destination` and checks the copy.

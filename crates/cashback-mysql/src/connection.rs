@@ -151,6 +151,16 @@ fn shared(target: &Target, settings: Settings) -> Result<Shared, Failure> {
     Ok(session)
 }
 
+/// Ends every session of this process with the server's goodbye (module
+/// shutdown: a worker that just exits leaves "Aborted connection" warnings in
+/// the server's log and its `Aborted_clients` count rising).
+pub fn close_all() {
+    let pid = std::process::id();
+    let mut cache = CACHE.lock();
+    forget_inherited(&mut cache, pid);
+    cache.clear();
+}
+
 /// Drops this process's session to `target`, so the next call connects afresh.
 pub fn evict(target: &Target) {
     CACHE.lock().remove(&(std::process::id(), target.cache_key()));
