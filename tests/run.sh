@@ -69,8 +69,9 @@ suite rust cargo cargo test --workspace
 suite stubs plain tests/stubs/check.sh "$extension"
 suite phpt phpt env TEST_PHP_EXECUTABLE="$(command -v php)" TEST_PHP_ARGS="-d extension=$extension" \
     php "$(php-config --extension-dir)/build/run-tests.php" -q --show-diff tests/phpt
+# Two at once: each test has a database of its own, and the private-server tests take a lock.
 suite phpt-mysql phpt env CASHBACK_TEST_BACKEND=mysql TEST_PHP_EXECUTABLE="$(command -v php)" TEST_PHP_ARGS="-d extension=$extension" \
-    php "$(php-config --extension-dir)/build/run-tests.php" -q --show-diff tests/phpt
+    php "$(php-config --extension-dir)/build/run-tests.php" -q -j2 --show-diff tests/phpt
 suite cli phpunit php -d extension="$extension" "$(command -v phpunit)" --configuration tests/cli/phpunit.xml
 suite bitrix phpunit php -d extension="$extension" "$(command -v phpunit)" --configuration tests/bitrix/phpunit.xml
 python_env > "$log/venv" 2>&1 || { cat "$log/venv"; echo "cannot prepare the Python test environment"; }

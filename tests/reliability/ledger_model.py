@@ -81,6 +81,10 @@ def outcomes_from_http(worker: str, seq: int, op: str, items: list, status: int 
         return [ItemOutcome(worker, seq, i, p, state, dict(detail)) for i, p in enumerate(items)]
     if status is None:
         return all_items("unknown", {"lost": body})
+    if body is None:
+        # A status line whose body never came whole (its worker was SIGKILLed while answering): a lost
+        # answer, as a client that cannot read the body must resend.
+        return all_items("unknown", {"lost": f"HTTP {status} without a readable body"})
     if status == 503 and isinstance(body, dict) and body.get("error") in OUTCOME_UNKNOWN:
         # The request may have committed: a lost answer, though an answer came.
         return all_items("unknown", {"error": body.get("error"), "http": 503})

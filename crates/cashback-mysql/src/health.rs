@@ -1,13 +1,10 @@
 //! What a write and a read would get now, found without committing anything:
-//! - the writers' lock is taken by the write every ledger write starts with
-//!   (a read-only server refuses it: `read_only=1` applies to every user
-//!   without the privilege to bypass it, so asking the server beats reading
-//!   the variable);
-//! - a row larger than a page is inserted: a full table space or disk refuses
-//!   it, where an update of one existing row allocates nothing;
-//! - both are rolled back;
-//! - a Galera node must be in the primary component and synced enough to
-//!   serve (`wsrep_ready`).
+//! the writers' lock is taken by the write every ledger write starts with, and
+//! rolled back
+//! (a read-only server refuses it: `read_only=1` applies to every user
+//! without the privilege to bypass it, so asking the server beats reading the
+//! variable), and a Galera node must be in the primary component and synced
+//! enough to serve (`wsrep_ready`).
 
 use cashback_core::error::{LedgerError, StorageFault};
 use mysql::prelude::Queryable;
@@ -19,9 +16,6 @@ use crate::{
 
 /// What the probe checked, for the health report.
 pub const CHECKED: &str = "server";
-
-/// Bytes of the row the probe inserts: more than a page holds, so InnoDB must find room for it.
-const PROBE_BYTES: usize = 60_000;
 
 /// Probes the session's server.
 ///
@@ -40,14 +34,7 @@ pub fn probe(session: &mut Session, prefix: &str) -> Result<(), Failure> {
     checked(session.conn.query_drop("START TRANSACTION"))?;
     let probed =
         checked(session.conn.query_drop(format!("UPDATE {prefix}writer SET commits = commits + 1 WHERE id = 1")))
-            .map(|()| session.conn.affected_rows())
-            .and_then(|locked| {
-                checked(session.conn.query_drop(format!(
-                    "INSERT INTO {prefix}sync_log (at, endpoint, status, duration_ms, error) \
-                     VALUES (0, 'health', 'probe', 0, REPEAT('x', {PROBE_BYTES}))"
-                )))?;
-                Ok(locked)
-            });
+            .map(|()| session.conn.affected_rows());
     let _ = session.conn.query_drop("ROLLBACK");
     match probed? {
         1 => Ok(()),
