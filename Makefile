@@ -23,7 +23,7 @@ help:
 	@echo "make run      build and serve the API on 127.0.0.1:$(PORT) with a demo database (var/cashback.db; CASHBACK_DATABASE=mysql://… for MariaDB)"
 	@echo "make test     build, then run the Rust, stub and .phpt tests"
 	@echo "make bitrix-module  package the Bitrix module (with the shared API code) as dist/retaillab.cashback.tar.gz"
-	@echo "make bench    every benchmark, written to docs/benchmarks.md (under 10 min); make bench-quick: the ratios in under 60 s"
+	@echo "make bench    every benchmark, written to docs/benchmarks.md (about 15 min); make bench-quick: the ratios in about 90 s"
 	@echo "make fuzz     every fuzz target for FUZZ_SECONDS (default 60) each"
 	@echo "make stress   the long reliability runs on SQLite, MariaDB and Galera (CASHBACK_STRESS_SECONDS per phase, default 300)"
 	@echo "make install  copy the extension into PHP's extension dir and enable it for the CLI and FPM"
@@ -77,7 +77,7 @@ fuzz: deps
 bench: deps-test build
 	bash bench/run.sh $(EXTENSION)
 
-# Under 60 s: a smaller batch (extension vs pure PHP) and HTTP runs; one line per ratio.
+# About 90 s: smaller batches (extension vs pure PHP, on SQLite and MariaDB) and HTTP runs; one line per ratio.
 bench-quick: deps-test build
 	@bash bench/quick.sh $(EXTENSION)
 
