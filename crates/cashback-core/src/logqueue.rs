@@ -131,6 +131,75 @@ impl fmt::Debug for LogWriter {
     }
 }
 
+/// One database's queue as a store uses it: what the store's calls for
+/// sync-log rows do, the same for every adapter.
+#[derive(Debug, Clone)]
+pub struct DatabaseQueue {
+    location: String,
+    writer: LogWriter,
+}
+
+impl DatabaseQueue {
+    /// The queue of the database at `location`, written by `writer`.
+    pub fn new(location: String, writer: LogWriter) -> Self {
+        Self { location, writer }
+    }
+
+    /// The database's location (its queue's key).
+    pub fn location(&self) -> &str {
+        &self.location
+    }
+
+    /// Runs `commit` with what this process queued (read rows, refusals),
+    /// which it must write in its own commit; if it fails it stays queued for
+    /// a later one.
+    ///
+    /// # Errors
+    /// What `commit` returns.
+    pub fn with_queued<T>(&self, commit: impl FnOnce(&mut Queued) -> Result<T>) -> Result<T> {
+        let mut queued = take(&self.location);
+        let result = commit(&mut queued);
+        if result.is_err() {
+            restore(&self.location, &self.writer, queued);
+        }
+        result
+    }
+
+    /// Writes `rows` now, with what was queued, in one commit of the writer.
+    ///
+    /// # Errors
+    /// Storage faults: the caller's rows fail with the call, only what was queued before waits for a later commit.
+    pub fn log_now(&self, rows: &[LogEntry]) -> Result<()> {
+        self.with_queued(|queued| {
+            let queued_rows = queued.rows.len();
+            queued.rows.extend_from_slice(rows);
+            let written = self.writer.write(queued);
+            queued.rows.truncate(queued_rows);
+            written
+        })
+    }
+
+    /// Queues a row (see [`push`]).
+    pub fn log_later(&self, row: LogEntry) {
+        push(&self.location, &self.writer, row);
+    }
+
+    /// Counts refusals (see [`count`]).
+    pub fn count_refusal(&self, refusals: Refusals) {
+        count(&self.location, &self.writer, refusals);
+    }
+
+    /// How many refusals of `address` this process counted and has not written yet.
+    pub fn unwritten_refusals(&self, address: &str) -> i64 {
+        unwritten_refusals(&self.location, address)
+    }
+
+    /// Writes what waits; a failure leaves it queued.
+    pub fn flush(&self) {
+        let _ = self.with_queued(|queued| if queued.is_empty() { Ok(()) } else { self.writer.write(queued) });
+    }
+}
+
 /// What waits for one database, and what writes it from the flusher thread.
 struct Pending {
     queued: Queued,

@@ -49,7 +49,7 @@ use std::time::{Duration, Instant};
 
 use cashback_core::{
     error::{LedgerError, Result, StorageFault},
-    logqueue::{self, LogWriter, Queued},
+    logqueue::{DatabaseQueue, LogWriter},
     store::{ReadTx, Store, StoreHealth, WriteTx},
     synclog::{LogEntry, Refusals},
 };
@@ -87,11 +87,10 @@ impl Default for Options {
 #[derive(Debug, Clone)]
 pub struct MysqlStore {
     target: Target,
-    /// The URL without its password: the key of this database's queue of sync-log rows, and what health shows.
-    location: String,
     settings: Settings,
     busy_timeout: Duration,
-    log_writer: LogWriter,
+    /// This database's queue of sync-log rows, keyed by the URL without its password (also what health shows).
+    log: DatabaseQueue,
 }
 
 impl MysqlStore {
@@ -107,28 +106,17 @@ impl MysqlStore {
         let busy_timeout = options.busy_timeout;
         let log_writer =
             LogWriter::new(move |queued| write(&writer_target, settings, busy_timeout, &mut |tx| queued.write(tx)));
-        Ok(Self { location: target.location(), target, settings, busy_timeout, log_writer })
+        Ok(Self { log: DatabaseQueue::new(target.location(), log_writer), target, settings, busy_timeout })
     }
 
     /// Where the ledger is, without the password.
     pub fn location(&self) -> &str {
-        &self.location
+        self.log.location()
     }
 
     /// The tables' prefix.
     pub fn table_prefix(&self) -> &str {
         &self.target.table_prefix
-    }
-
-    /// Runs `commit` with what this process queued (read rows, refusals); if
-    /// it fails that stays queued for a later commit.
-    fn with_queued_reads<T>(&self, commit: impl FnOnce(&mut Queued) -> Result<T>) -> Result<T> {
-        let mut queued = logqueue::take(&self.location);
-        let result = commit(&mut queued);
-        if result.is_err() {
-            logqueue::restore(&self.location, &self.log_writer, queued);
-        }
-        result
     }
 }
 
@@ -296,7 +284,7 @@ fn still_locked(session: &mut Session, prefix: &str, token: i64) -> std::result:
 
 impl Store for MysqlStore {
     fn write(&self, work: &mut dyn FnMut(&mut dyn WriteTx) -> Result<()>) -> Result<()> {
-        self.with_queued_reads(|queued| {
+        self.log.with_queued(|queued| {
             write(&self.target, self.settings, self.busy_timeout, &mut |tx| {
                 queued.write(tx)?;
                 work(tx)
@@ -320,30 +308,23 @@ impl Store for MysqlStore {
     }
 
     fn log_now(&self, rows: &[LogEntry]) -> Result<()> {
-        self.with_queued_reads(|queued| {
-            let queued_rows = queued.rows.len();
-            queued.rows.extend_from_slice(rows);
-            let written = self.log_writer.write(queued);
-            // The caller's rows fail with the call; only what was queued before waits for a later commit.
-            queued.rows.truncate(queued_rows);
-            written
-        })
+        self.log.log_now(rows)
     }
 
     fn log_later(&self, row: LogEntry) {
-        logqueue::push(&self.location, &self.log_writer, row);
+        self.log.log_later(row);
     }
 
     fn count_refusal(&self, refusals: Refusals) {
-        logqueue::count(&self.location, &self.log_writer, refusals);
+        self.log.count_refusal(refusals);
     }
 
     fn unwritten_refusals(&self, address: &str) -> i64 {
-        logqueue::unwritten_refusals(&self.location, address)
+        self.log.unwritten_refusals(address)
     }
 
     fn flush_log(&self) {
-        let _ = self.with_queued_reads(|queued| if queued.is_empty() { Ok(()) } else { self.log_writer.write(queued) });
+        self.log.flush();
     }
 
     fn health(&self) -> Result<StoreHealth> {
@@ -367,7 +348,7 @@ impl Store for MysqlStore {
             backend: "mysql",
             schema_version,
             entries,
-            location: self.location.clone(),
+            location: self.log.location().to_owned(),
             checked: health::CHECKED,
         })
     }

@@ -27,7 +27,7 @@ use std::{
 use cashback_core::{
     code::Code,
     error::{LedgerError, Result},
-    logqueue::{self, LogWriter, Queued},
+    logqueue::DatabaseQueue,
     store::{ReadTx, Store, StoreHealth, WriteTx},
     synclog::{LogEntry, Refusals},
 };
@@ -72,10 +72,9 @@ impl Default for Options {
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     path: PathBuf,
-    /// The path as the key of this file's queue of sync-log rows.
-    location: String,
     busy_timeout: Duration,
-    log_writer: LogWriter,
+    /// This file's queue of sync-log rows, keyed by the path.
+    log: DatabaseQueue,
 }
 
 impl SqliteStore {
@@ -93,8 +92,7 @@ impl SqliteStore {
         }
         connection::shared(&path, options.busy_timeout, options.create)?;
         Ok(Self {
-            location: queue_location(&path),
-            log_writer: readlog::writer(&path, options.busy_timeout),
+            log: DatabaseQueue::new(queue_location(&path), readlog::writer(&path, options.busy_timeout)),
             busy_timeout: options.busy_timeout,
             path,
         })
@@ -108,18 +106,6 @@ impl SqliteStore {
     fn on_connection<T>(&self, work: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
         with_connection(&self.path, self.busy_timeout, work).inspect_err(|error| health::remember(&self.path, error))
     }
-
-    /// Runs `commit` with what this process queued (read rows, refusals),
-    /// which it must write in its own commit; if it fails it stays queued for
-    /// a later one.
-    fn with_queued_reads<T>(&self, commit: impl FnOnce(&mut Queued) -> Result<T>) -> Result<T> {
-        let mut queued = logqueue::take(&self.location);
-        let result = commit(&mut queued);
-        if result.is_err() {
-            logqueue::restore(&self.location, &self.log_writer, queued);
-        }
-        result
-    }
 }
 
 /// The key of a file's queue of sync-log rows: its path.
@@ -129,7 +115,7 @@ pub fn queue_location(path: &Path) -> String {
 
 impl Store for SqliteStore {
     fn write(&self, work: &mut dyn FnMut(&mut dyn WriteTx) -> Result<()>) -> Result<()> {
-        self.with_queued_reads(|queued| {
+        self.log.with_queued(|queued| {
             self.on_connection(|connection| {
                 write_transaction(connection, |db| {
                     let mut tx = SqliteTx { db };
@@ -145,30 +131,23 @@ impl Store for SqliteStore {
     }
 
     fn log_now(&self, rows: &[LogEntry]) -> Result<()> {
-        self.with_queued_reads(|queued| {
-            let queued_rows = queued.rows.len();
-            queued.rows.extend_from_slice(rows);
-            let written = self.log_writer.write(queued);
-            // The caller's rows fail with the call; only what was queued before waits for a later commit.
-            queued.rows.truncate(queued_rows);
-            written
-        })
+        self.log.log_now(rows)
     }
 
     fn log_later(&self, row: LogEntry) {
-        logqueue::push(&self.location, &self.log_writer, row);
+        self.log.log_later(row);
     }
 
     fn count_refusal(&self, refusals: Refusals) {
-        logqueue::count(&self.location, &self.log_writer, refusals);
+        self.log.count_refusal(refusals);
     }
 
     fn unwritten_refusals(&self, address: &str) -> i64 {
-        logqueue::unwritten_refusals(&self.location, address)
+        self.log.unwritten_refusals(address)
     }
 
     fn flush_log(&self) {
-        let _ = self.with_queued_reads(|queued| if queued.is_empty() { Ok(()) } else { self.log_writer.write(queued) });
+        self.log.flush();
     }
 
     fn health(&self) -> Result<StoreHealth> {
