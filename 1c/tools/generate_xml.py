@@ -1,26 +1,51 @@
 #!/usr/bin/env python3
-"""Writes the extension's Designer XML files (1c/extension/**.xml) from the
-object list below, and normalizes every .bsl module to what Designer writes
-(UTF-8 with a byte-order mark, CRLF line breaks).
+"""Writes the extension's Designer XML files (1c/extension/**.xml, with
+ConfigDumpInfo.xml) from the object list below, and normalizes every .bsl
+module to what Designer writes (UTF-8 with a byte-order mark, CRLF line breaks).
 
-    python3 1c/tools/generate_xml.py            # rewrite the files
-    python3 1c/tools/generate_xml.py --check    # exit 1 if a file differs
+    python3 1c/tools/generate_xml.py              # rewrite the files
+    python3 1c/tools/generate_xml.py --check      # exit 1 if a file differs
+    python3 1c/tools/generate_xml.py --xml-only   # leave the .bsl files alone
 
-The layout and property sets follow a real Designer dump of a configuration
-extension (format version 2.9, as written by platform 8.3.16); the UUIDs are
-derived from the object names (uuid5), so regenerating never changes them and
-a reloaded extension keeps its data. Borrowed objects (the Russian language
-and Document.ЧекККМ) carry a placeholder ExtendedConfigurationObject; run
-bind_to_configuration.py with a dump of the target configuration to put in
-the real UUIDs (see 1c/README.md).
+The layout and property sets follow real Designer dumps of configuration
+extensions in format version 2.9 (platform 8.3.16); the property order of
+Configuration.xml and Languages/*.xml is the one recorded, with its sources,
+in 1c/facts/dump_format.json (checked by tests/onec/test_dump_format.py).
+2.9 is kept although the code needs 8.3.17: every 8.3.17+ platform loads it,
+the property order checked here is the same in every real extension dump of
+2.9 to 2.14, and the object property sets were compared with a real 2.9 dump.
+
+The UUIDs are derived from the object names (uuid5), so regenerating never
+changes them and a reloaded extension keeps its data. Borrowed objects (the
+Russian language, Document.ЧекККМ and Document.ЧекККМВозврат) carry a
+placeholder ExtendedConfigurationObject; run bind_to_configuration.py with a
+dump of the target configuration to put in the real UUIDs and the target's
+compatibility and interface compatibility modes (see 1c/README.md).
+
+ConfigDumpInfo.xml is the platform's version file of a dump: one Metadata
+entry per object of Configuration.xml (and the configuration itself), named
+Type.Name, id = the object's uuid, with its registers' dimensions/resources
+and enum values nested (sorted by id), plus an entry per module or rights
+file (id = uuid + ".0" for CommonModule.Module and Role.Rights, ".2" for
+CommonCommand.CommandModule). The platform's configVersion is its own opaque
+version of the object; it uses the file only to dump or load incrementally,
+comparing it with the versions it holds. Here configVersion is the SHA-1 of
+the file the generator writes for the entry (so it changes exactly when that
+file does); module entries get a SHA-1 of their id, because the module text
+is written by hand and must not make this file stale. None of these values
+can equal the platform's own, so an incremental dump or load treats every
+object as changed, which is what a generated dump needs.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import sys
 import uuid
+import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Callable, Optional
 from xml.sax.saxutils import escape
 
 ROOT = Path(__file__).resolve().parents[1] / "extension"
@@ -29,6 +54,9 @@ NAME = "кб_КэшбэкБитрикс"
 PREFIX = "кб_"
 VERSION = "1.0.0"
 COMPATIBILITY = "Version8_3_17"
+# Retail 3 (Розница) dumps carry Taxi, UT 11.5 TaxiEnableVersion8_2; bind_to_configuration.py
+# writes the target configuration's value.
+INTERFACE_COMPATIBILITY = "Taxi"
 PLACEHOLDER = "00000000-0000-0000-0000-000000000000"
 NAMESPACE = uuid.UUID("8c6f2f4e-3f0b-4a59-9d1e-5b0c1c6b7a10")
 BOM = "\ufeff"
@@ -88,19 +116,26 @@ ROLE = ("кб_ОператорКэшбэк", "Кэшбэк: оператор о�
 SCHEDULED_JOB = ("кб_ОтправкаОчередиКэшбэк", "Отправка очереди кэшбэка в Битрикс",
                  "CommonModule.кб_КэшбэкОчередь.ОтправитьОчередьРегламентно")
 
-# name, synonym, event, handler
+# Documents borrowed from the configuration (bind_to_configuration.py puts in their UUIDs).
+BORROWED_DOCUMENTS = ["ЧекККМ", "ЧекККМВозврат"]
+
+# name, synonym, source (a borrowed document), event, handler
 EVENT_SUBSCRIPTIONS = [
-    ("кб_ЧекККМПроведениеКэшбэк", "Кэшбэк: проведение чека ККМ", "Posting",
+    ("кб_ЧекККМПроведениеКэшбэк", "Кэшбэк: проведение чека ККМ", "ЧекККМ", "Posting",
      "CommonModule.кб_КэшбэкСобытия.ЧекККМОбработкаПроведенияКэшбэк"),
-    ("кб_ЧекККМОтменаПроведенияКэшбэк", "Кэшбэк: отмена проведения чека ККМ", "UndoPosting",
+    ("кб_ЧекККМЗаписьКэшбэк", "Кэшбэк: запись чека ККМ", "ЧекККМ", "OnWrite",
+     "CommonModule.кб_КэшбэкСобытия.ЧекККМПриЗаписиКэшбэк"),
+    ("кб_ЧекККМОтменаПроведенияКэшбэк", "Кэшбэк: отмена проведения чека ККМ", "ЧекККМ", "UndoPosting",
      "CommonModule.кб_КэшбэкСобытия.ЧекККМОбработкаУдаленияПроведенияКэшбэк"),
+    ("кб_ЧекККМВозвратПроведениеКэшбэк", "Кэшбэк: проведение возврата по чеку ККМ", "ЧекККМВозврат", "Posting",
+     "CommonModule.кб_КэшбэкСобытия.ЧекККМВозвратОбработкаПроведенияКэшбэк"),
 ]
-SUBSCRIPTION_SOURCE = "ЧекККМ"
 
 ENUM = ("кб_СостоянияОчередиКэшбэк", "Состояния очереди кэшбэка", [
     ("Ожидает", "Ожидает отправки"),
     ("Отложено", "Отложено (временный сбой)"),
     ("ОшибкаДанных", "Ошибка данных (оператору)"),
+    ("Конфликт", "Конфликт списания (решает кассир)"),
 ])
 
 
@@ -116,7 +151,9 @@ DATETIME = ("datetime",)
 BOOLEAN = ("boolean",)
 STATE = ("enum", ENUM[0])
 
-# name, synonym, [dimensions], [resources]; a field: (name, synonym, type)
+INDEXED = "Index"  # a field's Indexing (real dumps: DontIndex, Index, IndexWithAdditionalOrder)
+
+# name, synonym, [dimensions], [resources]; a field: (name, synonym, type[, indexing])
 REGISTERS = [
     ("кб_ОчередьКэшбэк", "Очередь кэшбэка (Битрикс)",
      [("ВнешнийИД", "Внешний ИД (external_id)", string(128))],
@@ -141,7 +178,21 @@ REGISTERS = [
       ("ИсходныйВнешнийИД", "Исходная операция (original_external_id)", string(128)),
       ("Отправлялась", "Отправлялась на сервер", BOOLEAN),
       ("Подтверждена", "Подтверждена сервером", BOOLEAN),
-      ("ДатаРегистрации", "Дата регистрации", DATETIME)]),
+      ("ДатаРегистрации", "Дата регистрации", DATETIME),
+      ("КлючЧека", "Ключ документа (УИД ссылки)", string(36), INDEXED),
+      ("ВидДокумента", "Вид документа", string(40)),
+      ("СуммаЧека", "Сумма чека (база начисления)", number(15, 2)),
+      ("ПоставленаВОчередь", "Поставлена в очередь", BOOLEAN),
+      ("Решение", "Решение по конфликту", string(20)),
+      ("РешениеПринял", "Решение принял", string(100)),
+      ("ДатаРешения", "Дата решения", DATETIME)]),
+    ("кб_ОтложенныеЧекиКэшбэк", "Чеки к повторной обработке (кэшбэк)",
+     [("КлючЧека", "Ключ документа (УИД ссылки)", string(36)),
+      ("ВидДокумента", "Вид документа", string(40))],
+     [("Событие", "Событие", string(30)),
+      ("ПоследняяОшибка", "Последняя ошибка", string(0)),
+      ("ЧислоПопыток", "Число попыток", number(10, 0, True)),
+      ("Создана", "Создана", DATETIME)]),
     ("кб_НастройкиКэшбэк", "Настройки кэшбэка (Битрикс)",
      [],
      [("Сервер", "Сервер (хост)", string(255)),
@@ -152,14 +203,18 @@ REGISTERS = [
       ("РазмерПакета", "Размер пакета (0 - 100)", number(5, 0, True)),
       ("БазовыйПуть", "Базовый путь API", string(255)),
       ("ИдентификаторМагазина", "Идентификатор магазина (store_id)", string(64)),
-      ("ПроцентНачисления", "Процент начисления кэшбэка", number(5, 2, True))]),
+      ("ПроцентНачисления", "Процент начисления кэшбэка", number(5, 2, True)),
+      ("Профиль", "Профиль конфигурации (пусто - определить)", string(20)),
+      ("ТаймаутКассы", "Таймаут на кассе, секунд (0 - 5)", number(3, 0, True)),
+      ("МаксимумПопыток", "Попыток до ошибки (0 - 50)", number(5, 0, True))]),
     ("кб_ИзвестныеБалансыКэшбэк", "Последние известные балансы кэшбэка",
      [("Телефон", "Телефон", string(32))],
      [("Баланс", "Баланс", number(15, 2)),
       ("Получен", "Получен", DATETIME)]),
 ]
 
-OPERATOR_REGISTERS = ["кб_ОчередьКэшбэк", "кб_НастройкиКэшбэк", "кб_ОперацииЧековКэшбэк", "кб_ИзвестныеБалансыКэшбэк"]
+OPERATOR_REGISTERS = ["кб_ОчередьКэшбэк", "кб_НастройкиКэшбэк", "кб_ОперацииЧековКэшбэк", "кб_ИзвестныеБалансыКэшбэк",
+                      "кб_ОтложенныеЧекиКэшбэк"]
 
 
 # ---- writing -------------------------------------------------------------------------------
@@ -221,15 +276,16 @@ def fill_value(kind: tuple) -> str:
 
 
 def register_field(tag: str, register: str, field: tuple, main_filter: bool) -> str:
-    name, syn, kind = field
+    name, syn, kind = field[:3]
+    indexing = field[3] if len(field) > 3 else "DontIndex"
     i = "\t\t\t\t\t"
     extra = ""
     if tag == "Dimension":
         extra = (f"{i}<Master>false</Master>\n{i}<MainFilter>{'true' if main_filter else 'false'}</MainFilter>\n"
-                 f"{i}<DenyIncompleteValues>true</DenyIncompleteValues>\n{i}<Indexing>DontIndex</Indexing>\n"
+                 f"{i}<DenyIncompleteValues>true</DenyIncompleteValues>\n{i}<Indexing>{indexing}</Indexing>\n"
                  f"{i}<FullTextSearch>DontUse</FullTextSearch>\n{i}<DataHistory>Use</DataHistory>\n")
     else:
-        extra = (f"{i}<Indexing>DontIndex</Indexing>\n{i}<FullTextSearch>DontUse</FullTextSearch>\n"
+        extra = (f"{i}<Indexing>{indexing}</Indexing>\n{i}<FullTextSearch>DontUse</FullTextSearch>\n"
                  f"{i}<DataHistory>Use</DataHistory>\n")
     multiline = "true" if kind == ("string", 0) else "false"
     return (f'\t\t\t<{tag} uuid="{uid("InformationRegister", register, tag, name)}">\n'
@@ -329,17 +385,16 @@ def scheduled_job() -> str:
         f"{i}<RestartIntervalOnFailure>10</RestartIntervalOnFailure>\n\t\t</Properties>\n\t</ScheduledJob>\n")
 
 
-def event_subscription(name: str, syn: str, event: str, handler: str) -> str:
+def event_subscription(name: str, syn: str, source: str, event: str, handler: str) -> str:
     i = "\t\t\t"
     return document(
         f'\t<EventSubscription uuid="{uid("EventSubscription", name)}">\n\t\t<Properties>\n{i}<Name>{name}</Name>\n'
-        f"{synonym(syn, i)}{i}<Comment/>\n{i}<Source>\n{i}\t<v8:Type>cfg:DocumentObject.{SUBSCRIPTION_SOURCE}</v8:Type>\n"
+        f"{synonym(syn, i)}{i}<Comment/>\n{i}<Source>\n{i}\t<v8:Type>cfg:DocumentObject.{source}</v8:Type>\n"
         f"{i}</Source>\n{i}<Event>{event}</Event>\n{i}<Handler>{handler}</Handler>\n"
         f"\t\t</Properties>\n\t</EventSubscription>\n")
 
 
-def adopted_document() -> str:
-    name = SUBSCRIPTION_SOURCE
+def adopted_document(name: str) -> str:
     i = "\t\t\t"
     categories = [("DocumentObject", "Object"), ("DocumentRef", "Ref"), ("DocumentSelection", "Selection"),
                   ("DocumentList", "List"), ("DocumentManager", "Manager")]
@@ -355,7 +410,7 @@ def language() -> str:
     i = "\t\t\t"
     return document(
         f'\t<Language uuid="{uid("Language", "Русский")}">\n\t\t<InternalInfo/>\n\t\t<Properties>\n'
-        f"{i}<ObjectBelonging>Adopted</ObjectBelonging>\n{i}<Name>Русский</Name>\n{i}<Comment/>\n"
+        f"{i}<Name>Русский</Name>\n{i}<Comment/>\n{i}<ObjectBelonging>Adopted</ObjectBelonging>\n"
         f"{i}<ExtendedConfigurationObject>{PLACEHOLDER}</ExtendedConfigurationObject>\n"
         f"{i}<LanguageCode>ru</LanguageCode>\n\t\t</Properties>\n\t</Language>\n")
 
@@ -393,14 +448,16 @@ def configuration() -> str:
     children += [f"<EventSubscription>{e[0]}</EventSubscription>" for e in EVENT_SUBSCRIPTIONS]
     children += [f"<ScheduledJob>{SCHEDULED_JOB[0]}</ScheduledJob>"]
     children += [f"<CommonCommand>{c[0]}</CommonCommand>" for c in COMMON_COMMANDS]
-    children += [f"<Document>{SUBSCRIPTION_SOURCE}</Document>", f"<Enum>{ENUM[0]}</Enum>"]
+    children += [f"<Document>{d}</Document>" for d in BORROWED_DOCUMENTS]
+    children += [f"<Enum>{ENUM[0]}</Enum>"]
     children += [f"<InformationRegister>{r[0]}</InformationRegister>" for r in REGISTERS]
     child_xml = "".join(f"{i}{c}\n" for c in children)
     return document(
         f'\t<Configuration uuid="{uid("Configuration", NAME)}">\n\t\t<InternalInfo>\n{contained}\t\t</InternalInfo>\n'
-        f"\t\t<Properties>\n{i}<ObjectBelonging>Adopted</ObjectBelonging>\n{i}<Name>{NAME}</Name>\n"
+        f"\t\t<Properties>\n{i}<Name>{NAME}</Name>\n"
         f"{synonym('Кэшбэк: обмен с 1С-Битрикс', i)}{i}<Comment/>\n"
         f"{i}<ConfigurationExtensionPurpose>AddOn</ConfigurationExtensionPurpose>\n"
+        f"{i}<ObjectBelonging>Adopted</ObjectBelonging>\n"
         f"{i}<KeepMappingToExtendedConfigurationObjectsByIDs>false</KeepMappingToExtendedConfigurationObjectsByIDs>\n"
         f"{i}<NamePrefix>{PREFIX}</NamePrefix>\n"
         f"{i}<ConfigurationExtensionCompatibilityMode>{COMPATIBILITY}</ConfigurationExtensionCompatibilityMode>\n"
@@ -410,8 +467,79 @@ def configuration() -> str:
         f"{i}<DefaultLanguage>Language.Русский</DefaultLanguage>\n"
         f"{localized('BriefInformation', 'Начисление и списание кэшбэка через API 1С-Битрикс, офлайн-очередь', i)}"
         f"{i}<DetailedInformation/>\n{i}<Copyright/>\n{i}<VendorInformationAddress/>\n"
-        f"{i}<ConfigurationInformationAddress/>\n{i}<InterfaceCompatibilityMode>Taxi</InterfaceCompatibilityMode>\n"
+        f"{i}<ConfigurationInformationAddress/>\n"
+        f"{i}<InterfaceCompatibilityMode>{INTERFACE_COMPATIBILITY}</InterfaceCompatibilityMode>\n"
         f"\t\t</Properties>\n\t\t<ChildObjects>\n{child_xml}\t\t</ChildObjects>\n\t</Configuration>\n")
+
+
+# ---- ConfigDumpInfo.xml ---------------------------------------------------------------------
+
+DUMP_INFO = Path("ConfigDumpInfo.xml")
+MD = "{http://v8.1c.ru/8.3/MDClasses}"
+FOLDERS = {"Language": "Languages", "Role": "Roles", "CommonModule": "CommonModules",
+           "EventSubscription": "EventSubscriptions", "ScheduledJob": "ScheduledJobs",
+           "CommonCommand": "CommonCommands", "Document": "Documents", "Enum": "Enums",
+           "InformationRegister": "InformationRegisters"}
+# Files of an object besides its description that a dump lists as entries of their own:
+# kind -> [(entry suffix, path under Folder/Name/, id suffix)], as in real dumps.
+OBJECT_FILES = {"CommonModule": [("Module", "Ext/Module.bsl", "0")],
+                "CommonCommand": [("CommandModule", "Ext/CommandModule.bsl", "2")],
+                "Role": [("Rights", "Ext/Rights.xml", "0")]}
+
+
+def config_version(data: bytes) -> str:
+    """40 hex digits, the shape of the platform's configVersion (see the module docstring)."""
+    return hashlib.sha1(data).hexdigest()
+
+
+def dump_info(read: Callable[[Path], Optional[bytes]]) -> str:
+    """ConfigDumpInfo.xml for the dump whose files read() gives (None: no such file): built from
+    Configuration.xml and the objects' own files, so it lists exactly what they hold."""
+    def attr(text: str) -> str:
+        return escape(text, {'"': "&quot;"})
+
+    def element(tag: str, root: ET.Element) -> ET.Element:
+        return root.find(f"{MD}{tag}")
+
+    config_bytes = read(Path("Configuration.xml"))
+    configuration = element("Configuration", ET.fromstring(config_bytes))
+    entries = [(f"Configuration.{element('Properties', configuration).find(MD + 'Name').text}",
+                configuration.get("uuid"), config_version(config_bytes), [])]
+    for child in element("ChildObjects", configuration):
+        kind, name = child.tag[len(MD):], child.text
+        folder = FOLDERS[kind]
+        data = read(Path(folder, f"{name}.xml"))
+        if data is None:
+            raise SystemExit(f"Configuration.xml lists {kind} {name}, but {folder}/{name}.xml is missing")
+        obj = ET.fromstring(data)[0]
+        nested = []
+        children = obj.find(f"{MD}ChildObjects")
+        for field in (children if children is not None else []):
+            if field.get("uuid"):
+                field_name = field.find(f"{MD}Properties/{MD}Name").text
+                nested.append((f"{kind}.{name}.{field.tag[len(MD):]}.{field_name}", field.get("uuid")))
+        entries.append((f"{kind}.{name}", obj.get("uuid"), config_version(data), sorted(nested, key=lambda e: e[1])))
+        for suffix, relative, id_suffix in OBJECT_FILES.get(kind, []):
+            extra = read(Path(folder, name, relative))
+            if extra is None:
+                continue
+            entry_id = f"{obj.get('uuid')}.{id_suffix}"
+            version = config_version(extra if relative.endswith(".xml") else entry_id.encode())
+            entries.append((f"{kind}.{name}.{suffix}", entry_id, version, []))
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<ConfigDumpInfo xmlns="http://v8.1c.ru/8.3/xcf/dumpinfo" xmlns:xen="http://v8.1c.ru/8.3/xcf/enums" '
+             'xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+             f'format="Hierarchical" version="{FORMAT}">', "\t<ConfigVersions>"]
+    for entry_name, entry_id, version, nested in sorted(entries):
+        head = f'\t\t<Metadata name="{attr(entry_name)}" id="{entry_id}" configVersion="{version}"'
+        if not nested:
+            lines.append(head + "/>")
+            continue
+        lines.append(head + ">")
+        lines += [f'\t\t\t<Metadata name="{attr(n)}" id="{i}"/>' for n, i in nested]
+        lines.append("\t\t</Metadata>")
+    lines += ["\t</ConfigVersions>", "</ConfigDumpInfo>"]
+    return "\n".join(lines)
 
 
 def designer_text(text: str) -> bytes:
@@ -427,9 +555,10 @@ def files() -> dict[Path, bytes]:
         Path(f"Roles/{ROLE[0]}.xml"): role(),
         Path(f"Roles/{ROLE[0]}/Ext/Rights.xml"): rights(),
         Path(f"ScheduledJobs/{SCHEDULED_JOB[0]}.xml"): scheduled_job(),
-        Path(f"Documents/{SUBSCRIPTION_SOURCE}.xml"): adopted_document(),
         Path(f"Enums/{ENUM[0]}.xml"): enum_xml(),
     }
+    for name in BORROWED_DOCUMENTS:
+        out[Path(f"Documents/{name}.xml")] = adopted_document(name)
     for module in COMMON_MODULES:
         out[Path(f"CommonModules/{module[0]}.xml")] = common_module(*module)
     for command in COMMON_COMMANDS:
@@ -441,15 +570,20 @@ def files() -> dict[Path, bytes]:
     result = {path: designer_text(text) for path, text in out.items()}
     for module in sorted(ROOT.rglob("*.bsl")):
         result[module.relative_to(ROOT)] = designer_text(module.read_bytes().decode("utf-8"))
+    result[DUMP_INFO] = designer_text(dump_info(result.get))
     return result
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check", action="store_true", help="only compare; exit 1 when a file differs")
+    parser.add_argument("--xml-only", action="store_true",
+                        help="write (or compare) only the .xml files, leave the .bsl modules as they are")
     args = parser.parse_args()
     stale = []
     for relative, content in files().items():
+        if args.xml_only and relative.suffix == ".bsl":
+            continue
         path = ROOT / relative
         if path.exists() and path.read_bytes() == content:
             continue

@@ -121,7 +121,7 @@ def test_model_assumptions_are_written_in_the_bsl():
     assert "Окр(Параметры.Сумма, 2)" in m.bsl_function("ТелоОперации")
     queue = (m.EXTENSION / "CommonModules" / "кб_КэшбэкОчередь" / "Ext" / "Module.bsl").read_bytes().decode("utf-8-sig")
     kinds = re.findall(r'Функция Вид[А-Яа-я]+\(\) Экспорт\s*\n\s*Возврат "([A-Za-z]+)";', queue)
-    assert sorted(kinds) == ["Accrual", "AccrualReversal", "Debit", "Release"]
+    assert sorted(kinds) == ["Accrual", "AccrualReversal", "Debit", "Release", "ReturnRelease", "ReturnReversal"]
 
 
 def test_every_http_connection_has_a_timeout():

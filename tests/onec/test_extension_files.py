@@ -2,8 +2,10 @@
 can be checked without a 1C platform. Files are as the generator writes them
 (BOM, CRLF, well-formed XML); every object Configuration.xml lists exists and
 vice versa; subscription handlers, the scheduled job method and cross-module
-calls name exported methods that exist; register fields and enum values used in
-the BSL exist; bind_to_configuration.py fills in a configuration's UUIDs."""
+calls name exported methods that exist; every subscription's source is a
+borrowed document; register fields and enum values used in the BSL exist;
+bind_to_configuration.py fills in a configuration's UUIDs and modes. The
+dump's shape against real dumps is checked by test_dump_format.py."""
 
 from __future__ import annotations
 
@@ -79,13 +81,18 @@ def test_configuration_lists_exactly_the_files():
 
 def test_handlers_name_exported_methods_with_the_right_parameters():
     mods = modules()
-    arity = {"Posting": 3, "UndoPosting": 2}
+    arity = {"Posting": 3, "UndoPosting": 2, "OnWrite": 2}  # OnWrite: e.g. УТ 11.5 ВариантыОтчетовПриУдаленииПользователя
     for path in (EXT / "EventSubscriptions").glob("*.xml"):
         body = text(path)
         _, module, method = re.search(r"<Handler>([^<]+)</Handler>", body).group(1).split(".")
         event = re.search(r"<Event>([^<]+)</Event>", body).group(1)
         assert exported(mods[module]).get(method) == arity[event], (path.name, module, method)
-        assert "<v8:Type>cfg:DocumentObject.ЧекККМ</v8:Type>" in body
+        sources = re.findall(r"<v8:Type>cfg:DocumentObject\.(\w+)</v8:Type>", body)
+        assert sources, path.name
+        for source in sources:
+            document = EXT / "Documents" / f"{source}.xml"
+            assert document.is_file() and "<ObjectBelonging>Adopted</ObjectBelonging>" in text(document), \
+                (path.name, source)
         assert not re.search(r"ВызовСервера>true", text(EXT / "CommonModules" / f"{module}.xml"))
     job = text(EXT / "ScheduledJobs" / "кб_ОтправкаОчередиКэшбэк.xml")
     _, module, method = re.search(r"<MethodName>([^<]+)</MethodName>", job).group(1).split(".")
@@ -111,7 +118,8 @@ def test_metadata_references_exist():
             assert register in fields, f"{name}: unknown register {register}"
         for value in re.findall(r"Перечисления\.кб_СостоянияОчередиКэшбэк\.(\w+)", source):
             assert value in enum_values, f"{name}: unknown enum value {value}"
-        for found in re.findall(r"Перечисления\.(\w+)", source):
+        # not Метаданные.Перечисления.Найти(...) nor ЗначенияПеречисления.Найти(...): no enum there
+        for found in re.findall(r"(?<![\w.])Перечисления\.(\w+)", source):
             assert found.startswith("кб_") or f"Перечисления.{found}" in EXTERNAL, f"{name}: Перечисления.{found}"
         for job in re.findall(r"Метаданные\.РегламентныеЗадания\.(\w+)", source):
             assert (EXT / "ScheduledJobs" / f"{job}.xml").is_file(), job
@@ -126,14 +134,51 @@ def test_metadata_references_exist():
                 assert alias_field in fields["кб_ОчередьКэшбэк"], alias_field
 
 
-def test_bind_to_configuration_fills_in_uuids(tmp_path):
+def test_register_fields_looked_up_by_key_are_indexed():
+    register = ET.parse(EXT / "InformationRegisters" / "кб_ОперацииЧековКэшбэк.xml").getroot()
+    indexing = {field.find(f"{MD}Properties/{MD}Name").text: field.find(f"{MD}Properties/{MD}Indexing").text
+                for field in register.iter(f"{MD}Resource")}
+    assert indexing["КлючЧека"] == "Index"
+
+
+def test_bind_to_configuration_fills_in_uuids_and_modes(tmp_path):
     dump = tmp_path / "cf"
     (dump / "Languages").mkdir(parents=True)
     (dump / "Documents").mkdir()
     (dump / "Configuration.xml").write_text(
         '<?xml version="1.0" encoding="UTF-8"?>\n<MetaDataObject xmlns="http://v8.1c.ru/8.3/MDClasses" version="2.17">'
-        "<Configuration><Properties><CompatibilityMode>Version8_3_21</CompatibilityMode></Properties>"
-        "</Configuration></MetaDataObject>", encoding="utf-8-sig")
+        "<Configuration><Properties><InterfaceCompatibilityMode>TaxiEnableVersion8_2</InterfaceCompatibilityMode>"
+        "<CompatibilityMode>Version8_3_21</CompatibilityMode></Properties></Configuration></MetaDataObject>",
+        encoding="utf-8-sig")
+    (dump / "Languages" / "Русский.xml").write_text(
+        '<MetaDataObject><Language uuid="11111111-2222-3333-4444-555555555555"/></MetaDataObject>', encoding="utf-8")
+    (dump / "Documents" / "ЧекККМ.xml").write_text(
+        '<MetaDataObject><Document uuid="66666666-7777-8888-9999-000000000000"/></MetaDataObject>', encoding="utf-8")
+    (dump / "Documents" / "ЧекККМВозврат.xml").write_text(
+        '<MetaDataObject><Document uuid="77777777-8888-9999-0000-111111111111"/></MetaDataObject>', encoding="utf-8")
+    out = tmp_path / "bound"
+    done = subprocess.run([sys.executable, str(TOOLS / "bind_to_configuration.py"), "--dump", str(dump), "--out", str(out)],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "<ExtendedConfigurationObject>11111111-2222-3333-4444-555555555555<" in text(out / "Languages" / "Русский.xml")
+    assert "<ExtendedConfigurationObject>66666666-7777-8888-9999-000000000000<" in text(out / "Documents" / "ЧекККМ.xml")
+    assert "<ExtendedConfigurationObject>77777777-8888-9999-0000-111111111111<" in \
+        text(out / "Documents" / "ЧекККМВозврат.xml")
+    configuration = text(out / "Configuration.xml")
+    assert "<ConfigurationExtensionCompatibilityMode>Version8_3_21<" in configuration
+    assert "<InterfaceCompatibilityMode>TaxiEnableVersion8_2<" in configuration
+    assert "2.17" in done.stdout
+    for path in out.rglob("*.xml"):
+        raw = path.read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf") and b"\n" not in raw.replace(b"\r\n", b""), path
+        ET.fromstring(raw)
+
+
+def test_bind_to_configuration_refuses_a_dump_without_the_return_document(tmp_path):
+    dump = tmp_path / "cf"
+    (dump / "Languages").mkdir(parents=True)
+    (dump / "Documents").mkdir()
+    (dump / "Configuration.xml").write_text("<MetaDataObject><Configuration/></MetaDataObject>", encoding="utf-8")
     (dump / "Languages" / "Русский.xml").write_text(
         '<MetaDataObject><Language uuid="11111111-2222-3333-4444-555555555555"/></MetaDataObject>', encoding="utf-8")
     (dump / "Documents" / "ЧекККМ.xml").write_text(
@@ -141,10 +186,5 @@ def test_bind_to_configuration_fills_in_uuids(tmp_path):
     out = tmp_path / "bound"
     done = subprocess.run([sys.executable, str(TOOLS / "bind_to_configuration.py"), "--dump", str(dump), "--out", str(out)],
                           capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    assert "11111111-2222-3333-4444-555555555555" in text(out / "Languages" / "Русский.xml")
-    assert "66666666-7777-8888-9999-000000000000" in text(out / "Documents" / "ЧекККМ.xml")
-    assert "<ConfigurationExtensionCompatibilityMode>Version8_3_21<" in text(out / "Configuration.xml")
-    assert "2.17" in done.stdout
-    for path in out.rglob("*.xml"):
-        ET.fromstring(path.read_bytes())
+    assert done.returncode != 0 and "Documents/ЧекККМВозврат.xml" in done.stderr
+    assert not out.exists()
