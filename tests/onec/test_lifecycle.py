@@ -221,6 +221,44 @@ def test_a_persistent_5xx_at_the_head_holds_back_only_that_customer_and_ends_wit
     assert balance(node, stuck_user) == Decimal("5.00")
 
 
+def test_a_retry_while_sending_one_by_one_holds_back_the_rest_of_the_batch(node):
+    user, phone, card = customer(node)
+    receipts = [node.receipt(f"O-{n}", "100.00", card) for n in range(1, 4)]
+    for receipt in receipts:
+        node.post(receipt)
+    first = eid(node, "Начисление", "O-1", receipts[0].date)
+    busy = {"left": 1}
+
+    def reject_batch_then_busy(method, path, payload):
+        if path == "transactions/batch" and not node.transport.forwarded:
+            return ("before", lm.Answer(400, {"error": "validation_failed"}))  # the whole batch refused
+        if path == "transactions" and payload["external_id"] == first and busy["left"]:
+            busy["left"] -= 1
+            return ("before", lm.Answer(503, {"error": "database_busy"}, 5))
+        return None
+    node.transport.rules.append(reject_batch_then_busy)
+    node.send_queue()
+    assert node.transport.forwarded == []  # O-2 and O-3 did not overtake O-1
+    assert {r["Состояние"] for r in node.queue.values()} == {"Отложено"}
+    node.drain()
+    assert balance(node, user) == Decimal("15.00")
+
+
+def test_an_amount_changed_on_re_post_neither_conflicts_nor_reverses_a_wrong_sum(node):
+    user, phone, card = customer(node)
+    receipt = node.receipt("M-1", "100.00", card)
+    node.post(receipt)
+    node.drain()
+    receipt.attributes[node.profile["РеквизитСумма"]] = Decimal("300.00")
+    node.post(receipt)  # the accrual stays what it was (a warning in the event log)
+    node.drain()
+    refund = node.return_receipt("MV-1", receipt, "100.00")
+    node.post(refund)
+    node.drain()
+    assert node.transport.forwarded.count(eid(node, "Начисление", "M-1", receipt.date)) == 1
+    assert balance(node, user) == Decimal("0.00")  # the reversal is of the recorded 5.00
+
+
 def test_a_429_with_retry_after_is_waited_for(node):
     user, phone, card = customer(node)
     receipt = node.receipt("T-1", "100.00", card)
