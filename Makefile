@@ -67,7 +67,7 @@ bitrix-module:
 test: deps-test build
 	@tests/run.sh $(EXTENSION)
 
-# Every cargo-fuzz target for FUZZ_SECONDS each (default 60); make test runs 10 s each.
+# Every cargo-fuzz target for FUZZ_SECONDS each (default 60); CI runs 10 s each after make test.
 fuzz: deps
 	bash tests/fuzz/run.sh $${FUZZ_SECONDS:-60}
 

@@ -45,25 +45,29 @@ $aTabs = [
 ];
 $tabControl = new CAdminTabControl('retaillab_cashback_options', $aTabs);
 
-if ($outcome->action === Outcome::SAVE && $page->canWrite() && !$outcome->failed()) {
-    // The access-rights tab saves itself when included on a POST with Update/Apply (the standard
-    // group_rights.php of the main module); its output belongs to the form below, not here.
-    // It reads the request from the globals Bitrix registers for admin pages; set the two it needs.
-    $REQUEST_METHOD = $REQUEST_METHOD ?? 'POST';
-    $Update = $Update ?? 'Y';
+// The access-rights tab is the main module's group_rights.php: it saves the rights by itself whenever
+// it is included on a POST with $Update (the Save button) for a user with right W and a valid session,
+// whatever became of the rest of the form. Saving is all or nothing: the rights are saved here, only
+// once the settings were saved (validation passed); in every other case the tab is shown without saving.
+// It reads the request from the globals Bitrix makes of it (FormDecode); Apply posts no Update.
+if ($outcome->saved) {
+    $REQUEST_METHOD = 'POST';
+    $Update = 'Y';
     ob_start();
     require_once $_SERVER['DOCUMENT_ROOT'] . '/bitrix/modules/main/admin/group_rights.php';
     ob_end_clean();
-}
-if ($outcome->saved) {
     LocalRedirect($APPLICATION->GetCurPage() . '?mid=' . urlencode($module_id) . '&lang=' . urlencode(LANGUAGE_ID)
         . '&' . $tabControl->ActiveTabParam());
 }
+// Not saved (a refused or failed save, a key action, a plain view): the tab below must not save either.
+$Update = '';
 
+// With HTML => true CAdminMessage prints MESSAGE and DETAILS as given: both are plain text here (a key's
+// name is whatever the operator typed), so both are escaped.
 foreach ($page->messages($outcome) as $message) {
     CAdminMessage::ShowMessage([
         'TYPE' => $message['type'],
-        'MESSAGE' => $message['message'],
+        'MESSAGE' => htmlspecialcharsbx($message['message']),
         'DETAILS' => nl2br(htmlspecialcharsbx($message['details'])),
         'HTML' => true,
     ]);

@@ -26,6 +26,7 @@ suite() {
     local name=$1 parser=$2
     shift 2
     echo "== $name: $*"
+    local started=$SECONDS
     "$@" 2>&1 | tee "$log/$name"
     local status=${PIPESTATUS[0]}
     read -r ok bad < <(counts_"$parser" "$log/$name")
@@ -34,7 +35,7 @@ suite() {
     if [ "$status" -ne 0 ] && [ "$bad" -eq 0 ]; then bad=1; fi
     if [ "$ok" -eq 0 ] && [ "$bad" -eq 0 ]; then bad=1; fi
     passed=$((passed + ok)); failed=$((failed + bad))
-    summary+=("$(printf '%-13s %5d passed, %d failed' "$name" "$ok" "$bad")")
+    summary+=("$(printf '%-17s %5d passed, %d failed  %4d s' "$name" "$ok" "$bad" $((SECONDS - started)))")
 }
 
 lint() {
@@ -81,7 +82,6 @@ suite e2e-mysql pytest env CASHBACK_TEST_BACKEND=mysql var/test-venv/bin/python 
 suite hostile-mysql pytest env CASHBACK_TEST_BACKEND=mysql var/test-venv/bin/python -m pytest -q tests/hostile
 suite fpm plain bash tests/fpm/run.sh "$extension"
 suite bench plain bash bench/smoke.sh "$extension"
-suite fuzz plain bash tests/fuzz/run.sh 10
 suite reliability pytest var/test-venv/bin/python -m pytest -q tests/reliability
 suite reliability-mysql pytest env CASHBACK_TEST_BACKEND=mysql var/test-venv/bin/python -m pytest -q tests/reliability
 suite galera pytest var/test-venv/bin/python -m pytest -q tests/galera

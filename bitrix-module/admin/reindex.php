@@ -25,6 +25,8 @@ use Retaillab\Cashback\Customer\PhoneSync;
 use Retaillab\Cashback\Module;
 
 require_once $_SERVER['DOCUMENT_ROOT'] . '/bitrix/modules/main/include/prolog_admin_before.php';
+// The module's admin prolog (ADMIN_MODULE_NAME), next to this page under /local/modules or /bitrix/modules.
+require_once __DIR__ . '/../prolog.php';
 
 Loc::loadMessages(__FILE__);
 

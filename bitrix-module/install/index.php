@@ -41,13 +41,21 @@ class retaillab_cashback extends CModule
         $this->PARTNER_URI = Loc::getMessage('RETAILLAB_CASHBACK_PARTNER_URI');
     }
 
+    /**
+     * Installs, then shows the result page (install/step.php). IncludeAdminFile()
+     * ends the request (it dies after the admin epilog), so the page is the only
+     * outcome anyone sees: the return value is for a caller that does not die.
+     */
     public function DoInstall()
     {
         global $APPLICATION;
         self::loadModuleClasses();
         $report = Installer::forThisModule()->install();
         self::$report = $report;
-        if (!$report->ok()) {
+        if ($report->ok()) {
+            // Nothing a kernel call left behind may pass for a failure.
+            $APPLICATION->ResetException();
+        } else {
             $APPLICATION->ThrowException(implode("\n", $report->errors));
         }
         $APPLICATION->IncludeAdminFile(Loc::getMessage('RETAILLAB_CASHBACK_INSTALL_TITLE'), __DIR__ . '/step.php');
@@ -67,7 +75,9 @@ class retaillab_cashback extends CModule
         if ((int) $request->get('step') >= 2 && check_bitrix_sessid()) {
             // Absent or anything but N keeps the data: deleting needs an explicit choice.
             self::$report = Installer::forThisModule()->uninstall($request->get('savedata') !== 'N');
-            if (!self::$report->ok()) {
+            if (self::$report->ok()) {
+                $APPLICATION->ResetException();
+            } else {
                 $APPLICATION->ThrowException(implode("\n", self::$report->errors));
             }
         }

@@ -10,17 +10,27 @@ if (!check_bitrix_sessid()) {
 }
 Loc::loadMessages(__FILE__);
 
+// The report decides: an exception some kernel call left in $APPLICATION is no failed install.
 $report = retaillab_cashback::$report;
 $exception = $APPLICATION->GetException();
-if ($exception) {
+$errors = $report !== null ? implode("\n", $report->errors) : ($exception ? (string) $exception->GetString() : '');
+if ($errors !== '') {
     CAdminMessage::ShowMessage([
         'TYPE' => 'ERROR',
         'MESSAGE' => Loc::getMessage('RETAILLAB_CASHBACK_STEP_INSTALL_FAILED'),
-        'DETAILS' => nl2br(htmlspecialcharsbx($exception->GetString())),
+        'DETAILS' => nl2br(htmlspecialcharsbx($errors)),
         'HTML' => true,
     ]);
 } else {
     CAdminMessage::ShowNote(Loc::getMessage('RETAILLAB_CASHBACK_STEP_INSTALLED'));
+}
+if ($report !== null && $report->warnings !== []) {
+    CAdminMessage::ShowMessage([
+        'TYPE' => 'ERROR',
+        'MESSAGE' => Loc::getMessage('RETAILLAB_CASHBACK_STEP_WARNINGS'),
+        'DETAILS' => implode('<br><br>', array_map(static fn (string $warning) => htmlspecialcharsbx($warning), $report->warnings)),
+        'HTML' => true,
+    ]);
 }
 if ($report !== null && $report->notes !== []) {
     echo '<ul>';

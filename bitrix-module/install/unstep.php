@@ -48,16 +48,23 @@ if ($report === null):
         <input type="submit" name="inst" value="<?= htmlspecialcharsbx(Loc::getMessage('RETAILLAB_CASHBACK_UNSTEP_SUBMIT')) ?>">
     </form>
 <?php else:
-    $exception = $APPLICATION->GetException();
-    if ($exception) {
+    if ($report->errors !== []) {
         CAdminMessage::ShowMessage([
             'TYPE' => 'ERROR',
             'MESSAGE' => Loc::getMessage('RETAILLAB_CASHBACK_UNSTEP_FAILED'),
-            'DETAILS' => nl2br(htmlspecialcharsbx($exception->GetString())),
+            'DETAILS' => nl2br(htmlspecialcharsbx(implode("\n", $report->errors))),
             'HTML' => true,
         ]);
     } else {
         CAdminMessage::ShowNote(Loc::getMessage('RETAILLAB_CASHBACK_UNSTEP_DONE'));
+    }
+    if ($report->warnings !== []) {
+        CAdminMessage::ShowMessage([
+            'TYPE' => 'ERROR',
+            'MESSAGE' => Loc::getMessage('RETAILLAB_CASHBACK_UNSTEP_WARNINGS'),
+            'DETAILS' => implode('<br><br>', array_map(static fn (string $warning) => htmlspecialcharsbx($warning), $report->warnings)),
+            'HTML' => true,
+        ]);
     }
     if ($report->notes !== []) {
         echo '<ul>';

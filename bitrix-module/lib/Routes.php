@@ -15,6 +15,12 @@ use Retaillab\Cashback\Controller\Api;
  * Route order matters: the first match wins, so the catch-all comes last and
  * answers every other path or method below the prefix through the shared API
  * (404 not_found, 405 method_not_allowed with Allow), as the standalone host does.
+ *
+ * The kernel's Route::match() compares a route without parameters with the
+ * request path for identity and builds "#^uri$#" for one with parameters; it
+ * never adds an optional trailing slash. Under the prefix every URI is
+ * '/local/api/cashback/v1/' . $uri, so the base path without its slash gets its
+ * own route, declared outside the group with the full path.
  */
 final class Routes
 {
@@ -42,5 +48,6 @@ final class Routes
             $routes->any('', [Api::class, 'fallback']);
             $routes->any('{path}', [Api::class, 'fallback'])->where('path', '.*');
         });
+        $routes->any('/' . self::PREFIX, [Api::class, 'fallback']);
     }
 }

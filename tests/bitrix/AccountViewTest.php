@@ -190,8 +190,43 @@ final class AccountViewTest extends TestCase
             ['type' => 'accrual', 'amount' => '999.00', 'external_id' => 'Accrual_other', 'user_id' => 8],
         ]);
 
+        $make = static fn (?string $cursor, int $user = 7) => self::component($ledger, $cursor, $user);
+
+        $page1 = $make(null);
+        $page1->runForTest(['PAGE_SIZE' => '2', 'ORDER_URL_TEMPLATE' => '']);
+        self::assertSame(2, $page1->arParams['PAGE_SIZE']);
+        self::assertSame('/personal/orders/#ID#', $page1->arParams['ORDER_URL_TEMPLATE'], 'the default');
+        self::assertSame('170,00 ₽', $page1->arResult['BALANCE']['AMOUNT']);
+        self::assertSame(['Оплата заказа №2026/16 кэшбэком', 'Заказ №2026/15'], array_column($page1->arResult['ITEMS'], 'TITLE'));
+        self::assertSame(['/personal/orders/16', '/personal/orders/15'], array_column($page1->arResult['ITEMS'], 'URL'));
+        self::assertSame('27.11.2026 10:00:00', $page1->arResult['ITEMS'][0]['DATE']);
+        self::assertNotNull($page1->arResult['NAV']['NEXT_URL']);
+        self::assertStringContainsString('href="/personal/orders/16"', (string) $page1->renderedHtml);
+
+        parse_str((string) parse_url($page1->arResult['NAV']['NEXT_URL'], PHP_URL_QUERY), $query);
+        $page2 = $make($query['cashback_page']);
+        $page2->runForTest(['PAGE_SIZE' => '2']);
+        self::assertSame(['Покупка в магазине'], array_column($page2->arResult['ITEMS'], 'TITLE'));
+        self::assertSame('Москва, Тверская 1, касса 2', $page2->arResult['ITEMS'][0]['DETAIL']);
+        self::assertNull($page2->arResult['NAV']['NEXT_URL']);
+        self::assertSame('/personal/cashback/', $page2->arResult['NAV']['FIRST_URL']);
+
+        $guest = $make(null, 0);
+        $guest->runForTest([]);
+        self::assertSame(['ERROR' => 'auth'], $guest->arResult);
+
+        // A garbage cursor is the first page, not an error.
+        $odd = $make('1; DROP TABLE');
+        $odd->runForTest(['PAGE_SIZE' => '500']);
+        self::assertSame(20, $odd->arParams['PAGE_SIZE']);
+        self::assertCount(3, $odd->arResult['ITEMS']);
+    }
+
+    /** The account component with the Bitrix environment replaced (user, query, ledger). */
+    private static function component(\CashbackLedger $ledger, ?string $cursor, int $user = 7): RetaillabCashbackAccountComponent
+    {
         require_once self::COMPONENT . '/class.php';
-        $make = static fn (?string $cursor, int $user = 7) => new class ($ledger, $cursor, $user) extends RetaillabCashbackAccountComponent {
+        return new class ($ledger, $cursor, $user) extends RetaillabCashbackAccountComponent {
             public function __construct(private \CashbackLedger $testLedger, private ?string $cursor, private int $user)
             {
                 parent::__construct();
@@ -236,35 +271,31 @@ final class AccountViewTest extends TestCase
             {
             }
         };
+    }
 
-        $page1 = $make(null);
-        $page1->runForTest(['PAGE_SIZE' => '2', 'ORDER_URL_TEMPLATE' => '']);
-        self::assertSame(2, $page1->arParams['PAGE_SIZE']);
-        self::assertSame('/personal/orders/#ID#', $page1->arParams['ORDER_URL_TEMPLATE'], 'the default');
-        self::assertSame('170,00 ₽', $page1->arResult['BALANCE']['AMOUNT']);
-        self::assertSame(['Оплата заказа №2026/16 кэшбэком', 'Заказ №2026/15'], array_column($page1->arResult['ITEMS'], 'TITLE'));
-        self::assertSame(['/personal/orders/16', '/personal/orders/15'], array_column($page1->arResult['ITEMS'], 'URL'));
-        self::assertSame('27.11.2026 10:00:00', $page1->arResult['ITEMS'][0]['DATE']);
-        self::assertNotNull($page1->arResult['NAV']['NEXT_URL']);
-        self::assertStringContainsString('href="/personal/orders/16"', (string) $page1->renderedHtml);
+    /**
+     * Bitrix hands a component its string parameters HTML-escaped
+     * (CBitrixComponent::__prepareComponentParams(), run by the double) and the
+     * raw value as '~KEY'. The order link is built from the raw template and
+     * escaped once, by the template.
+     */
+    public function testTheOrderUrlTemplateIsTakenRawAndEscapedOnlyByTheTemplate(): void
+    {
+        $this->dir = sys_get_temp_dir() . '/cashback-account-' . bin2hex(random_bytes(6));
+        mkdir($this->dir, 0700, true);
+        Option::set('retaillab.cashback', 'database_path', $this->dir . '/cashback.db');
+        $ledger = LedgerFactory::create();
+        $ledger->apply(['type' => 'accrual', 'amount' => '50.00', 'external_id' => 'web_accrual_15', 'user_id' => 7, 'source' => 'web',
+            'description' => 'Заказ №2026/15', 'created_at' => '2026-11-26T10:00:00']);
 
-        parse_str((string) parse_url($page1->arResult['NAV']['NEXT_URL'], PHP_URL_QUERY), $query);
-        $page2 = $make($query['cashback_page']);
-        $page2->runForTest(['PAGE_SIZE' => '2']);
-        self::assertSame(['Покупка в магазине'], array_column($page2->arResult['ITEMS'], 'TITLE'));
-        self::assertSame('Москва, Тверская 1, касса 2', $page2->arResult['ITEMS'][0]['DETAIL']);
-        self::assertNull($page2->arResult['NAV']['NEXT_URL']);
-        self::assertSame('/personal/cashback/', $page2->arResult['NAV']['FIRST_URL']);
+        $component = self::component($ledger, null);
+        $component->runForTest(['ORDER_URL_TEMPLATE' => '/personal/order/?ID=#ID#&from="cashback"&amp;x=<1>']);
 
-        $guest = $make(null, 0);
-        $guest->runForTest([]);
-        self::assertSame(['ERROR' => 'auth'], $guest->arResult);
-
-        // A garbage cursor is the first page, not an error.
-        $odd = $make('1; DROP TABLE');
-        $odd->runForTest(['PAGE_SIZE' => '500']);
-        self::assertSame(20, $odd->arParams['PAGE_SIZE']);
-        self::assertCount(3, $odd->arResult['ITEMS']);
+        self::assertSame('/personal/order/?ID=#ID#&from=&quot;cashback&quot;&amp;amp;x=&lt;1&gt;', $component->arParams['ORDER_URL_TEMPLATE'], 'as Bitrix prepares it');
+        self::assertSame('/personal/order/?ID=#ID#&from="cashback"&amp;x=<1>', $component->arParams['~ORDER_URL_TEMPLATE']);
+        self::assertSame('/personal/order/?ID=15&from="cashback"&amp;x=<1>', $component->arResult['ITEMS'][0]['URL']);
+        self::assertStringContainsString('href="/personal/order/?ID=15&amp;from=&quot;cashback&quot;&amp;amp;x=&lt;1&gt;"', (string) $component->renderedHtml);
+        self::assertSame('A', $component->arParams['CACHE_TYPE']);
     }
 
     public function testLanguageFilesHaveTheSameCodesInRussianAndEnglish(): void

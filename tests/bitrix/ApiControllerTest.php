@@ -9,6 +9,8 @@ use Bitrix\Main\Engine\ActionFilter\HttpMethod;
 use Bitrix\Main\HttpRequest;
 use Bitrix\Main\Routing\RoutingConfigurator;
 use Cashback\Api\Api as SharedApi;
+use Cashback\Api\JsonEncoder;
+use Cashback\Api\Response;
 use PHPUnit\Framework\TestCase;
 use Retaillab\Cashback\Controller\Api;
 use Retaillab\Cashback\Controller\Filter\ApiKey;
@@ -16,6 +18,7 @@ use Retaillab\Cashback\Ledger\LedgerFactory;
 use Retaillab\Cashback\Module;
 use Retaillab\Cashback\Options;
 use Retaillab\Cashback\Routes;
+use Retaillab\Cashback\Tests\Doubles\SiteEncoding;
 
 /**
  * The 1C API through the Bitrix controller: Bitrix's controller life cycle and
@@ -105,7 +108,11 @@ final class ApiControllerTest extends TestCase
 
         $this->assertSame(200, $status);
         $this->assertSame(['user_id' => 42, 'phone' => '79001234567', 'balance' => 0, 'updated_at' => null], $body);
-        $this->assertSame('application/json; charset=UTF-8', $response->getHeaders()->get('Content-Type'));
+        // Response\Json adds its Content-Type when it is sent, once.
+        ob_start();
+        $response->send();
+        $this->assertSame($response->getContent(), ob_get_clean());
+        $this->assertSame(['application/json; charset=UTF-8'], $response->getHeaders()->get('Content-Type', true));
         $this->assertSame('nosniff', $response->getHeaders()->get('X-Content-Type-Options'));
         $this->assertSame('no-store', $response->getHeaders()->get('Cache-Control'));
 
@@ -113,6 +120,48 @@ final class ApiControllerTest extends TestCase
         $request = new HttpRequest('GET', self::BASE . 'balance?user_phone=89001234567', ['X-API-Key' => $this->key], ['user_phone' => '89001234567']);
         $shared = (new SharedApi(LedgerFactory::settings()))->handle(Api::apiRequest($request, 'balance'));
         $this->assertSame($shared->json(), $response->getContent());
+    }
+
+    /**
+     * Both hosts send the same bytes, produced by one encoder: with an old
+     * php.ini (serialize_precision = 17) Bitrix's Web\Json::encode() would print
+     * 0.07 as 0.070000000000000007; the shared encoder does not.
+     */
+    public function testTheControllerEmitsTheStandaloneHostsBytesEvenWithSerializePrecision17(): void
+    {
+        $answer = new Response(200, ['amount' => 0.07, 'balance' => 1250.5, 'name' => 'Тверская, 1 "центр"', 'path' => 'a/b', 'broken' => "x\xC3"]);
+        $previous = ini_set('serialize_precision', '17');
+        try {
+            $bitrix = Api::toJson($answer)->getContent();
+            $standalone = $answer->json();
+        } finally {
+            ini_set('serialize_precision', (string) $previous);
+        }
+        $this->assertSame('{"amount":0.07,"balance":1250.5,"name":"Тверская, 1 \\"центр\\"","path":"a/b","broken":"x' . "\u{FFFD}" . '"}', $standalone);
+        $this->assertSame($standalone, $bitrix);
+        $this->assertSame(JsonEncoder::encode($answer->body), $bitrix);
+    }
+
+    /**
+     * On an installation not in UTF-8 mode Web\Json::encode() converts every
+     * string from SITE_CHARSET to UTF-8; the API's strings are UTF-8 already, so
+     * the controller must not go through it.
+     */
+    public function testOnASiteNotInUtf8ModeTheAnswerStaysUtf8(): void
+    {
+        SiteEncoding::$utfMode = false;
+        SiteEncoding::$charset = 'windows-1251';
+        try {
+            $answer = new Response(200, ['name' => 'Тверская']);
+            $this->assertNotSame('{"name":"Тверская"}', (new \Bitrix\Main\Engine\Response\Json($answer->body, JSON_UNESCAPED_UNICODE))->getContent(),
+                'what Bitrix\'s own encoder makes of UTF-8 text there');
+            $this->assertSame('{"name":"Тверская"}', Api::toJson($answer)->getContent());
+
+            [$status, $body] = $this->call('health', 'GET', 'health');
+            $this->assertSame([200, 'ok'], [$status, $body['status']]);
+        } finally {
+            SiteEncoding::reset();
+        }
     }
 
     public function testBomPostOfOneTransactionAndItsResend(): void
@@ -362,13 +411,57 @@ final class ApiControllerTest extends TestCase
             ['GET', '/local/api/cashback/v1/', 'fallback'],
         ];
         foreach ($cases as [$method, $path, $action]) {
-            $route = $routes->match($method, $path);
+            $route = $routes->matchForTest($method, $path);
             $this->assertNotNull($route, "$method $path");
-            $this->assertSame([Api::class, $action], $route['handler'], "$method $path");
+            $this->assertSame([Api::class, $action], $route->getController(), "$method $path");
             $this->assertTrue(method_exists(Api::class, $action . 'Action'));
         }
-        $this->assertNull($routes->match('GET', '/local/api/cashback/v2/balance'));
-        $this->assertNull($routes->match('GET', '/catalog/'));
+        $this->assertNull($routes->matchForTest('GET', '/local/api/cashback/v2/balance'));
+        $this->assertNull($routes->matchForTest('GET', '/local/api/cashback/v10'));
+        $this->assertNull($routes->matchForTest('GET', '/catalog/'));
+    }
+
+    /**
+     * The kernel's router matches a route without parameters only to the
+     * identical path (doubles/Routing.php follows Route::match()): the base path
+     * without its trailing slash needs a route of its own, or the site's HTML 404
+     * answers instead of the contract's JSON.
+     */
+    public function testTheBarePrefixWithoutATrailingSlashGetsTheContractsJson404(): void
+    {
+        $routes = new RoutingConfigurator();
+        Routes::configure($routes);
+
+        foreach (['GET', 'POST', 'HEAD', 'DELETE'] as $method) {
+            $route = $routes->matchForTest($method, '/local/api/cashback/v1');
+            $this->assertNotNull($route, "$method /local/api/cashback/v1");
+            $this->assertSame([Api::class, 'fallback'], $route->getController());
+        }
+
+        $controller = new Api(new HttpRequest('GET', '/local/api/cashback/v1'));
+        $response = $controller->buildResponse($controller->run('fallback'));
+        $this->assertSame(404, $response->getStatus());
+        $this->assertSame('not_found', json_decode($response->getContent(), true)['error']);
+    }
+
+    /** What the real RoutingConfigurator returns: a RoutingConfiguration from prefix() and route methods, nothing from group(). */
+    public function testTheRoutingDoubleReturnsWhatTheKernelReturns(): void
+    {
+        $routes = new RoutingConfigurator();
+        $configuration = $routes->prefix('x');
+        $this->assertInstanceOf(\Bitrix\Main\Routing\RoutingConfiguration::class, $configuration);
+        $this->assertNull($configuration->group(static function (RoutingConfigurator $inner): void {
+            $inner->get('a', 'handler-a');
+            $inner->get('/b', 'handler-b');
+        }));
+        $this->assertInstanceOf(\Bitrix\Main\Routing\RoutingConfiguration::class, $routes->any('/{p}', 'h')->where('p', '\d+'));
+        $this->assertSame('handler-a', $routes->matchForTest('GET', '/x/a')?->getController());
+        $this->assertNull($routes->matchForTest('GET', '/x/a/'), 'no optional trailing slash');
+        $this->assertNull($routes->matchForTest('GET', '/x/b'), "a leading slash under a prefix gives '/x//b'");
+        $this->assertSame('handler-b', $routes->matchForTest('GET', '/x//b')?->getController());
+        $this->assertSame(['p' => '42'], $routes->matchForTest('GET', '/42')?->getParametersValues());
+        $this->expectException(\Bitrix\Main\SystemException::class);
+        $routes->frobnicate();
     }
 
     public function testInstalledRouteFileReturnsTheModuleRoutes(): void
@@ -380,14 +473,15 @@ final class ApiControllerTest extends TestCase
 
         $routes = new RoutingConfigurator();
         $closure($routes);
-        $this->assertSame([Api::class, 'balance'], $routes->match('GET', '/local/api/cashback/v1/balance')['handler']);
+        $this->assertSame([Api::class, 'balance'], $routes->matchForTest('GET', '/local/api/cashback/v1/balance')?->getController());
 
         // Without the module (uninstalled but the file left behind) the file declares nothing.
         \Bitrix\Main\Loader::$modules[Module::ID] = false;
         try {
             $routes = new RoutingConfigurator();
             $closure($routes);
-            $this->assertSame([], $routes->routes);
+            $routes->getRouter()->releaseRoutes();
+            $this->assertSame([], $routes->getRouter()->getRoutes());
         } finally {
             unset(\Bitrix\Main\Loader::$modules[Module::ID]);
         }

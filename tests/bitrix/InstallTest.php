@@ -17,6 +17,7 @@ use Retaillab\Cashback\Install\Manifest;
 use Retaillab\Cashback\Ledger\LedgerFactory;
 use Retaillab\Cashback\Module;
 use Retaillab\Cashback\Options;
+use Retaillab\Cashback\Tests\Doubles\SiteEncoding;
 
 require_once CASHBACK_MODULE_DIR . '/install/index.php';
 
@@ -42,6 +43,7 @@ final class InstallTest extends TestCase
         ModuleManager::$installed['sale'] = true;
         EventManager::reset();
         \CAgent::reset();
+        \CMain::reset();
         \CEventType::reset();
         \CEventMessage::reset();
         UrlRewriter::reset();
@@ -82,7 +84,7 @@ final class InstallTest extends TestCase
 
     public function testInstallRegistersExactlyTheManifest(): void
     {
-        $this->assertTrue((new retaillab_cashback())->DoInstall(), $this->exceptionText());
+        $this->assertTrue($this->install(), $this->exceptionText());
 
         $this->assertTrue(ModuleManager::isModuleInstalled(Module::ID));
         $expected = array_map(
@@ -111,7 +113,7 @@ final class InstallTest extends TestCase
     public function testWithoutTheSaleModuleOnlyUserHandlersAreRegistered(): void
     {
         unset(ModuleManager::$installed['sale']);
-        $this->assertTrue((new retaillab_cashback())->DoInstall());
+        $this->assertTrue($this->install());
 
         $this->assertSame(['main'], array_values(array_unique(array_column(EventManager::$handlers, 'from'))));
         $this->assertCount(3, EventManager::$handlers);
@@ -125,7 +127,7 @@ final class InstallTest extends TestCase
 
     public function testUninstallRemovesTheSameSet(): void
     {
-        (new retaillab_cashback())->DoInstall();
+        $this->install();
         $registered = array_map(static fn (array $h) => [$h['from'], $h['event'], $h['class'], $h['method']], array_values(EventManager::$handlers));
         $this->assertCount(count(Manifest::EVENTS), $registered);
 
@@ -148,6 +150,33 @@ final class InstallTest extends TestCase
         $this->assertSame([], UrlRewriter::getList('s1'));
     }
 
+    public function testInstallRefusesASiteNotInUtf8ModeAndChangesNothing(): void
+    {
+        SiteEncoding::$utfMode = false;
+        try {
+            $report = Installer::forThisModule()->install();
+        } finally {
+            SiteEncoding::reset();
+        }
+        $this->assertFalse($report->ok());
+        $this->assertStringContainsString('UTF-8', implode("\n", $report->errors));
+        $this->assertSame([], ModuleManager::$calls);
+        $this->assertFalse(ModuleManager::isModuleInstalled(Module::ID));
+        $this->assertFileDoesNotExist($this->root . '/local/api/cashback/v1/index.php');
+    }
+
+    /** The fallback rule serves the bare base path (the JSON 404) and the API's paths, nothing that merely starts alike. */
+    public function testTheUrlrewriteConditionCoversTheBareBasePath(): void
+    {
+        $condition = Installer::URLREWRITE_RULE['CONDITION'];
+        foreach (['/local/api/cashback/v1', '/local/api/cashback/v1/', '/local/api/cashback/v1?x=1', '/local/api/cashback/v1/balance'] as $path) {
+            $this->assertSame(1, preg_match($condition, $path), $path);
+        }
+        foreach (['/local/api/cashback/v10', '/local/api/cashback/v1.php', '/local/api/cashback/'] as $path) {
+            $this->assertSame(0, preg_match($condition, $path), $path);
+        }
+    }
+
     public function testInstallRefusesWithoutTheExtension(): void
     {
         // The extension cannot be unloaded in this process: a child PHP without it (and without any php.ini).
@@ -160,7 +189,12 @@ final class InstallTest extends TestCase
             $_SERVER["DOCUMENT_ROOT"] = $argv[1];
             foreach (glob(' . var_export(__DIR__ . '/doubles/*.php', true) . ') as $double) { require_once $double; }
             require CASHBACK_MODULE_DIR . "/install/index.php";
-            $ok = (new retaillab_cashback())->DoInstall();
+            try {
+                (new retaillab_cashback())->DoInstall();
+                $ok = "returned instead of ending the request";
+            } catch (BitrixDieDouble) {
+                $ok = retaillab_cashback::$report !== null && retaillab_cashback::$report->ok();
+            }
             echo json_encode([
                 "extension" => extension_loaded("cashback"),
                 "ok" => $ok,
@@ -198,7 +232,7 @@ final class InstallTest extends TestCase
         file_put_contents($this->root . '/bitrix/.settings.php', "<?php\nreturn ['routing' => ['value' => ['config' => ['web.php']], 'readonly' => true], 'other' => ['value' => 1, 'readonly' => false]];\n");
         UrlRewriter::add('s1', ['CONDITION' => '#^/catalog/#', 'RULE' => '', 'ID' => 'bitrix:catalog', 'PATH' => '/catalog/index.php']);
 
-        $this->assertTrue((new retaillab_cashback())->DoInstall(), $this->exceptionText());
+        $this->assertTrue($this->install(), $this->exceptionText());
 
         $module = CASHBACK_MODULE_DIR;
         foreach (glob($module . '/install/admin/*.php') as $wrapper) {
@@ -223,7 +257,7 @@ final class InstallTest extends TestCase
 
         // The fallback rule, next to the site's own rules; an empty ID survives urlrewrite reindexing.
         $this->assertSame(
-            [['CONDITION' => '#^/local/api/cashback/v1/#', 'RULE' => '', 'ID' => '', 'PATH' => '/local/api/cashback/v1/index.php', 'SORT' => 100]],
+            [['CONDITION' => '#^/local/api/cashback/v1(?:[/?]|$)#', 'RULE' => '', 'ID' => '', 'PATH' => '/local/api/cashback/v1/index.php', 'SORT' => 100]],
             UrlRewriter::getList('s1', ['PATH' => '/local/api/cashback/v1/index.php']),
         );
 
@@ -236,7 +270,7 @@ final class InstallTest extends TestCase
 
         // Installing twice changes nothing.
         Configuration::reset();
-        $this->assertTrue((new retaillab_cashback())->DoInstall());
+        $this->assertTrue($this->install());
         $settings = include $this->root . '/bitrix/.settings.php';
         $this->assertSame(['web.php', 'cashback.php'], $settings['routing']['value']['config']);
         $this->assertCount(2, UrlRewriter::getList('s1'));
@@ -266,7 +300,7 @@ final class InstallTest extends TestCase
      */
     public function testTheInstalledFallbackServesTheApi(): void
     {
-        $this->assertTrue((new retaillab_cashback())->DoInstall(), $this->exceptionText());
+        $this->assertTrue($this->install(), $this->exceptionText());
         $database = Options::databasePath();
         $ledger = LedgerFactory::open();
         $ledger->linkPhone(42, '79001234567', true);
@@ -321,7 +355,7 @@ final class InstallTest extends TestCase
 
     public function testUninstallAsksFirstAndKeepsTheDataByDefault(): void
     {
-        (new retaillab_cashback())->DoInstall();
+        $this->install();
         $database = Options::databasePath();
         $key = LedgerFactory::open()->createApiKey('1C central')['key'];
         Option::set(Module::ID, Options::SILENCE_HOURS, '12');
@@ -351,7 +385,7 @@ final class InstallTest extends TestCase
         $this->assertStringContainsString($database, $GLOBALS['APPLICATION']->adminFiles[0]['html']);
 
         // Reinstalled over the kept data: the same key works, nothing is registered twice.
-        (new retaillab_cashback())->DoInstall();
+        $this->install();
         $this->assertSame('1C central', LedgerFactory::open()->verifyApiKey($key)['name']);
         $this->assertCount(count(Manifest::EVENTS), EventManager::$handlers);
         $this->assertCount(count(Manifest::AGENTS), \CAgent::$agents);
@@ -369,7 +403,7 @@ final class InstallTest extends TestCase
 
     public function testAStep2WithoutTheChoiceKeepsTheData(): void
     {
-        (new retaillab_cashback())->DoInstall();
+        $this->install();
         $this->uninstall(['step' => '2']);
         $this->assertFalse(ModuleManager::isModuleInstalled(Module::ID));
         $this->assertFileExists(Options::databasePath());
@@ -380,7 +414,7 @@ final class InstallTest extends TestCase
         $outside = $this->root . '-data';
         Option::set(Module::ID, Options::DATABASE_PATH, $outside . '/cashback.db');
         try {
-            (new retaillab_cashback())->DoInstall();
+            $this->install();
             $this->assertFileExists($outside . '/cashback.db');
             $this->assertFileDoesNotExist($outside . '/.htaccess');
             file_put_contents($outside . '/backup-notes.txt', 'the admin keeps things here');
@@ -398,7 +432,7 @@ final class InstallTest extends TestCase
         file_put_contents($this->root . '/not-a-folder', 'x');
         Option::set(Module::ID, Options::DATABASE_PATH, $this->root . '/not-a-folder/cashback.db');
 
-        $this->assertFalse((new retaillab_cashback())->DoInstall());
+        $this->assertFalse($this->install());
 
         $this->assertSame([], ModuleManager::$calls);
         $this->assertSame([], EventManager::$calls);
@@ -411,7 +445,7 @@ final class InstallTest extends TestCase
     public function testOldCoresGetOnlyTheUrlrewriteFallback(): void
     {
         ModuleManager::$mainVersion = '20.200.300';
-        $this->assertTrue((new retaillab_cashback())->DoInstall());
+        $this->assertTrue($this->install());
 
         $this->assertFileExists($this->root . '/local/api/cashback/v1/index.php');
         $this->assertFileDoesNotExist($this->root . '/local/routes/cashback.php');
@@ -423,7 +457,7 @@ final class InstallTest extends TestCase
     public function testRoutingDefinedInSettingsExtraIsLeftToTheAdmin(): void
     {
         file_put_contents($this->root . '/bitrix/.settings_extra.php', "<?php\nreturn ['routing' => ['value' => ['config' => ['web.php']], 'readonly' => true]];\n");
-        $this->assertTrue((new retaillab_cashback())->DoInstall());
+        $this->assertTrue($this->install());
 
         $this->assertFileDoesNotExist($this->root . '/bitrix/.settings.php');
         $notes = implode("\n", retaillab_cashback::$report->notes);
@@ -436,7 +470,7 @@ final class InstallTest extends TestCase
     {
         mkdir($this->root . '/local/routes', 0700, true);
         file_put_contents($this->root . '/local/routes/cashback.php', '<?php return static function ($routes) {}; // another team\'s');
-        $this->assertTrue((new retaillab_cashback())->DoInstall());
+        $this->assertTrue($this->install());
         $this->assertStringContainsString("another team's", (string) file_get_contents($this->root . '/local/routes/cashback.php'));
         $this->assertStringContainsString('/local/routes/cashback.php', implode("\n", retaillab_cashback::$report->notes));
 
@@ -447,7 +481,7 @@ final class InstallTest extends TestCase
     public function testMailEventTypeAndTemplates(): void
     {
         SiteTable::$rows = [['LID' => 's1', 'LANGUAGE_ID' => 'ru'], ['LID' => 's2', 'LANGUAGE_ID' => 'en'], ['LID' => 'kz', 'LANGUAGE_ID' => 'kz']];
-        (new retaillab_cashback())->DoInstall();
+        $this->install();
 
         $types = array_values(\CEventType::$types);
         $this->assertSame(['ru', 'en'], array_column($types, 'LID'));
@@ -479,10 +513,160 @@ final class InstallTest extends TestCase
 
     public function testATemplateWithoutSitesOfItsLanguageIsCreatedInactive(): void
     {
-        (new retaillab_cashback())->DoInstall();
+        $this->install();
         [$ru, $en] = array_values(\CEventMessage::$messages);
         $this->assertSame(['Y', ['s1']], [$ru['ACTIVE'], $ru['LID']]);
         $this->assertSame(['N', ['s1']], [$en['ACTIVE'], $en['LID']]);
+    }
+
+    /**
+     * Configuration::saveConfiguration() rewrites /bitrix/.settings.php and checks
+     * nothing: here the write fails (something that is not a file sits at the path,
+     * as a failed write of any kind would leave the old file), and the installer must
+     * notice by reading the file back, say so, and name the fallback that serves the API.
+     */
+    public function testARoutingConfigThatWasNotWrittenIsReported(): void
+    {
+        mkdir($this->root . '/bitrix/.settings.php');
+
+        $this->assertTrue($this->install(), $this->exceptionText());
+
+        $report = retaillab_cashback::$report;
+        $warnings = implode("\n", $report->warnings);
+        $this->assertStringContainsString('/bitrix/.settings.php', $warnings);
+        $this->assertStringContainsString("'cashback.php'", $warnings, 'what to add by hand');
+        $this->assertStringContainsString('urlrewrite.php', $warnings, 'what serves the API meanwhile');
+        $this->assertStringContainsString('/local/api/cashback/v1/index.php', $warnings);
+        $this->assertStringNotContainsString('routing_index.php', implode("\n", $report->notes), 'no claim that the routes are in place');
+        $this->assertCount(1, UrlRewriter::getList('s1'), 'the fallback rule is there');
+        $this->assertFileExists($this->root . '/local/api/cashback/v1/index.php');
+
+        $page = $GLOBALS['APPLICATION']->adminFiles[0]['html'];
+        $this->assertStringContainsString('adm-note', $page, 'installed');
+        $this->assertStringContainsString(htmlspecialchars($report->warnings[0], ENT_COMPAT), $page, 'the warning is on the result page');
+    }
+
+    /**
+     * A .settings.php the PHP user may not write (the site owner's protection) is not
+     * touched at all: the kernel would chmod it 0644 if PHP owns it, or fail silently.
+     * Root may write anything, so this runs for other users only.
+     */
+    public function testAReadOnlySettingsFileIsLeftAloneAndReported(): void
+    {
+        if (function_exists('posix_geteuid') && posix_geteuid() === 0) {
+            $this->markTestSkipped('root may write read-only files; run the suite as another user to see this case');
+        }
+        $settings = $this->root . '/bitrix/.settings.php';
+        $content = "<?php\nreturn ['routing' => ['value' => ['config' => ['web.php']], 'readonly' => true]];\n";
+        file_put_contents($settings, $content);
+        chmod($settings, 0444);
+        try {
+            $this->assertTrue($this->install(), $this->exceptionText());
+            clearstatcache();
+            $this->assertSame($content, file_get_contents($settings));
+            $this->assertSame('0444', substr(sprintf('%o', fileperms($settings)), -4), 'no chmod');
+            $warnings = implode("\n", retaillab_cashback::$report->warnings);
+            $this->assertStringContainsString('/bitrix/.settings.php', $warnings);
+            $this->assertStringContainsString('urlrewrite.php', $warnings);
+
+            $this->uninstall(['step' => '2']);
+            $this->assertSame($content, file_get_contents($settings));
+        } finally {
+            chmod($settings, 0644);
+        }
+    }
+
+    /**
+     * The kernel's unRegisterModule() deletes the module's group rights
+     * (CMain::DelGroupRight): uninstalling with "keep data" and installing again must
+     * give every group its access level back. Per-site rights survive the kernel anyway.
+     */
+    public function testGroupRightsSurviveAnUninstallThatKeepsTheData(): void
+    {
+        $this->assertTrue($this->install(), $this->exceptionText());
+        \CMain::SetGroupRight(Module::ID, 5, 'R');
+        \CMain::SetGroupRight(Module::ID, 6, 'W');
+        \CMain::SetGroupRight(Module::ID, 7, 'W', 's1');
+        \CMain::SetGroupRight('other.module', 5, 'W');
+
+        $this->uninstall(['step' => '2', 'savedata' => 'Y']);
+        $this->assertFalse(ModuleManager::isModuleInstalled(Module::ID));
+        $this->assertSame([], self::commonRights(Module::ID), 'the kernel dropped them');
+
+        $GLOBALS['APPLICATION'] = new \CMain();
+        $this->assertTrue($this->install(), $this->exceptionText());
+        $this->assertSame([5 => 'R', 6 => 'W'], self::commonRights(Module::ID));
+        $this->assertSame([5 => 'W'], self::commonRights('other.module'));
+        $siteRights = array_values(array_filter(\CMain::$groupRights, static fn (array $r) => $r['SITE_ID'] === 's1'));
+        $this->assertSame([[Module::ID, 7, 'W']], array_map(static fn (array $r) => [$r['MODULE_ID'], $r['GROUP_ID'], $r['G_ACCESS']], $siteRights));
+        $this->assertContains(
+            \Bitrix\Main\Localization\Loc::getMessage('RETAILLAB_CASHBACK_INSTALL_RIGHTS_RESTORED', ['#COUNT#' => 2]),
+            retaillab_cashback::$report->notes,
+            'the report says how many groups got their rights back',
+        );
+        $this->assertArrayNotHasKey(\Retaillab\Cashback\Install\Installer::KEPT_RIGHTS_OPTION, Option::$values[Module::ID] ?? [], 'given back once');
+
+        // Restored once: a later uninstall without the data leaves nothing to bring back.
+        $this->uninstall(['step' => '2', 'savedata' => 'N']);
+        $this->assertArrayNotHasKey(Module::ID, Option::$values);
+        $this->assertTrue($this->install(), $this->exceptionText());
+        $this->assertSame([], self::commonRights(Module::ID));
+    }
+
+    /** A second install request (a double click) must not undo the first one when registerModule() fails on the duplicate. */
+    public function testASecondInstallRequestLeavesTheFirstInPlace(): void
+    {
+        $this->assertTrue($this->install(), $this->exceptionText());
+        $GLOBALS['APPLICATION'] = new \CMain();
+        $this->assertTrue($this->install(), $this->exceptionText());
+
+        $this->assertTrue(ModuleManager::isModuleInstalled(Module::ID));
+        $this->assertSame([['registerModule', Module::ID]], ModuleManager::$calls, 'registered once, never unregistered');
+        $this->assertCount(count(Manifest::EVENTS), EventManager::$handlers);
+        $this->assertCount(count(Manifest::AGENTS), \CAgent::$agents);
+        $this->assertCount(2, \CEventMessage::$messages);
+    }
+
+    /**
+     * CEventType::Add() and CEventMessage::Add() return false and leave a
+     * CAdminException in $APPLICATION when they refuse. The install goes on (the
+     * ledger and the API work without the mail), the result page says "installed"
+     * and what is missing, instead of hiding it or reading the leftover exception as
+     * a failed install.
+     */
+    public function testMailTypesAndTemplatesThatCannotBeCreatedAreReported(): void
+    {
+        \CEventType::$refuse = 'b_event_type is read-only';
+
+        $this->assertTrue($this->install(), $this->exceptionText());
+
+        $this->assertTrue(ModuleManager::isModuleInstalled(Module::ID));
+        $this->assertSame([], \CEventType::$types);
+        $this->assertSame([], \CEventMessage::$messages);
+        $warnings = implode("\n", retaillab_cashback::$report->warnings);
+        $this->assertStringContainsString(Manifest::MAIL_EVENT, $warnings);
+        $this->assertStringContainsString('b_event_type is read-only', $warnings, 'the core\'s reason');
+        $this->assertStringContainsString('There is no event type', $warnings, 'the templates\' reason');
+        $this->assertFalse($GLOBALS['APPLICATION']->GetException(), 'no leftover exception reads as a failed install');
+        $page = $GLOBALS['APPLICATION']->adminFiles[0]['html'];
+        $this->assertStringContainsString('adm-note', $page);
+        $this->assertStringContainsString(Manifest::MAIL_EVENT, $page);
+    }
+
+    /** CEventMessage::GetList() matches TYPE_ID with LIKE: another event whose name only matches the pattern is not ours. */
+    public function testAnotherEventWhoseNameMatchesTheLikePatternIsLeftAlone(): void
+    {
+        $twin = 'RETAILLAB-CASHBACK-STORE-SILENT';
+        \CEventType::Add(['LID' => 'ru', 'EVENT_NAME' => $twin, 'NAME' => 'someone else\'s']);
+        $foreign = (new \CEventMessage())->Add(['ACTIVE' => 'Y', 'EVENT_NAME' => $twin, 'LID' => ['s1'], 'EMAIL_FROM' => 'a@b.c', 'EMAIL_TO' => 'd@e.f', 'SUBJECT' => 'x', 'MESSAGE' => 'y']);
+        $this->assertNotFalse($foreign);
+
+        $this->assertTrue($this->install(), $this->exceptionText());
+        $ours = array_filter(\CEventMessage::$messages, static fn (array $m) => $m['EVENT_NAME'] === Manifest::MAIL_EVENT);
+        $this->assertCount(2, $ours, 'a foreign template does not count as ours');
+
+        $this->uninstall(['step' => '2']);
+        $this->assertSame([$foreign], array_keys(\CEventMessage::$messages), 'only ours are deleted');
     }
 
     public function testAdminMenuFollowsTheAccessLevel(): void
@@ -550,10 +734,44 @@ final class InstallTest extends TestCase
         return [(int) ($match[1] ?? 0), json_decode((string) $content, true), $responseHeaders];
     }
 
+    /**
+     * DoInstall() as Bitrix runs it: it shows its result page and ends the request
+     * there (die in IncludeAdminFile), so its return value never reaches anyone.
+     *
+     * @return bool what the page reports: installed, without errors
+     */
+    private function install(): bool
+    {
+        try {
+            (new retaillab_cashback())->DoInstall();
+        } catch (\BitrixDieDouble) {
+            return retaillab_cashback::$report !== null && retaillab_cashback::$report->ok();
+        }
+        $this->fail('DoInstall() must end the request on its result page');
+    }
+
+    /** DoUninstall() as Bitrix runs it: its page (the question or the report) ends the request. */
     private function uninstall(array $post): void
     {
         Context::setRequest(new HttpRequest('POST', '/bitrix/admin/partner_modules.php', [], ['id' => Module::ID, 'uninstall' => 'Y'], $post));
-        (new retaillab_cashback())->DoUninstall();
+        try {
+            (new retaillab_cashback())->DoUninstall();
+        } catch (\BitrixDieDouble) {
+            return;
+        }
+        $this->fail('DoUninstall() must end the request on its page');
+    }
+
+    /** @return array<int, string> group => level of the module's common rights (SITE_ID NULL) */
+    private static function commonRights(string $module): array
+    {
+        $rights = [];
+        $result = \CMain::GetGroupRightList(['MODULE_ID' => $module]);
+        while ($row = $result->Fetch()) {
+            $rights[$row['GROUP_ID']] = $row['G_ACCESS'];
+        }
+        ksort($rights);
+        return $rights;
     }
 
     private function exceptionText(): string

@@ -2,6 +2,7 @@
 
 declare(strict_types=1);
 
+use PHPUnit\Framework\Assert;
 use PHPUnit\Framework\TestCase;
 use Retaillab\Cashback\Install\Manifest;
 use Retaillab\Cashback\Module;
@@ -181,6 +182,45 @@ final class ModuleLayoutTest extends TestCase
         }
         foreach (['retaillab_cashback_log.php', 'retaillab_cashback_reindex.php'] as $linked) {
             $this->assertContains($linked, array_map('basename', $wrappers), 'a page the admin menu links to');
+        }
+    }
+
+    /**
+     * A routed API hit (/bitrix/routing_index.php) reads the route files, and so
+     * includes the module (Loader::includeModule in /local/routes/cashback.php),
+     * before it includes prolog_before.php for the controller. The kernel then
+     * registers CAgent::CheckAgents and the mail check as background jobs and fires
+     * OnBeforeProlog (the statistic module's CStatistics::Keep): the module's
+     * include.php switches them off for API paths with the constants they check,
+     * like the fallback front controller does, and leaves every other hit alone.
+     */
+    public function testApiHitsRunNeitherAgentsNorStatistics(): void
+    {
+        $constants = ['NO_KEEP_STATISTIC', 'NO_AGENT_STATISTIC', 'NO_AGENT_CHECK', 'DisableEventsCheck'];
+        $script = sys_get_temp_dir() . '/cashback-include-' . getmypid() . '-' . bin2hex(random_bytes(4)) . '.php';
+        file_put_contents($script, '<?php
+            if ($argv[1] !== "-") { $_SERVER["REQUEST_URI"] = $argv[1]; }
+            define("NO_AGENT_STATISTIC", true); // defined already (the fallback does it): no warning
+            require ' . var_export(CASHBACK_MODULE_DIR . '/include.php', true) . ';
+            $out = [];
+            foreach (' . var_export($constants, true) . ' as $name) { $out[$name] = defined($name) ? constant($name) : null; }
+            echo json_encode($out);
+        ');
+        try {
+            $run = static function (string $uri) use ($script): array {
+                $output = shell_exec(escapeshellarg(PHP_BINARY) . ' -n -d error_reporting=-1 -d display_errors=1 ' . escapeshellarg($script) . ' ' . escapeshellarg($uri) . ' 2>&1');
+                $result = json_decode((string) $output, true);
+                Assert::assertIsArray($result, (string) $output);
+                return $result;
+            };
+            foreach (['/local/api/cashback/v1/balance?user_phone=7900', '/local/api/cashback/v1/transactions/batch', '/local/api/cashback/v1/', '/local/api/cashback/v1'] as $uri) {
+                $this->assertSame(array_fill_keys($constants, true), $run($uri), $uri);
+            }
+            foreach (['/', '/catalog/', '/local/api/cashback/v10/balance', '/bitrix/admin/settings.php?mid=retaillab.cashback', '/x/local/api/cashback/v1/', '-'] as $uri) {
+                $this->assertSame(['NO_KEEP_STATISTIC' => null, 'NO_AGENT_STATISTIC' => true, 'NO_AGENT_CHECK' => null, 'DisableEventsCheck' => null], $run($uri), $uri);
+            }
+        } finally {
+            @unlink($script);
         }
     }
 

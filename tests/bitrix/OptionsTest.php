@@ -302,6 +302,29 @@ final class OptionsTest extends TestCase
         $this->assertSame('ERROR', $page->messages($outcome)[0]['type']);
     }
 
+    public function testAFailedSaveSaysTheAccessTabWasNotSavedEither(): void
+    {
+        $page = new SettingsPage('W');
+        $rights = ['GROUPS' => ['0', '5'], 'RIGHTS' => ['R', 'W'], 'SITES' => ['', '']];
+
+        $withRights = $page->handle('POST', $this->form([Options::MAX_BATCH => '0']) + $rights, true);
+        $this->assertTrue($withRights->rightsSubmitted);
+        $details = $page->messages($withRights)[0]['details'];
+        $this->assertStringContainsString($withRights->errors[Options::MAX_BATCH], $details);
+        $this->assertStringEndsWith("\nПрава доступа на вкладке «Доступ» тоже не сохранены: там показаны действующие. Внесите изменения прав заново вместе с исправлениями.", $details);
+
+        $withoutRights = $page->handle('POST', $this->form([Options::MAX_BATCH => '0']), true);
+        $this->assertStringNotContainsString('«Доступ»', $page->messages($withoutRights)[0]['details'], 'no access tab posted, nothing to say about it');
+
+        $refused = (new SettingsPage('R'))->handle('POST', $this->form([]) + $rights, true);
+        $this->assertStringContainsString('«Доступ»', (new SettingsPage('R'))->messages($refused)[0]['details']);
+
+        $saved = $page->handle('POST', $this->form([]) + $rights, true);
+        $this->assertTrue($saved->saved);
+        $this->assertSame([], $page->messages($saved), 'saved: options.php saves the rights and redirects');
+        $this->assertFalse($page->handle('POST', [SettingsPage::ACTION_FIELD => Outcome::CREATE_KEY, SettingsPage::KEY_NAME_FIELD => 'k'] + $rights, true)->rightsSubmitted, 'only a save carries the rights');
+    }
+
     public function testTheLedgerMustOpenWithNewStorageSettings(): void
     {
         $page = new SettingsPage('W');

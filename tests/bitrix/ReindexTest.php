@@ -18,7 +18,8 @@ use Retaillab\Cashback\Customer\PhoneSync;
  * The stepwise phone reindex: users come from an in-memory UserIdSource (a
  * double of the module's own interface), phones go into the real ledger on a
  * temporary database, and the run's state lives in the module option as on a
- * site. "Another request" is a new Reindexer reading that option.
+ * site. "Another request" is a new Reindexer reading that option. The page,
+ * admin/reindex.php, is run for real in AdminPagesTest.
  */
 final class ReindexTest extends TestCase
 {

@@ -95,6 +95,27 @@ final class SaleHandlerTest extends TestCase
         self::assertSame('web_accrual_15', $snapshot->accrualExternalId());
     }
 
+    /** What the handlers get from the sale module: fields as the database returns them, a new object per load(). */
+    public function testOrdersComeAsTheSaleModuleHandsThemOver(): void
+    {
+        $order = self::order();
+        self::assertSame('42', $order->getUserId(), 'USER_ID as the database returns it, a string');
+        self::assertSame(15, $order->getId());
+        self::assertSame(1299.99, $order->getPrice());
+        self::assertSame(self::USER, SaleHandler::snapshot($order, 'CASHBACK_REDEEM')->userId);
+        self::assertNotSame(Order::load(15), Order::load(15));
+        self::assertEquals(Order::load(15), Order::load('15'));
+        self::assertNull(Order::load(16));
+        try {
+            Order::load(0);
+            self::fail('Order::load(0) throws');
+        } catch (\Bitrix\Main\ArgumentNullException) {
+        }
+
+        $this->expectException(\InvalidArgumentException::class);
+        (new BitrixOrderMarker())->record(0, 'CASHBACK_REDEEM', '0', 'reason');
+    }
+
     public function testSnapshotOnOlderSaleVersionsAndWithoutTheProperty(): void
     {
         $legacy = SaleHandler::snapshot(self::order(['CANCELED' => 'Y', 'USER_ID' => null], ['CASHBACK_REDEEM' => '99'], true), 'CASHBACK_REDEEM');
@@ -168,14 +189,18 @@ final class SaleHandlerTest extends TestCase
 
         // 30 % of 1 299.99 = 389.997 → 389.99 debited instead of 500.
         self::assertSame('610.01', $this->balance());
-        self::assertSame('389.99', SaleHandler::property($order, 'CASHBACK_REDEEM')->getValue());
-        self::assertNull($order->getField('MARKED'));
-        self::assertSame(1, $order->saves);
+        // Written through a freshly loaded order: the instance being saved is left alone.
+        self::assertSame('500', SaleHandler::property($order, 'CASHBACK_REDEEM')->getValue());
+        $stored = Order::load(15);
+        self::assertNotSame($order, $stored);
+        self::assertSame('389.99', SaleHandler::property($stored, 'CASHBACK_REDEEM')->getValue());
+        self::assertNull($stored->getField('MARKED'));
+        self::assertSame(1, Order::savesOf(15));
         self::assertSame([], $this->log);
 
         // The next save of the order (a manager edits it) finds the debit already there.
-        SaleHandler::onSaleOrderSaved(self::event('OnSaleOrderSaved', $order));
-        self::assertSame(1, $order->saves);
+        SaleHandler::onSaleOrderSaved(self::event('OnSaleOrderSaved', Order::load(15)));
+        self::assertSame(1, Order::savesOf(15));
         self::assertSame('610.01', $this->balance());
     }
 
@@ -189,17 +214,18 @@ final class SaleHandlerTest extends TestCase
         SaleHandler::onSaleOrderSaved(self::event('OnSaleOrderSaved', $order));
 
         self::assertSame('50.00', $this->balance(), 'nothing was debited');
-        self::assertSame('0', SaleHandler::property($order, 'CASHBACK_REDEEM')->getValue(), 'no cashback discount');
-        self::assertSame('Y', $order->getField('MARKED'));
-        self::assertStringContainsString('недостаточно средств (на счёте 50,00 ₽, запрошено 200,00 ₽)', $order->getField('REASON_MARKED'));
-        self::assertSame(1, $order->saves);
+        $stored = Order::load(15);
+        self::assertSame('0', SaleHandler::property($stored, 'CASHBACK_REDEEM')->getValue(), 'no cashback discount');
+        self::assertSame('Y', $stored->getField('MARKED'));
+        self::assertStringContainsString('недостаточно средств (на счёте 50,00 ₽, запрошено 200,00 ₽)', $stored->getField('REASON_MARKED'));
+        self::assertSame(1, Order::savesOf(15));
         self::assertCount(1, $this->log);
         self::assertStringContainsString('redeem refused', $this->log[0]);
         self::assertStringContainsString('error=insufficient_balance', $this->log[0]);
 
         // Paying that order later accrues on the full goods price: nothing was spent.
-        $order->setField('PAYED', 'Y');
-        SaleHandler::onSaleOrderPaid(self::event('OnSaleOrderPaid', $order));
+        $stored->setField('PAYED', 'Y');
+        SaleHandler::onSaleOrderPaid(self::event('OnSaleOrderPaid', $stored));
         self::assertSame('99.99', $this->balance());
     }
 
@@ -228,9 +254,10 @@ final class SaleHandlerTest extends TestCase
         $this->log = [];
         $ledger = $this->ledger;
         Services::override('onlineCashback', static fn () => new OnlineCashback($ledger, new CashbackRules('5', '0', true, '30', 'CASHBACK_REDEEM')));
-        Order::reset(); // Order::load() finds nothing
-        $order = new Order(['ID' => 77, 'USER_ID' => self::USER, 'PRICE' => 1000.0, 'CURRENCY' => 'RUB', 'PAYED' => 'N', 'CANCELED' => 'N'],
-            new \Bitrix\Sale\PropertyValueCollection([new \Bitrix\Sale\PropertyValue(1, 'CASHBACK_REDEEM', '10')]));
+        Order::reset();
+        // An order Order::load() does not find.
+        $order = Order::forTest(['ID' => 77, 'USER_ID' => self::USER, 'PRICE' => 1000.0, 'CURRENCY' => 'RUB', 'PAYED' => 'N', 'CANCELED' => 'N'],
+            ['CASHBACK_REDEEM' => '10'], stored: false);
         Services::override('orderMarker', static fn () => new BitrixOrderMarker());
         SaleHandler::onSaleOrderSaved(self::event('OnSaleOrderSaved', $order));
         self::assertCount(2, $this->log);

@@ -65,7 +65,7 @@ final class SilenceAgentTest extends TestCase
 
         $this->assertSame(['store-1'], $report->alerted);
         $this->assertCount(1, $this->notifier->stickers);
-        $this->assertSame('RETAILLAB_CASHBACK_SILENT_store-1', $this->notifier->stickers[0]['tag']);
+        $this->assertSame('RETAILLAB_CASHBACK_SILENT[store-1]', $this->notifier->stickers[0]['tag']);
         $sticker = $this->notifier->stickers[0]['html'];
         $this->assertStringContainsString('Тверская, 1 (store-1)', $sticker);
         $this->assertStringContainsString('7 ч', $sticker);
@@ -116,7 +116,7 @@ final class SilenceAgentTest extends TestCase
         $recovered = $this->monitor($policy)->check();
 
         $this->assertSame(['store-1'], $recovered->recovered);
-        $this->assertSame(['RETAILLAB_CASHBACK_SILENT_store-1'], $this->notifier->deleted);
+        $this->assertSame(['RETAILLAB_CASHBACK_SILENT[store-1]'], $this->notifier->deleted);
         $this->assertSame([], (new OptionStateStore(self::MODULE, 'silence_alerted'))->load()['alerted']);
 
         // Silent again later: a new alert, because the store was forgotten.
@@ -170,7 +170,7 @@ final class SilenceAgentTest extends TestCase
 
         $tag = $this->notifier->stickers[0]['tag'];
         $this->assertSame(SilenceMonitor::tag($storeId), $tag);
-        $this->assertMatchesRegularExpression('/^RETAILLAB_CASHBACK_SILENT_\.[0-9a-f]{40}$/', $tag);
+        $this->assertMatchesRegularExpression('/^RETAILLAB_CASHBACK_SILENT\[\.[0-9a-f]{40}\]$/', $tag);
         $html = $this->notifier->stickers[0]['html'];
         $this->assertStringNotContainsString('<script>', $html);
         $this->assertStringNotContainsString('"№1"', $html);
@@ -187,10 +187,122 @@ final class SilenceAgentTest extends TestCase
 
     public function testPlainStoreIdsKeepReadableTagsThatNeverCollideWithHashedOnes(): void
     {
-        $this->assertSame('RETAILLAB_CASHBACK_SILENT_Store_7-b', SilenceMonitor::tag('Store_7-b'));
+        $this->assertSame('RETAILLAB_CASHBACK_SILENT[store-7b]', SilenceMonitor::tag('store-7b'));
+        // Capitals and _ would meet other ids in a case-insensitive LIKE: hashed.
+        $this->assertMatchesRegularExpression('/^RETAILLAB_CASHBACK_SILENT\[\.[0-9a-f]{40}\]$/', SilenceMonitor::tag('Store_7-b'));
         $this->assertNotSame(SilenceMonitor::tag('a b'), SilenceMonitor::tag('a_b'));
         $this->assertSame(SilenceMonitor::tag('a b'), SilenceMonitor::tag('a b'));
         $this->assertLessThanOrEqual(255, strlen(SilenceMonitor::tag(str_repeat('ж', 64))));
+    }
+
+    /**
+     * CAdminNotify::Add() first deletes by its tag and DeleteByTag() deletes every
+     * sticker whose TAG is LIKE '%tag%' (doubles/Admin.php follows the real class):
+     * a tag contained in another one would wipe that store's sticker while the
+     * agent still counts the store as alerted, so it would never come back.
+     */
+    public function testStickersOfStoresWhoseIdsContainEachOtherDoNotEraseEachOther(): void
+    {
+        $policy = new SilencePolicy(6, [], 'ops@example.com');
+        foreach (['store-12', 'store-100'] as $store) {
+            $this->ledger->registerStore($store);
+            $this->backdateRegistration($store, 7);
+        }
+        $this->bitrixMonitor($policy)->check();
+        $this->assertCount(2, CAdminNotify::stickers());
+
+        // store-1 falls silent later: its sticker is added next to the others.
+        $this->ledger->registerStore('store-1');
+        $this->backdateRegistration('store-1', 7);
+        $this->assertSame(['store-1'], $this->bitrixMonitor($policy)->check()->alerted);
+        $this->assertEqualsCanonicalizing(
+            [SilenceMonitor::tag('store-1'), SilenceMonitor::tag('store-12'), SilenceMonitor::tag('store-100')],
+            array_keys(CAdminNotify::stickers()),
+        );
+
+        // store-1 speaks again: only its own sticker goes.
+        $this->ledger->logSync(['endpoint' => 'transactions', 'status' => 'success', 'store_id' => 'store-1']);
+        $report = $this->bitrixMonitor($policy)->check();
+        $this->assertSame(['store-1'], $report->recovered);
+        $this->assertEqualsCanonicalizing(['store-12', 'store-100'], $report->stillSilent);
+        $this->assertEqualsCanonicalizing(
+            [SilenceMonitor::tag('store-12'), SilenceMonitor::tag('store-100')],
+            array_keys(CAdminNotify::stickers()),
+        );
+        $this->assertCount(3, Event::$sent, 'one mail per store, none repeated');
+    }
+
+    /** LIKE also treats _ as any character and compares without case: such ids must not meet either. */
+    public function testStickersOfIdsALikeMatchWouldConfuseStaySeparate(): void
+    {
+        $policy = new SilencePolicy(6);
+        $stores = ['kassa_1', 'kassa-1', 'KASSA-1', 'kassa%1', 'kassa'];
+        foreach ($stores as $store) {
+            $this->ledger->registerStore($store);
+            $this->backdateRegistration($store, 7);
+        }
+        $this->bitrixMonitor($policy)->check();
+        $this->assertCount(count($stores), CAdminNotify::stickers());
+
+        $this->ledger->logSync(['endpoint' => 'transactions', 'status' => 'success', 'store_id' => 'kassa_1']);
+        $this->bitrixMonitor($policy)->check();
+        $this->assertEqualsCanonicalizing(
+            array_map(SilenceMonitor::tag(...), ['kassa-1', 'KASSA-1', 'kassa%1', 'kassa']),
+            array_keys(CAdminNotify::stickers()),
+        );
+    }
+
+    public function testNoTagMatchesAnotherStoresTagTheWayDeleteByTagMatches(): void
+    {
+        $ids = ['1', '12', '100', 'store-1', 'store-12', 'store-1-2', 'Store-1', 'store_1', 'store%1', 'store\\1',
+            'a b', 'a_b', 'магазин 1', 'магазин 12', str_repeat('ж', 64), 'retaillab-cashback-silent-1', '.', '-'];
+        foreach ($ids as $a) {
+            foreach ($ids as $b) {
+                if ($a !== $b) {
+                    $this->assertFalse(CAdminNotify::like(SilenceMonitor::tag($b), '%' . SilenceMonitor::tag($a) . '%'), "deleting $a's sticker would delete $b's");
+                }
+            }
+            $this->assertTrue(CAdminNotify::like(SilenceMonitor::tag($a), '%' . SilenceMonitor::tag($a) . '%'));
+            $this->assertLessThanOrEqual(255, strlen(SilenceMonitor::tag($a)), 'b_admin_notify.TAG is varchar(255)');
+        }
+    }
+
+    /**
+     * Stickers shown by the previous version carry the old tags: they are removed
+     * once and the stores still silent get theirs back under the new tag, without
+     * a second mail; the state then records the new scheme.
+     */
+    public function testStickersTaggedTheOldWayAreReplacedOnceWithoutNewMail(): void
+    {
+        foreach (['store-1', 'store-12'] as $store) {
+            $this->ledger->registerStore($store);
+            $this->backdateRegistration($store, 7);
+        }
+        $this->ledger->registerStore('store-2');
+        CAdminNotify::Add(['MESSAGE' => 'old', 'TAG' => 'RETAILLAB_CASHBACK_SILENT_store-12', 'MODULE_ID' => self::MODULE]);
+        CAdminNotify::Add(['MESSAGE' => 'old', 'TAG' => 'RETAILLAB_CASHBACK_SILENT_store-2', 'MODULE_ID' => self::MODULE]);
+        CAdminNotify::Add(['MESSAGE' => 'someone else', 'TAG' => 'OTHER_MODULE_NOTICE', 'MODULE_ID' => 'other.module']);
+        // What the previous version remembered: store-1's sticker was already wiped by store-12's.
+        $state = new OptionStateStore(self::MODULE, 'silence_alerted');
+        $state->save(['alerted' => ['store-1' => 1700000000, 'store-12' => 1700000000, 'store-2' => 1700000000]]);
+
+        $report = $this->bitrixMonitor(new SilencePolicy(6, [], 'ops@example.com'))->check();
+
+        $this->assertSame([], $report->alerted);
+        $this->assertEqualsCanonicalizing(['store-1', 'store-12'], $report->stillSilent);
+        $this->assertSame(['store-2'], $report->recovered);
+        $this->assertSame([], Event::$sent, 'no mail again for stores already alerted');
+        $this->assertEqualsCanonicalizing(
+            [SilenceMonitor::tag('store-1'), SilenceMonitor::tag('store-12'), 'OTHER_MODULE_NOTICE'],
+            array_keys(CAdminNotify::stickers()),
+        );
+        $this->assertStringContainsString('store-12', CAdminNotify::stickers()[SilenceMonitor::tag('store-12')]['MESSAGE']);
+        $this->assertSame(['store-1' => 1700000000, 'store-12' => 1700000000], $state->load()['alerted']);
+
+        // From then on nothing is re-added.
+        CAdminNotify::$calls = [];
+        $this->bitrixMonitor(new SilencePolicy(6, [], 'ops@example.com'))->check();
+        $this->assertSame([], CAdminNotify::$calls);
     }
 
     public function testWithoutANotificationAddressOnlyTheStickerIsShown(): void
@@ -264,8 +376,8 @@ final class SilenceAgentTest extends TestCase
         $this->assertSame(SilenceAgent::CALL, SilenceAgent::run());
 
         $this->assertSame([], CEventLog::$entries);
-        $this->assertSame(['RETAILLAB_CASHBACK_SILENT_store-1'], array_keys(CAdminNotify::$stickers));
-        $sticker = CAdminNotify::$stickers['RETAILLAB_CASHBACK_SILENT_store-1'];
+        $this->assertSame(['RETAILLAB_CASHBACK_SILENT[store-1]'], array_keys(CAdminNotify::stickers()));
+        $sticker = CAdminNotify::stickers()['RETAILLAB_CASHBACK_SILENT[store-1]'];
         $this->assertSame(self::MODULE, $sticker['MODULE_ID']);
         $this->assertSame('Y', $sticker['ENABLE_CLOSE']);
         $this->assertSame(CAdminNotify::TYPE_ERROR, $sticker['NOTIFY_TYPE']);
@@ -278,8 +390,8 @@ final class SilenceAgentTest extends TestCase
 
         $this->ledger->logSync(['endpoint' => 'transactions/batch', 'status' => 'success', 'store_id' => 'store-1']);
         $this->assertSame(SilenceAgent::CALL, SilenceAgent::run());
-        $this->assertSame([], CAdminNotify::$stickers);
-        $this->assertSame(['DeleteByTag', 'RETAILLAB_CASHBACK_SILENT_store-1'], end(CAdminNotify::$calls));
+        $this->assertSame([], CAdminNotify::stickers());
+        $this->assertSame(['DeleteByTag', 'RETAILLAB_CASHBACK_SILENT[store-1]'], end(CAdminNotify::$calls));
     }
 
     public function testTheAgentLogsAnUnavailableLedgerToTheEventLogAndStaysScheduled(): void
@@ -314,7 +426,13 @@ final class SilenceAgentTest extends TestCase
 
         CAdminNotify::$refuse = true;
         $this->expectException(NotifyException::class);
-        $notifier->addSticker('RETAILLAB_CASHBACK_SILENT_x', 'text');
+        $notifier->addSticker(SilenceMonitor::tag('x'), 'text');
+    }
+
+    /** A monitor on the Bitrix adapter (the CAdminNotify and Mail\Event doubles). */
+    private function bitrixMonitor(SilencePolicy $policy): SilenceMonitor
+    {
+        return new SilenceMonitor($this->ledger, $policy, new BitrixNotifier(self::MODULE), new OptionStateStore(self::MODULE, 'silence_alerted'));
     }
 
     private function monitor(SilencePolicy $policy): SilenceMonitor
@@ -378,6 +496,14 @@ final class RecordingNotifier implements Notifier
     public function deleteSticker(string $tag): void
     {
         $this->deleted[] = $tag;
+    }
+
+    /** @var list<string> */
+    public array $deletedContaining = [];
+
+    public function deleteStickersContaining(string $fragment): void
+    {
+        $this->deletedContaining[] = $fragment;
     }
 
     public function sendMail(string $eventName, array $fields): void

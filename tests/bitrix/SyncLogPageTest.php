@@ -19,7 +19,7 @@ use Retaillab\Cashback\Agent\SilencePolicy;
  * a temporary ledger: main.ui.filter fields and main.ui.grid columns and rows
  * (escaped), filter values to ledger filters, page numbers to cursors, the
  * CSV bytes, the silent-stores panel and the verify report. The page file
- * itself only hands these to Bitrix components.
+ * itself only hands these to Bitrix components (AdminPagesTest runs it for real).
  */
 final class SyncLogPageTest extends TestCase
 {

@@ -124,9 +124,6 @@ final class UserHandlerTest extends TestCase
 
     public function testHandlersWorkThroughTheModulesOwnWiring(): void
     {
-        if (!class_exists(LedgerFactory::class)) {
-            self::markTestSkipped('Retaillab\Cashback\Ledger\LedgerFactory (skeleton) is not in the tree yet');
-        }
         Services::reset(); // PhoneSync::create(): LedgerFactory::open() on Option database_path
         UserTable::$rows[12] = ['ID' => 12, 'PERSONAL_PHONE' => '+7 900 765-43-21', 'PERSONAL_MOBILE' => ''];
         $fields = ['ID' => 12, 'RESULT' => true];

@@ -3,7 +3,7 @@
 // Fallback front controller of the retaillab.cashback 1C API, installed as
 // /local/api/cashback/v1/index.php. It serves the API where Bitrix routing is not in
 // use: main older than 21.400, or a web server that still sends unknown URLs to
-// /bitrix/urlrewrite.php. The urlrewrite rule "#^/local/api/cashback/v1/#" added by the
+// /bitrix/urlrewrite.php. The urlrewrite rule "#^/local/api/cashback/v1(?:[/?]|$)#" added by the
 // installer points here. With routing on, nginx/Apache never reach this file for API
 // paths (no physical file exists at balance, transactions, ...), and the answer is
 // the same either way: both run the shared API (\Cashback\Api\Api).

@@ -8,6 +8,7 @@ use Bitrix\Main\Localization\Loc;
 use Retaillab\Cashback\Admin\Html;
 use Retaillab\Cashback\Admin\TimeFormat;
 use Retaillab\Cashback\Notify\Notifier;
+use Retaillab\Cashback\Notify\NotifyException;
 
 Loc::loadMessages(__FILE__);
 
@@ -23,11 +24,27 @@ Loc::loadMessages(__FILE__);
  * kept in a StateStore (a module option), because each agent run is a new
  * process. A store is remembered only once both its sticker and its mail went
  * out; a failure is retried on the next run.
+ *
+ * Sticker tags: CAdminNotify::DeleteByTag() (which Add() also calls with the
+ * new sticker's tag) deletes every sticker whose TAG is LIKE '%tag%', with _ and
+ * % as wildcards and, on MySQL, no regard to case. So a store's tag must never
+ * match another store's that way: see tag().
  */
 final class SilenceMonitor
 {
     public const MAIL_EVENT = 'RETAILLAB_CASHBACK_STORE_SILENT';
-    public const TAG_PREFIX = 'RETAILLAB_CASHBACK_SILENT_';
+    /** Tags are TAG_PREFIX + id + TAG_END; '[' and ']' occur nowhere else in a tag. */
+    public const TAG_PREFIX = 'RETAILLAB_CASHBACK_SILENT[';
+    public const TAG_END = ']';
+
+    /**
+     * What every tag of versions before TAG_SCHEME = 2 contained (PREFIX + raw
+     * id); the _ at the end also matches the '[' of the current tags.
+     */
+    public const LEGACY_TAG_PREFIX = 'RETAILLAB_CASHBACK_SILENT_';
+
+    /** The tag scheme the saved state's stickers carry ('tags' in the state; absent: 1). */
+    public const TAG_SCHEME = 2;
     public const LOG_PAGE = '/bitrix/admin/retaillab_cashback_log.php';
 
     /** @var callable(): int */
@@ -47,16 +64,24 @@ final class SilenceMonitor
     }
 
     /**
-     * The sticker tag of a store. Ids of plain characters are kept readable;
-     * any other id (spaces, Cyrillic, quotes, up to 64 characters) becomes a
-     * hash behind a '.', which a plain id cannot contain, so tags never collide.
+     * The sticker tag of a store. Ids of lower-case letters, digits and '-' are
+     * kept readable; any other id (capitals, '_', '%', spaces, Cyrillic, quotes,
+     * up to 64 characters) becomes '.' + its SHA-1, because '_' and '%' are LIKE
+     * wildcards and MySQL compares without case. Tags are delimited by '[' and
+     * ']', which neither the prefix nor an id part contains: a LIKE '%tag%' of one
+     * store then matches its own tag only (the literal '[' and ']' pin it to
+     * the whole tag, and the id part holds no wildcard).
      */
     public static function tag(string $storeId): string
     {
-        return self::TAG_PREFIX . (preg_match('/^[A-Za-z0-9_-]{1,64}$/', $storeId) === 1 ? $storeId : '.' . sha1($storeId));
+        $id = preg_match('/^[a-z0-9-]{1,64}$/', $storeId) === 1 ? $storeId : '.' . sha1($storeId);
+        return self::TAG_PREFIX . $id . self::TAG_END;
     }
 
-    /** @throws \CashbackException when the ledger cannot be read; nothing is notified then */
+    /**
+     * @throws \CashbackException when the ledger cannot be read; nothing is notified then
+     * @throws NotifyException when the stickers of an older version cannot be removed (nothing notified either)
+     */
     public function check(): SilenceReport
     {
         $thresholdProblems = StoreThresholds::sync($this->ledger, $this->policy->storeHours);
@@ -64,14 +89,32 @@ final class SilenceMonitor
         foreach ($this->ledger->silentStores($this->policy->defaultHours) as $store) {
             $silent[(string) $store['store_id']] = $store;
         }
+        $state = $this->state->load();
         $alerted = [];
-        foreach ((array) ($this->state->load()['alerted'] ?? []) as $storeId => $since) {
+        foreach ((array) ($state['alerted'] ?? []) as $storeId => $since) {
             $alerted[(string) $storeId] = (int) $since;
         }
 
         $newly = $still = $recovered = $failures = [];
+        // Stickers of an older version carry tags that erase each other: remove them all once,
+        // then show the stores still silent again under their new tags (their mail went out already).
+        // A failure here throws before anything is notified or saved: the next run tries again.
+        $restick = (int) ($state['tags'] ?? 1) < self::TAG_SCHEME && $alerted !== [];
+        if ($restick) {
+            $this->notifier->deleteStickersContaining(self::LEGACY_TAG_PREFIX);
+        }
         foreach ($silent as $storeId => $store) {
             if (isset($alerted[$storeId])) {
+                if ($restick) {
+                    try {
+                        $this->addSticker($store);
+                    } catch (\Exception $e) {
+                        // Forgotten: the next run alerts it afresh (sticker and mail).
+                        unset($alerted[$storeId]);
+                        $failures[$storeId] = $e->getMessage();
+                        continue;
+                    }
+                }
                 $still[] = $storeId;
                 continue;
             }
@@ -95,13 +138,34 @@ final class SilenceMonitor
                 $failures[$storeId] = $e->getMessage();
             }
         }
-        $this->state->save(['alerted' => $alerted]);
+        $this->state->save(['alerted' => $alerted, 'tags' => self::TAG_SCHEME]);
 
         return new SilenceReport($newly, $still, $recovered, $failures, $thresholdProblems, $this->policy->notifyEmail === '');
     }
 
     /** @param array{store_id: string, name: ?string, silence_hours: ?int, last_seen_at: ?string, silent_for_seconds: int} $store */
     private function alert(array $store): void
+    {
+        [$storeId, $name, $lastSeen, $hours, $threshold] = $this->addSticker($store);
+        if ($this->policy->notifyEmail !== '') {
+            $this->notifier->sendMail(self::MAIL_EVENT, [
+                'STORE_ID' => $storeId,
+                'STORE_NAME' => $name === '' ? $storeId : $name,
+                'LAST_SEEN' => $lastSeen,
+                'HOURS' => (string) $hours,
+                'THRESHOLD_HOURS' => (string) $threshold,
+                'EMAIL_TO' => $this->policy->notifyEmail,
+            ]);
+        }
+    }
+
+    /**
+     * Shows the store's sticker (replacing its own, and only its own, earlier one).
+     *
+     * @param array{store_id: string, name: ?string, silence_hours: ?int, last_seen_at: ?string, silent_for_seconds: int} $store
+     * @return array{0: string, 1: string, 2: string, 3: int, 4: int} store id, name, last seen, hours silent, threshold
+     */
+    private function addSticker(array $store): array
     {
         $storeId = (string) $store['store_id'];
         $name = trim((string) ($store['name'] ?? ''));
@@ -119,16 +183,7 @@ final class SilenceMonitor
             '#LAST_SEEN#' => Html::e($lastSeen),
             '#URL#' => Html::e($url),
         ]));
-        if ($this->policy->notifyEmail !== '') {
-            $this->notifier->sendMail(self::MAIL_EVENT, [
-                'STORE_ID' => $storeId,
-                'STORE_NAME' => $name === '' ? $storeId : $name,
-                'LAST_SEEN' => $lastSeen,
-                'HOURS' => (string) $hours,
-                'THRESHOLD_HOURS' => (string) $threshold,
-                'EMAIL_TO' => $this->policy->notifyEmail,
-            ]);
-        }
+        return [$storeId, $name, $lastSeen, $hours, $threshold];
     }
 
     /** @param array<string, string> $replace */

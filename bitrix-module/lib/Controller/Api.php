@@ -22,7 +22,8 @@ use Retaillab\Cashback\Ledger\LedgerFactory;
  * Retaillab\Cashback\Routes). Every action hands the request to the shared API
  * (\Cashback\Api\Api, the same code the standalone host runs) and returns its
  * answer as a Response\Json with the real status code and headers, so both
- * hosts speak exactly the same contract (docs/openapi.yaml).
+ * hosts speak exactly the same contract (docs/openapi.yaml), byte for byte
+ * (JsonResponse encodes with the standalone host's JsonEncoder).
  *
  * Security: 1C is not a browser user. No Authentication filter (there is no
  * Bitrix session) and no CSRF check (there is no form token); the API key is the
@@ -31,9 +32,6 @@ use Retaillab\Cashback\Ledger\LedgerFactory;
 final class Api extends Controller
 {
     public const BASE_PATH = '/local/api/cashback/v1/';
-
-    /** The same JSON as \Cashback\Api\Response::json(): UTF-8 unescaped, floats shortest-exact. */
-    public const JSON_FLAGS = JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES | JSON_INVALID_UTF8_SUBSTITUTE;
 
     /** Action => API path below BASE_PATH; the fallback action takes the path from the URL. */
     private const PATHS = [
@@ -183,10 +181,13 @@ final class Api extends Controller
         return trim($path, '/');
     }
 
-    /** The shared API's response as Bitrix's Json response: status, headers, the same body. */
+    /**
+     * The shared API's response as Bitrix's Json response: status, headers and
+     * the very bytes the standalone host sends (JsonResponse, not Web\Json).
+     */
     public static function toJson(Response $response): Json
     {
-        $json = new Json($response->body, self::JSON_FLAGS);
+        $json = new JsonResponse($response->body);
         $json->setStatus($response->status);
         $json->addHeader('X-Content-Type-Options', 'nosniff');
         $json->addHeader('Cache-Control', 'no-store');

@@ -10,6 +10,7 @@ use Bitrix\Main\Localization\Loc;
 use Bitrix\Main\ModuleManager;
 use Bitrix\Main\SiteTable;
 use Bitrix\Main\UrlRewriter;
+use Retaillab\Cashback\Charset;
 use Retaillab\Cashback\Ledger\DatabaseUrl;
 use Retaillab\Cashback\Ledger\LedgerFactory;
 use Retaillab\Cashback\Module;
@@ -28,6 +29,22 @@ Loc::loadMessages(__FILE__);
  * controller, the route file), the routing config and urlrewrite rule, the
  * mail event. Uninstall reverses each of them; the database and the options
  * survive unless the admin chose not to keep the data.
+ *
+ * What the kernel does not report is checked here: the routing config is read
+ * back after Configuration::saveConfiguration() (RoutingConfig), CAgent::AddAgent(),
+ * CEventType::Add() and CEventMessage::Add() are checked for false; what failed is a
+ * warning on the result page (the install goes on: the ledger and the API work
+ * without it) and the CAdminException the kernel left in $APPLICATION is taken
+ * away, so that the page does not read it as a failed install. A second install
+ * request over an installed module (a double click) registers nothing twice
+ * (ModuleManager::registerModule() is a plain INSERT) and never rolls back the
+ * first one.
+ *
+ * Group rights: the kernel's unRegisterModule() deletes the module's common group
+ * rights (CMain::DelGroupRight). Uninstalling with the data kept stores them in
+ * the module option KEPT_RIGHTS_OPTION (options survive unRegisterModule()), and
+ * the next install gives them back and deletes the option. Not keeping the data
+ * deletes the options, so the rights go with them.
  *
  * The ledger's database is the stored storage choice (Options::databaseMode()):
  * a SQLite file (created with its folder), or a MariaDB/MySQL database, the
@@ -51,7 +68,8 @@ final class Installer
 
     /** The urlrewrite.php rule of the fallback. ID stays empty: urlrewrite reindexing deletes rules with an ID. */
     public const URLREWRITE_RULE = [
-        'CONDITION' => '#^/local/api/cashback/v1/#',
+        // The bare base path too (the contract's JSON 404), not a longer path that merely starts alike.
+        'CONDITION' => '#^/local/api/cashback/v1(?:[/?]|$)#',
         'RULE' => '',
         'ID' => '',
         'PATH' => self::API_TARGET,
@@ -60,6 +78,9 @@ final class Installer
 
     /** Every file the module installs into the site carries this string. */
     public const MARKER = 'retaillab.cashback';
+
+    /** Module option holding the group rights of an uninstall that kept the data: JSON {"group id": "level"}. */
+    public const KEPT_RIGHTS_OPTION = '~kept_group_rights';
 
     public function __construct(private readonly string $moduleDir, private readonly string $documentRoot)
     {
@@ -74,6 +95,10 @@ final class Installer
     /** @return list<string> Localized reasons why the module cannot be installed here. */
     public function problems(): array
     {
+        $charset = Charset::problem();
+        if ($charset !== null) {
+            return [$charset];
+        }
         if (extension_loaded('cashback')) {
             return [];
         }
@@ -140,19 +165,46 @@ final class Installer
             }
         }
 
+        // A second request over an installed module (a double click): registerModule() would fail
+        // on the duplicate, and rolling back would undo the first request's install.
+        $wasInstalled = ModuleManager::isModuleInstalled(Module::ID);
         try {
-            ModuleManager::registerModule(Module::ID);
+            if (!$wasInstalled) {
+                ModuleManager::registerModule(Module::ID);
+            }
+            $this->restoreGroupRights($report);
             $this->registerEvents($report);
-            $this->addAgents();
+            $this->addAgents($report);
             $this->installFiles();
             $this->installRouting($report);
-            (new MailTemplates())->install();
+            array_push($report->warnings, ...(new MailTemplates())->install());
         } catch (\Throwable $e) {
             $report->errors[] = (string) Loc::getMessage('RETAILLAB_CASHBACK_INSTALL_STEP_FAILED', ['#ERROR#' => self::describe($e)]);
-            // Leave nothing half-installed; the database (new and empty, or kept from before) stays.
-            $this->uninstall(true);
+            if (!$wasInstalled) {
+                // Leave nothing half-installed; the database (new and empty, or kept from before) stays.
+                $this->uninstall(true);
+            }
         }
         return $report;
+    }
+
+    /**
+     * Takes the error a kernel call left in $APPLICATION (CAdminException texts end in
+     * "<br>"), as plain text, and clears it.
+     */
+    public static function takeApplicationError(): string
+    {
+        $application = $GLOBALS['APPLICATION'] ?? null;
+        if (!is_object($application) || !method_exists($application, 'GetException')) {
+            return '';
+        }
+        $exception = $application->GetException();
+        if (!$exception) {
+            return '';
+        }
+        $application->ResetException();
+        $parts = preg_split('#<br\s*/?>#i', (string) $exception->GetString()) ?: [];
+        return implode('; ', array_filter(array_map(static fn (string $part) => trim(strip_tags($part)), $parts), 'strlen'));
     }
 
     public function uninstall(bool $keepData): Report
@@ -165,10 +217,12 @@ final class Installer
             fn () => $this->removeAgents(),
             fn () => $this->uninstallFiles(),
             fn () => $this->uninstallRouting($report),
-            fn () => (new MailTemplates())->uninstall(),
+            fn () => array_push($report->warnings, ...(new MailTemplates())->uninstall()),
         ];
         if ($keepData) {
             $report->notes[] = (string) Loc::getMessage('RETAILLAB_CASHBACK_UNINSTALL_DATA_KEPT', ['#PATH#' => $sqlitePath ?? $location]);
+            // Before unRegisterModule(), which deletes them.
+            $steps[] = fn () => $this->keepGroupRights($report);
         } elseif ($sqlitePath !== null) {
             $steps[] = function () use ($sqlitePath, $report): void {
                 (new DataDirectory($sqlitePath, $this->documentRoot))->delete();
@@ -245,12 +299,55 @@ final class Installer
         }
     }
 
-    private function addAgents(): void
+    private function addAgents(Report $report): void
     {
         foreach (Manifest::AGENTS as [$call, $interval]) {
-            // Re-adding replaces, never duplicates (reinstall over kept data).
+            // Re-adding replaces, never duplicates (reinstall over kept data). The kernel knows an
+            // agent by NAME and USER_ID: with $existError false an existing one answers its ID.
             \CAgent::RemoveAgent($call, Module::ID);
-            \CAgent::AddAgent($call, Module::ID, 'N', $interval, '', 'Y', '', 100, false, false);
+            if (!\CAgent::AddAgent($call, Module::ID, 'N', $interval, '', 'Y', '', 100, false, false)) {
+                $error = self::takeApplicationError();
+                $report->warnings[] = (string) Loc::getMessage('RETAILLAB_CASHBACK_INSTALL_AGENT_FAILED', [
+                    '#AGENT#' => $call,
+                    '#ERROR#' => $error !== '' ? $error : '-',
+                ]);
+            }
+        }
+    }
+
+    /** Stores the module's common group rights (SITE_ID NULL: the ones unRegisterModule() deletes). */
+    private function keepGroupRights(Report $report): void
+    {
+        $rights = [];
+        $result = \CMain::GetGroupRightList(['MODULE_ID' => Module::ID]);
+        while ($result && ($row = $result->Fetch())) {
+            $rights[(string) (int) $row['GROUP_ID']] = (string) $row['G_ACCESS'];
+        }
+        if ($rights === []) {
+            Option::delete(Module::ID, ['name' => self::KEPT_RIGHTS_OPTION]);
+            return;
+        }
+        Option::set(Module::ID, self::KEPT_RIGHTS_OPTION, (string) json_encode($rights));
+        $report->notes[] = (string) Loc::getMessage('RETAILLAB_CASHBACK_UNINSTALL_RIGHTS_KEPT', ['#COUNT#' => count($rights)]);
+    }
+
+    /** Gives back the group rights an uninstall kept, once. */
+    private function restoreGroupRights(Report $report): void
+    {
+        $kept = json_decode(Option::get(Module::ID, self::KEPT_RIGHTS_OPTION, ''), true);
+        if (!is_array($kept)) {
+            return;
+        }
+        $restored = 0;
+        foreach ($kept as $group => $right) {
+            if ((int) $group > 0 && is_string($right) && $right !== '') {
+                \CMain::SetGroupRight(Module::ID, (int) $group, $right);
+                $restored++;
+            }
+        }
+        Option::delete(Module::ID, ['name' => self::KEPT_RIGHTS_OPTION]);
+        if ($restored > 0) {
+            $report->notes[] = (string) Loc::getMessage('RETAILLAB_CASHBACK_INSTALL_RIGHTS_RESTORED', ['#COUNT#' => $restored]);
         }
     }
 
@@ -293,7 +390,15 @@ final class Installer
         }
         Files::copyFile($this->moduleDir . '/install/routes/' . RoutingConfig::FILE, $target);
         $config = new RoutingConfig($this->documentRoot);
-        if ($config->add() === RoutingConfig::MANUAL) {
+        $result = $config->add();
+        if ($result === RoutingConfig::NOT_WRITABLE || $result === RoutingConfig::NOT_SAVED) {
+            $report->warnings[] = (string) Loc::getMessage(
+                $result === RoutingConfig::NOT_WRITABLE ? 'RETAILLAB_CASHBACK_INSTALL_ROUTING_NOT_WRITABLE' : 'RETAILLAB_CASHBACK_INSTALL_ROUTING_NOT_SAVED',
+                ['#FILE#' => $config->settingsFile(), '#ROUTE_FILE#' => RoutingConfig::FILE, '#FALLBACK#' => self::API_TARGET],
+            );
+            return;
+        }
+        if ($result === RoutingConfig::MANUAL) {
             $report->notes[] = (string) Loc::getMessage('RETAILLAB_CASHBACK_INSTALL_ROUTING_MANUAL', [
                 '#FILE#' => (string) $config->extraFile(),
                 '#ROUTE_FILE#' => RoutingConfig::FILE,
@@ -308,9 +413,15 @@ final class Installer
             UrlRewriter::delete($siteId, ['CONDITION' => self::URLREWRITE_RULE['CONDITION'], 'PATH' => self::URLREWRITE_RULE['PATH']]);
         }
         $config = new RoutingConfig($this->documentRoot);
-        if ($config->remove() === RoutingConfig::MANUAL) {
+        $result = $config->remove();
+        if ($result === RoutingConfig::MANUAL) {
             $report->notes[] = (string) Loc::getMessage('RETAILLAB_CASHBACK_UNINSTALL_ROUTING_MANUAL', [
                 '#FILE#' => (string) $config->extraFile(),
+                '#ROUTE_FILE#' => RoutingConfig::FILE,
+            ]);
+        } elseif ($result === RoutingConfig::NOT_WRITABLE || $result === RoutingConfig::NOT_SAVED) {
+            $report->notes[] = (string) Loc::getMessage('RETAILLAB_CASHBACK_UNINSTALL_ROUTING_NOT_SAVED', [
+                '#FILE#' => $config->settingsFile(),
                 '#ROUTE_FILE#' => RoutingConfig::FILE,
             ]);
         }

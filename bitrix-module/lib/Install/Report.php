@@ -13,6 +13,9 @@ final class Report
     /** @var list<string> */
     public array $errors = [];
 
+    /** @var list<string> Localized: done, but something needs the admin (shown apart from the notes). */
+    public array $warnings = [];
+
     public function ok(): bool
     {
         return $this->errors === [];

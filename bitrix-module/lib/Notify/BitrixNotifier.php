@@ -9,6 +9,11 @@ use Bitrix\Main\Mail\Event;
 /**
  * The Bitrix adapter of Notifier: CAdminNotify stickers and mail events.
  * Deliberately thin; the decisions are in the callers (SilenceMonitor).
+ *
+ * CAdminNotify (main/classes/general/admin_notify.php) matches tags loosely:
+ * DeleteByTag($tag) deletes every row whose TAG LIKE '%$tag%', and Add() calls
+ * DeleteByTag() with the new row's trimmed TAG before writing it. Tags must
+ * therefore never be found inside one another (SilenceMonitor::tag()).
  */
 final class BitrixNotifier implements Notifier
 {
@@ -38,6 +43,13 @@ final class BitrixNotifier implements Notifier
     public function deleteSticker(string $tag): void
     {
         \CAdminNotify::DeleteByTag($tag);
+    }
+
+    public function deleteStickersContaining(string $fragment): void
+    {
+        if ($fragment === '' || \CAdminNotify::DeleteByTag($fragment) === false) {
+            throw new NotifyException("CAdminNotify::DeleteByTag refused '$fragment'");
+        }
     }
 
     public function sendMail(string $eventName, array $fields): void

@@ -21,8 +21,20 @@ interface Notifier
      */
     public function addSticker(string $tag, string $html): void;
 
-    /** Removes the sticker with this tag; nothing happens when there is none. */
+    /**
+     * Removes the sticker with this tag; nothing happens when there is none.
+     * Bitrix removes every sticker whose tag merely contains $tag (and Add()
+     * does the same first): callers make sure no tag contains another's.
+     */
     public function deleteSticker(string $tag): void;
+
+    /**
+     * Removes every sticker whose tag contains $fragment, matched as
+     * CAdminNotify::DeleteByTag() matches (SQL LIKE '%fragment%').
+     *
+     * @throws NotifyException when Bitrix refuses it
+     */
+    public function deleteStickersContaining(string $fragment): void;
 
     /**
      * Queues a mail event (the module's mail template decides the text).

@@ -23,6 +23,9 @@ final class Outcome
     /** @var array<string, string> The submitted form, shown again when it had errors. */
     public array $input = [];
 
+    /** The form carried the access-rights tab (group_rights.php's GROUPS[]), saved or not with the settings. */
+    public bool $rightsSubmitted = false;
+
     /**
      * The key just created, secret included. It exists only in this response:
      * the ledger keeps a hash, and the page never redirects after creating a key.

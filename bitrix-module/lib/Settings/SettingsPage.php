@@ -65,6 +65,7 @@ final class SettingsPage
         }
         $outcome->action = $action;
         $outcome->input = array_map(static fn ($v) => is_string($v) ? $v : '', $post);
+        $outcome->rightsSubmitted = $action === Outcome::SAVE && isset($post['GROUPS']);
         if (!$this->canWrite()) {
             $outcome->errors[''] = (string) Loc::getMessage('RETAILLAB_CASHBACK_SETTINGS_ACCESS_DENIED');
             return $outcome;
@@ -86,10 +87,15 @@ final class SettingsPage
     {
         $messages = [];
         if ($outcome->failed()) {
+            $details = $outcome->errors;
+            if ($outcome->rightsSubmitted) {
+                // The settings page saves the rights only with the settings (options.php).
+                $details[] = (string) Loc::getMessage('RETAILLAB_CASHBACK_SETTINGS_RIGHTS_NOT_SAVED');
+            }
             $messages[] = [
                 'type' => 'ERROR',
                 'message' => (string) Loc::getMessage('RETAILLAB_CASHBACK_SETTINGS_ERRORS'),
-                'details' => implode("\n", $outcome->errors),
+                'details' => implode("\n", $details),
             ];
         }
         if ($outcome->createdKey !== null) {

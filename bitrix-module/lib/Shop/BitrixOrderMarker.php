@@ -21,6 +21,11 @@ final class BitrixOrderMarker implements OrderMarker
         if ($propertyValue === null && $reason === null) {
             return;
         }
+        if ($orderId <= 0) {
+            // Order::load() would throw ArgumentNullException('id') for it.
+            throw new \InvalidArgumentException("order id $orderId is not an order");
+        }
+        // A new object each time (Order::load() builds one per call), never the one being saved.
         $order = Order::load($orderId);
         if ($order === null) {
             throw new \RuntimeException("order $orderId not found");

@@ -29,19 +29,13 @@ final class Response
         return new self($status, ['error' => $code] + $details, $headers);
     }
 
-    /** The body as JSON: floats in their shortest exact form, Unicode unescaped. */
+    /**
+     * The body as JSON (JsonEncoder: floats in their shortest exact form,
+     * Unicode unescaped); the Bitrix module's controller sends the same bytes.
+     */
     public function json(): string
     {
-        // With an old php.ini (serialize_precision = 17) 0.07 would print as 0.070000000000000007.
-        $precision = ini_set('serialize_precision', '-1');
-        try {
-            return json_encode(
-            $this->body,
-                JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES | JSON_THROW_ON_ERROR | JSON_INVALID_UTF8_SUBSTITUTE,
-            );
-        } finally {
-            ini_set('serialize_precision', (string) $precision);
-        }
+        return JsonEncoder::encode($this->body);
     }
 
     /** Sends status, headers and body with PHP's SAPI functions. */

@@ -4,7 +4,20 @@ declare(strict_types=1);
 
 // Test doubles for rendering the module's components: a minimal
 // CBitrixComponent (params → executeComponent → includeComponentTemplate) and
-// the global GetMessage()/htmlspecialcharsbx() that component templates use.
+// the global GetMessage()/htmlspecialcharsbx()/htmlspecialcharsEx() that
+// components and their templates use.
+//
+// CBitrixComponent follows the real class in avshatalov48/bitrix-core-business
+// (modules/main/classes/general/component.php at commit 0d02fd98, main 23.300.100):
+// includeComponent() sets CACHE_TYPE to 'A' unless it is 'Y' or 'N', includes
+// the component's lang file, calls onPrepareComponentParams($arParams) and then
+// __prepareComponentParams() on what it returned, then executeComponent().
+// __prepareComponentParams() adds for every key K a raw copy '~K'; a string
+// containing any of ; & < > " is replaced by htmlspecialcharsEx() of it, every
+// string directly inside an array value is passed through htmlspecialcharsEx();
+// other values stay as they are. htmlspecialcharsEx() (main/tools.php) turns
+// < > " into entities and re-escapes the & of the entities &amp; &lt; &gt;
+// &quot; &#34; &#x22; &#39; &#x27; (a bare & is left alone).
 //
 // Component language files live inside the component, as Bitrix looks them
 // up: the nearest `lang` directory above the file, then
@@ -61,6 +74,24 @@ namespace {
         }
     }
 
+    if (!function_exists('htmlspecialcharsEx')) {
+        /** As Bitrix (main/tools.php): str_replace of these pairs, in this order; arrays element by element. */
+        function htmlspecialcharsEx($str)
+        {
+            static $search = ['&amp;', '&lt;', '&gt;', '&quot;', '&#34;', '&#x22;', '&#39;', '&#x27;', '<', '>', '"'];
+            static $replace = ['&amp;amp;', '&amp;lt;', '&amp;gt;', '&amp;quot;', '&amp;#34;', '&amp;#x22;', '&amp;#39;', '&amp;#x27;', '&lt;', '&gt;', '&quot;'];
+            if (is_array($str)) {
+                foreach ($str as $key => $value) {
+                    if (is_scalar($value)) {
+                        $str[$key] = str_replace($search, $replace, (string) $value);
+                    }
+                }
+                return $str;
+            }
+            return is_scalar($str) ? str_replace($search, $replace, (string) $str) : $str;
+        }
+    }
+
     if (!function_exists('GetMessage')) {
         function GetMessage($name, $replace = null)
         {
@@ -98,12 +129,40 @@ namespace {
                 return null;
             }
 
-            /** What Bitrix does for $APPLICATION->IncludeComponent(): prepare params, then execute. */
+            /**
+             * What CBitrixComponent::includeComponent() does for a class.php
+             * component: CACHE_TYPE, the lang file, onPrepareComponentParams(),
+             * __prepareComponentParams() on its result, then executeComponent().
+             */
             public function runForTest(array $params)
             {
+                if (!isset($params['CACHE_TYPE']) || ($params['CACHE_TYPE'] != 'Y' && $params['CACHE_TYPE'] != 'N')) {
+                    $params['CACHE_TYPE'] = 'A';
+                }
                 \Retaillab\Cashback\Tests\Doubles\ComponentLang::load($this->componentClassFile());
                 $this->arParams = $this->onPrepareComponentParams($params);
+                $this->__prepareComponentParams($this->arParams);
                 return $this->executeComponent();
+            }
+
+            /** The real (final) method's effect: '~KEY' raw copies, strings HTML-escaped with htmlspecialcharsEx(). */
+            final public function __prepareComponentParams(&$arParams)
+            {
+                if (!is_array($arParams)) {
+                    return;
+                }
+                $prepared = [];
+                foreach ($arParams as $key => $value) {
+                    $prepared[$key] = match (true) {
+                        is_string($value) => preg_match('/[;&<>"]/', $value) === 1 ? htmlspecialcharsEx($value) : $value,
+                        is_array($value) => array_map(static fn ($item) => is_string($item) ? htmlspecialcharsEx($item) : $item, $value),
+                        default => $value,
+                    };
+                }
+                foreach ($arParams as $key => $value) {
+                    $prepared['~' . $key] = $value;
+                }
+                $arParams = array_replace($arParams, $prepared);
             }
 
             public function includeComponentTemplate($templatePage = '')

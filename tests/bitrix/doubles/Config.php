@@ -2,8 +2,18 @@
 
 declare(strict_types=1);
 
-// Test double of Bitrix\Main\Config\Option: an in-memory option store that,
+// Test double of Bitrix\Main\Config\Option: an in-memory option store (b_option) that,
 // like Bitrix, falls back to the module's default_option.php.
+//
+// Option::get() follows modules/main/lib/config/option.php of avshatalov48/bitrix-core-business
+// as stored at f22798d (main 22.200.150; no version is stored at the later commits up to
+// 0d02fd9, main 23.300.100: 03e3b57, 822aeaa, 0d02fd9):
+// - a stored value is returned as stored, an empty string included (isset() of the loaded row);
+// - otherwise, when $default == "" (loose: '', null and false, not '0'), the module's
+//   default_option.php value ($<module_id with _>_default_option[$name]) if it isset();
+// - otherwise $default itself, unconverted (null stays null, false stays false).
+// Values read back are strings, as b_option stores them. Site-specific values
+// (b_option_site, $siteId) are not modelled: every value is the site-less one.
 
 namespace Bitrix\Main\Config;
 
@@ -12,15 +22,18 @@ final class Option
     /** @var array<string, array<string, string>> module => name => value */
     public static array $values = [];
 
-    public static function get(string $moduleId, string $name, $default = '', $siteId = false): string
+    public static function get(string $moduleId, string $name, $default = '', $siteId = false): mixed
     {
-        if (array_key_exists($name, self::$values[$moduleId] ?? [])) {
+        if (isset(self::$values[$moduleId][$name])) {
             return self::$values[$moduleId][$name];
         }
-        if ($default !== '' && $default !== null) {
-            return (string) $default;
+        if ($default == '') {
+            $defaults = self::defaults($moduleId);
+            if (isset($defaults[$name])) {
+                return $defaults[$name];
+            }
         }
-        return (string) (self::defaults($moduleId)[$name] ?? '');
+        return $default;
     }
 
     public static function set(string $moduleId, string $name, $value = '', $siteId = ''): void
@@ -37,16 +50,16 @@ final class Option
         }
     }
 
-    /** @return array<string, mixed> */
+    /** default_option.php of the module (only this repository's module has one). @return array<string, mixed> */
     private static function defaults(string $moduleId): array
     {
         $file = \CASHBACK_MODULE_DIR . '/default_option.php';
-        if (!is_file($file)) {
+        if ($moduleId !== 'retaillab.cashback' || !is_file($file)) {
             return [];
         }
         include $file;
         $variable = str_replace('.', '_', $moduleId) . '_default_option';
-        return $$variable ?? [];
+        return isset($$variable) && is_array($$variable) ? $$variable : [];
     }
 }
 
@@ -126,10 +139,22 @@ final class Configuration
         unset($this->data[$name], $this->stored[$name]);
     }
 
+    /**
+     * Like the kernel (avshatalov48/bitrix-core-business, modules/main/lib/config/configuration.php
+     * at 0d02fd9, main 23.300.100): rewrites the whole /bitrix/.settings.php, first trying
+     * chmod 0644 when the file is not writable, and checks nothing: it returns nothing, and a
+     * write that fails (a read-only file PHP does not own, a folder in the way, a full disk) is
+     * only a PHP warning of file_put_contents(), never a result or an exception for the caller.
+     * The double keeps it silent (@): the caller learns nothing either way.
+     */
     public function saveConfiguration(): void
     {
         $this->load();
-        file_put_contents(self::path('/bitrix/.settings.php'), "<?php\nreturn " . var_export($this->stored, true) . ";\n");
+        $path = self::path('/bitrix/.settings.php');
+        if (!is_writable($path)) {
+            @chmod($path, 0644);
+        }
+        @file_put_contents($path, "<?php\nreturn " . var_export($this->stored, true) . ";\n");
     }
 
     private function load(): void

@@ -3,7 +3,9 @@
 declare(strict_types=1);
 
 // Test doubles of the main module's database connection classes, as far as the
-// module reads them: the connection pool behind Application::getConnection()
+// module reads them, and the exceptions a refused query throws (DB\Exception,
+// SqlException, SqlQueryException: ModuleManager::registerModule() of a module
+// registered already, doubles/Main.php): the connection pool behind Application::getConnection()
 // and the connection objects it creates from the 'connections' section of
 // /bitrix/.settings.php (read through the Configuration double, over real
 // temporary .settings.php files). Nothing here connects to a database.
@@ -90,6 +92,61 @@ namespace Bitrix\Main\Data {
 }
 
 namespace Bitrix\Main\DB {
+    if (!class_exists(Exception::class, false)) {
+        /**
+         * Bitrix\Main\DB\Exception (avshatalov48/bitrix-core-business,
+         * modules/main/lib/db/exception.php, d3f1449): the message is "message:
+         * database message" (or either one alone), the code 400.
+         */
+        class Exception extends \Bitrix\Main\SystemException
+        {
+            protected $databaseMessage;
+
+            public function __construct($message = '', $databaseMessage = '', ?\Throwable $previous = null)
+            {
+                if ($message != '' && $databaseMessage != '') {
+                    $message .= ': ' . $databaseMessage;
+                } elseif ($message == '') {
+                    $message = $databaseMessage;
+                }
+                $this->databaseMessage = $databaseMessage;
+                parent::__construct((string) $message, 400, $previous);
+            }
+
+            public function getDatabaseMessage()
+            {
+                return $this->databaseMessage;
+            }
+        }
+    }
+
+    if (!class_exists(SqlQueryException::class, false)) {
+        /** Bitrix\Main\DB\SqlException (modules/main/lib/db/sqlexception.php, 1faf5ac). */
+        class SqlException extends Exception
+        {
+        }
+
+        /**
+         * Bitrix\Main\DB\SqlQueryException (same file): what a connection throws when
+         * the database refuses a query, e.g. a duplicate key; getQuery() is the SQL.
+         */
+        class SqlQueryException extends SqlException
+        {
+            protected $query = '';
+
+            public function __construct($message = '', $databaseMessage = '', $query = '', ?\Throwable $previous = null)
+            {
+                parent::__construct($message, $databaseMessage, $previous);
+                $this->query = $query;
+            }
+
+            public function getQuery()
+            {
+                return $this->query;
+            }
+        }
+    }
+
     /** Bitrix\Main\DB\Connection (yuliai/bitrix-modules, main/lib/db/connection.php, 793dd13): the four strings and their getters. */
     abstract class Connection extends \Bitrix\Main\Data\Connection
     {

@@ -326,22 +326,174 @@ namespace Bitrix\Main\Engine\ActionFilter {
     }
 }
 
+namespace Bitrix\Main {
+    if (!class_exists(ArgumentException::class, false)) {
+        /** Bitrix\Main\ArgumentException: a SystemException that names the parameter (getParameter()). */
+        class ArgumentException extends SystemException
+        {
+            public function __construct($message = '', protected $parameter = '', ?\Throwable $previous = null)
+            {
+                parent::__construct((string) $message, 0, $previous);
+            }
+
+            public function getParameter()
+            {
+                return $this->parameter;
+            }
+        }
+    }
+}
+
+namespace Retaillab\Cashback\Tests\Doubles {
+    /**
+     * The site's encoding as the kernel reports it, for the Web\Json double:
+     * $utfMode stands for Application::isUtfMode() (the 'utf_mode' value of
+     * .settings.php, false when absent), $charset for the SITE_CHARSET constant.
+     * Tests of a non-UTF-8 site set them and reset() afterwards.
+     */
+    final class SiteEncoding
+    {
+        public static bool $utfMode = true;
+        public static string $charset = 'UTF-8';
+
+        public static function reset(): void
+        {
+            self::$utfMode = true;
+            self::$charset = 'UTF-8';
+        }
+    }
+}
+
+namespace Bitrix\Main\Web {
+    use Bitrix\Main\ArgumentException;
+    use Retaillab\Cashback\Tests\Doubles\SiteEncoding;
+
+    if (!class_exists(Json::class, false)) {
+        /**
+         * Bitrix\Main\Web\Json::encode() as the real class does it
+         * (avshatalov48/bitrix-core-business, modules/main/lib/web/json.php, stored
+         * copy at commit 10714f08):
+         *   - when the installation is not in UTF-8 mode, JsonSerializable objects are
+         *     serialized first and then every string, array keys included, is
+         *     converted from SITE_CHARSET to UTF-8 (Text\Encoding::convertEncoding(),
+         *     which leaves the data alone when both charsets are the same) — data
+         *     that is UTF-8 already comes out garbled;
+         *   - $options null means JSON_HEX_TAG|JSON_HEX_AMP|JSON_HEX_APOS|JSON_HEX_QUOT;
+         *     anything else (0 included) is passed to json_encode() as it is;
+         *   - no serialize_precision guard: floats print as php.ini says;
+         *   - after json_encode() any json_last_error() throws ArgumentException
+         *     'JSON error: <message> [<code>]', except a UTF-8 error when
+         *     JSON_PARTIAL_OUTPUT_ON_ERROR was given.
+         */
+        class Json
+        {
+            public const JSON_ERROR_UNKNOWN = -1;
+
+            public static function encode($data, $options = null)
+            {
+                if (!SiteEncoding::$utfMode) {
+                    $data = self::toUtf8(self::serialized($data), SiteEncoding::$charset);
+                }
+                $options ??= JSON_HEX_TAG | JSON_HEX_AMP | JSON_HEX_APOS | JSON_HEX_QUOT;
+                $result = json_encode($data, $options);
+                $error = json_last_error();
+                if ($error !== JSON_ERROR_NONE && !($error === JSON_ERROR_UTF8 && ($options & JSON_PARTIAL_OUTPUT_ON_ERROR))) {
+                    throw new ArgumentException(sprintf('JSON error: %s [%d]', json_last_error_msg(), $error), 'data');
+                }
+                return $result;
+            }
+
+            public static function decode($data)
+            {
+                $result = json_decode((string) $data, true);
+                if (json_last_error() !== JSON_ERROR_NONE || ($result === null && strtolower((string) $data) !== 'null')) {
+                    throw new ArgumentException('JSON error: ' . json_last_error_msg(), 'data');
+                }
+                return SiteEncoding::$utfMode ? $result : self::convert($result, 'UTF-8', SiteEncoding::$charset);
+            }
+
+            private static function serialized($data)
+            {
+                if ($data instanceof \JsonSerializable) {
+                    $data = $data->jsonSerialize();
+                }
+                if (is_array($data)) {
+                    $data = array_map(self::serialized(...), $data);
+                }
+                return $data;
+            }
+
+            private static function toUtf8($data, string $charset)
+            {
+                return self::convert($data, $charset, 'UTF-8');
+            }
+
+            private static function convert($data, string $from, string $to)
+            {
+                if (strcasecmp($from, $to) === 0) {
+                    return $data;
+                }
+                if (is_array($data)) {
+                    $converted = [];
+                    foreach ($data as $key => $value) {
+                        $converted[is_string($key) ? self::convert($key, $from, $to) : $key] = self::convert($value, $from, $to);
+                    }
+                    return $converted;
+                }
+                return is_string($data) && $data !== '' ? mb_convert_encoding($data, $to, $from) : $data;
+            }
+        }
+    }
+}
+
 namespace Bitrix\Main\Engine\Response {
     use Bitrix\Main\HttpResponse;
+    use Bitrix\Main\Web;
 
-    /** Bitrix\Main\Engine\Response\Json: the data encoded with the given json_encode options. */
+    /**
+     * Bitrix\Main\Engine\Response\Json as the real class does it
+     * (avshatalov48/bitrix-core-business, modules/main/lib/engine/response/json.php,
+     * stored copy at commit 1faf5aca): the constructor keeps $options and calls
+     * setData($data), which unwraps JsonSerializable values (recursively through
+     * arrays), encodes with Web\Json::encode($data, $options) and sets the result
+     * as the content; the encoded string is kept in the protected $data. The
+     * Content-Type header (application/json; charset=UTF-8) is added only by
+     * send(), which then sends the response (the double echoes the content).
+     */
     class Json extends HttpResponse
     {
-        public function __construct(private $data = null, private $options = 0)
+        protected $data;
+        protected $jsonEncodingOptions = 0;
+
+        public function __construct($data = null, $options = 0)
         {
             parent::__construct();
-            $this->setContent(json_encode($data, $options | JSON_THROW_ON_ERROR));
-            $this->addHeader('Content-Type', 'application/json; charset=UTF-8');
+            $this->jsonEncodingOptions = $options;
+            $this->setData($data);
         }
 
-        public function getData()
+        public function setData($data)
         {
-            return $this->data;
+            $this->data = Web\Json::encode(self::unwrap($data), $this->jsonEncodingOptions);
+            return $this->setContent($this->data);
+        }
+
+        public function send()
+        {
+            $this->addHeader('Content-Type', 'application/json; charset=UTF-8');
+            if (method_exists(HttpResponse::class, 'send')) {
+                parent::send();
+            } else {
+                echo $this->getContent();
+            }
+        }
+
+        private static function unwrap($data)
+        {
+            if ($data instanceof \JsonSerializable) {
+                $data = $data->jsonSerialize();
+            }
+            return is_array($data) ? array_map(self::unwrap(...), $data) : $data;
         }
     }
 }

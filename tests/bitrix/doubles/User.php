@@ -41,7 +41,11 @@ namespace Retaillab\Cashback\Tests\Doubles {
         {
             static::log($parameters);
             $out = [];
-            foreach (static::rows() as $row) {
+            $rows = static::rows();
+            foreach (array_reverse($parameters['order'] ?? []) as $field => $dir) {
+                uasort($rows, static fn ($a, $b) => strtoupper((string) $dir) === 'DESC' ? ($b[$field] <=> $a[$field]) : ($a[$field] <=> $b[$field]));
+            }
+            foreach ($rows as $row) {
                 if (!self::matches($row, $parameters['filter'] ?? [])) {
                     continue;
                 }
@@ -67,12 +71,24 @@ namespace Retaillab\Cashback\Tests\Doubles {
         private static function matches(array $row, array $filter): bool
         {
             foreach ($filter as $key => $value) {
-                $field = ltrim((string) $key, '=');
-                if ((string) ($row[$field] ?? '') !== (string) $value) {
+                preg_match('/^(>=|<=|>|<|=)?(.*)$/', (string) $key, $m);
+                $field = $m[2];
+                $have = $row[$field] ?? null;
+                $ok = match ($m[1]) {
+                    '>' => $have > $value, '>=' => $have >= $value, '<' => $have < $value, '<=' => $have <= $value,
+                    default => (string) ($have ?? '') === (string) $value,
+                };
+                if (!$ok) {
                     return false;
                 }
             }
             return true;
+        }
+
+        /** DataManager::getCount($filter) (main/lib/orm/data/datamanager.php, 23.300): rows matching the filter. */
+        public static function getCount($filter = []): int
+        {
+            return count(array_filter(static::rows(), static fn (array $row) => self::matches($row, (array) $filter)));
         }
 
         /** @param list<string> $select */

@@ -64,7 +64,7 @@ class RetaillabCashbackAccountComponent extends CBitrixComponent
         }
         $cursor = AccountView::cursorFrom($this->queryValue($this->arParams['CURSOR_PARAM']));
         $view = new AccountView([
-            'ORDER_URL_TEMPLATE' => $this->arParams['ORDER_URL_TEMPLATE'],
+            'ORDER_URL_TEMPLATE' => $this->rawParam('ORDER_URL_TEMPLATE'),
             'CURRENT_URL' => $this->currentUrl(),
             'CURSOR_PARAM' => $this->arParams['CURSOR_PARAM'],
             'DATE_FORMAT' => $this->dateFormat(),
@@ -78,6 +78,18 @@ class RetaillabCashbackAccountComponent extends CBitrixComponent
                 $e instanceof \CashbackException ? $e->getErrorCode() : get_class($e), $e->getMessage()));
             return ['ERROR' => 'unavailable'];
         }
+    }
+
+    /**
+     * A string parameter as onPrepareComponentParams() left it. Bitrix then
+     * HTML-escapes every string parameter containing ; & < > or " in $arParams
+     * (CBitrixComponent::__prepareComponentParams()) and keeps the raw value
+     * under '~KEY'; the template escapes what it prints itself, so values used
+     * to build output must be the raw ones.
+     */
+    private function rawParam(string $key): string
+    {
+        return (string) ($this->arParams['~' . $key] ?? $this->arParams[$key] ?? '');
     }
 
     // The Bitrix environment, one call each (tests replace these).

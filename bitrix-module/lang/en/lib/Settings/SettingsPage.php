@@ -2,6 +2,7 @@
 $MESS['RETAILLAB_CASHBACK_SETTINGS_ACCESS_DENIED'] = 'Not allowed: settings and API keys need the access level "manage API keys and settings".';
 $MESS['RETAILLAB_CASHBACK_SETTINGS_SESSION_EXPIRED'] = 'Your session has expired. Reload the page and try again.';
 $MESS['RETAILLAB_CASHBACK_SETTINGS_ERRORS'] = 'Nothing was saved';
+$MESS['RETAILLAB_CASHBACK_SETTINGS_RIGHTS_NOT_SAVED'] = 'The access rights on the "Access" tab were not saved either: it shows the rights in force. Make your changes to them again along with the corrections.';
 $MESS['RETAILLAB_CASHBACK_OPT_DATABASE_PATH_RESOLVED'] = 'In use now: #PATH#.';
 $MESS['RETAILLAB_CASHBACK_OPT_MAX_BODY_BYTES_PHP'] = 'PHP post_max_size now: #POST_MAX_SIZE#.';
 $MESS['RETAILLAB_CASHBACK_KEYS_CREATED'] = 'API key "#NAME#" created';

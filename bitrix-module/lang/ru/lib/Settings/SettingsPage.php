@@ -2,6 +2,7 @@
 $MESS['RETAILLAB_CASHBACK_SETTINGS_ACCESS_DENIED'] = 'Недостаточно прав: изменять настройки и ключи API можно с уровнем доступа «управление ключами API и настройками».';
 $MESS['RETAILLAB_CASHBACK_SETTINGS_SESSION_EXPIRED'] = 'Сессия истекла. Обновите страницу и повторите действие.';
 $MESS['RETAILLAB_CASHBACK_SETTINGS_ERRORS'] = 'Изменения не сохранены';
+$MESS['RETAILLAB_CASHBACK_SETTINGS_RIGHTS_NOT_SAVED'] = 'Права доступа на вкладке «Доступ» тоже не сохранены: там показаны действующие. Внесите изменения прав заново вместе с исправлениями.';
 $MESS['RETAILLAB_CASHBACK_OPT_DATABASE_PATH_RESOLVED'] = 'Сейчас используется: #PATH#.';
 $MESS['RETAILLAB_CASHBACK_OPT_MAX_BODY_BYTES_PHP'] = 'post_max_size в PHP сейчас: #POST_MAX_SIZE#.';
 $MESS['RETAILLAB_CASHBACK_KEYS_CREATED'] = 'Ключ API «#NAME#» создан';
