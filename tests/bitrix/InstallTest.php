@@ -480,7 +480,9 @@ final class InstallTest extends TestCase
 
     public function testMailEventTypeAndTemplates(): void
     {
-        SiteTable::$rows = [['LID' => 's1', 'LANGUAGE_ID' => 'ru'], ['LID' => 's2', 'LANGUAGE_ID' => 'en'], ['LID' => 'kz', 'LANGUAGE_ID' => 'kz']];
+        // Loc::getDefaultLang (main 23.300): kz falls back to ru, ua to en.
+        SiteTable::$rows = [['LID' => 's1', 'LANGUAGE_ID' => 'ru'], ['LID' => 's2', 'LANGUAGE_ID' => 'en'], ['LID' => 'kz', 'LANGUAGE_ID' => 'kz'],
+            ['LID' => 'ua', 'LANGUAGE_ID' => 'ua']];
         $this->install();
 
         $types = array_values(\CEventType::$types);
@@ -498,7 +500,7 @@ final class InstallTest extends TestCase
         $this->assertCount(2, $templates);
         [$ru, $en] = $templates;
         $this->assertSame(['s1', 'kz'], $ru['LID']);
-        $this->assertSame(['s2'], $en['LID']);
+        $this->assertSame(['s2', 'ua'], $en['LID']);
         foreach ($templates as $template) {
             $this->assertSame('Y', $template['ACTIVE']);
             $this->assertSame('#DEFAULT_EMAIL_FROM#', $template['EMAIL_FROM']);

@@ -25,9 +25,6 @@ Loc::loadMessages(__FILE__);
  */
 final class MailTemplates
 {
-    /** Site languages served by the Russian template (Bitrix's own fallbacks to ru). */
-    private const RUSSIAN = ['ru', 'ua', 'kz', 'by'];
-
     public const LANGUAGES = ['ru', 'en'];
 
     /** @return list<string> localized warnings: what could not be created, and why */
@@ -65,7 +62,8 @@ final class MailTemplates
             $messages = Loc::loadLanguageFile(__FILE__, $language);
             $siteIds = array_keys(array_filter(
                 $sites,
-                static fn (string $siteLanguage) => in_array($siteLanguage, self::RUSSIAN, true) === ($language === 'ru'),
+                // The core's own fallback decides: a site whose language falls back to ru gets the Russian one.
+                static fn (string $siteLanguage) => (Loc::getDefaultLang($siteLanguage) === 'ru') === ($language === 'ru'),
             ));
             $template = new \CEventMessage();
             $id = $template->Add([
