@@ -326,24 +326,6 @@ namespace Bitrix\Main\Engine\ActionFilter {
     }
 }
 
-namespace Bitrix\Main {
-    if (!class_exists(ArgumentException::class, false)) {
-        /** Bitrix\Main\ArgumentException: a SystemException that names the parameter (getParameter()). */
-        class ArgumentException extends SystemException
-        {
-            public function __construct($message = '', protected $parameter = '', ?\Throwable $previous = null)
-            {
-                parent::__construct((string) $message, 0, $previous);
-            }
-
-            public function getParameter()
-            {
-                return $this->parameter;
-            }
-        }
-    }
-}
-
 namespace Retaillab\Cashback\Tests\Doubles {
     /**
      * The site's encoding as the kernel reports it, for the Web\Json double:

@@ -23,35 +23,7 @@ declare(strict_types=1);
 //   - save() writes the order and fires OnSaleOrderSaved from inside (the double
 //     calls $onSave with the saved instance after writing the row).
 // Left out: setField()'s check of the available fields, events other than the
-// save, baskets, payments.
-
-namespace Bitrix\Main {
-    if (!class_exists(ArgumentException::class, false)) {
-        class ArgumentException extends SystemException
-        {
-            public function __construct($message = '', protected $parameter = '', ?\Throwable $previous = null)
-            {
-                parent::__construct((string) $message, 0, $previous);
-            }
-
-            public function getParameter()
-            {
-                return $this->parameter;
-            }
-        }
-    }
-
-    if (!class_exists(ArgumentNullException::class, false)) {
-        /** Bitrix\Main\ArgumentNullException: an ArgumentException for an empty argument. */
-        class ArgumentNullException extends ArgumentException
-        {
-            public function __construct($parameter, ?\Throwable $previous = null)
-            {
-                parent::__construct(sprintf("Argument '%s' is null or empty", $parameter), $parameter, $previous);
-            }
-        }
-    }
-}
+// save, baskets, payments. Main\ArgumentNullException is Main.php's.
 
 namespace Bitrix\Sale {
     /** Bitrix\Sale\Result: what save() returns. */
