@@ -33,20 +33,4 @@ register_shutdown_function(static function (): void {
 define('B_PROLOG_INCLUDED', true);
 define('LANGUAGE_ID', getenv('CASHBACK_TEST_LANG') ?: 'ru');
 
-foreach (glob(__DIR__ . '/doubles/*.php') as $double) {
-    require_once $double;
-}
-
-// The module's own autoloading, as Bitrix would run it on Loader::includeModule().
-require CASHBACK_MODULE_DIR . '/include.php';
-
-// Bitrix's Loader maps the module namespace onto lib/ (PSR-4, CamelCase files).
-spl_autoload_register(static function (string $class): void {
-    $prefix = 'Retaillab\\Cashback\\';
-    if (str_starts_with($class, $prefix)) {
-        $file = CASHBACK_MODULE_DIR . '/lib/' . str_replace('\\', '/', substr($class, strlen($prefix))) . '.php';
-        if (is_file($file)) {
-            require $file;
-        }
-    }
-});
+require __DIR__ . '/support/module.php';
