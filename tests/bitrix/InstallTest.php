@@ -18,6 +18,7 @@ use Retaillab\Cashback\Ledger\LedgerFactory;
 use Retaillab\Cashback\Module;
 use Retaillab\Cashback\Options;
 use Retaillab\Cashback\Tests\Doubles\SiteEncoding;
+use Retaillab\Cashback\Tests\Support\RunsTheInstaller;
 
 require_once CASHBACK_MODULE_DIR . '/install/index.php';
 
@@ -28,6 +29,8 @@ require_once CASHBACK_MODULE_DIR . '/install/index.php';
  */
 final class InstallTest extends TestCase
 {
+    use RunsTheInstaller;
+
     private string $root;
     private string $previousRoot;
 
@@ -734,34 +737,6 @@ final class InstallTest extends TestCase
         $responseHeaders = $http_response_header ?? [];
         preg_match('#^HTTP/\S+ (\d{3})#', $responseHeaders[0] ?? '', $match);
         return [(int) ($match[1] ?? 0), json_decode((string) $content, true), $responseHeaders];
-    }
-
-    /**
-     * DoInstall() as Bitrix runs it: it shows its result page and ends the request
-     * there (die in IncludeAdminFile), so its return value never reaches anyone.
-     *
-     * @return bool what the page reports: installed, without errors
-     */
-    private function install(): bool
-    {
-        try {
-            (new retaillab_cashback())->DoInstall();
-        } catch (\BitrixDieDouble) {
-            return retaillab_cashback::$report !== null && retaillab_cashback::$report->ok();
-        }
-        $this->fail('DoInstall() must end the request on its result page');
-    }
-
-    /** DoUninstall() as Bitrix runs it: its page (the question or the report) ends the request. */
-    private function uninstall(array $post): void
-    {
-        Context::setRequest(new HttpRequest('POST', '/bitrix/admin/partner_modules.php', [], ['id' => Module::ID, 'uninstall' => 'Y'], $post));
-        try {
-            (new retaillab_cashback())->DoUninstall();
-        } catch (\BitrixDieDouble) {
-            return;
-        }
-        $this->fail('DoUninstall() must end the request on its page');
     }
 
     /** @return array<int, string> group => level of the module's common rights (SITE_ID NULL) */

@@ -13,7 +13,6 @@ use Bitrix\Main\ModuleManager;
 use Bitrix\Main\SiteTable;
 use Bitrix\Main\UrlRewriter;
 use PHPUnit\Framework\TestCase;
-use Retaillab\Cashback\Install\Installer;
 use Retaillab\Cashback\Ledger\DatabaseUrl;
 use Retaillab\Cashback\Ledger\LedgerFactory;
 use Retaillab\Cashback\Ledger\SiteConnection;
@@ -23,6 +22,7 @@ use Retaillab\Cashback\Options;
 use Retaillab\Cashback\Settings\OptionFields;
 use Retaillab\Cashback\Settings\Outcome;
 use Retaillab\Cashback\Settings\SettingsPage;
+use Retaillab\Cashback\Tests\Support\RunsTheInstaller;
 
 require_once CASHBACK_MODULE_DIR . '/install/index.php';
 
@@ -42,6 +42,8 @@ class StorageTestMysqliConnection extends \Bitrix\Main\DB\MysqliConnection
  */
 final class StorageTest extends TestCase
 {
+    use RunsTheInstaller;
+
     /** A password with every character a URL treats specially (BitrixVM generates such ones). */
     private const PASSWORD = 'p@ss:w/rd?#%[]+= &x~"\'<b>';
 
@@ -663,34 +665,6 @@ final class StorageTest extends TestCase
     {
         $result = self::admin()->query("SELECT table_name FROM information_schema.tables WHERE table_schema = '" . self::admin()->real_escape_string($database) . "'");
         return array_map(static fn (array $row) => (string) reset($row), $result->fetch_all(MYSQLI_ASSOC));
-    }
-
-    /**
-     * DoInstall() as Bitrix runs it: it shows its result page and ends the request
-     * there (die in IncludeAdminFile), so its return value never reaches anyone.
-     *
-     * @return bool what the page reports: installed, without errors
-     */
-    private function install(): bool
-    {
-        try {
-            (new retaillab_cashback())->DoInstall();
-        } catch (\BitrixDieDouble) {
-            return retaillab_cashback::$report !== null && retaillab_cashback::$report->ok();
-        }
-        $this->fail('DoInstall() must end the request on its result page');
-    }
-
-    /** DoUninstall() as Bitrix runs it: its page (the question or the report) ends the request. */
-    private function uninstall(array $post): void
-    {
-        Context::setRequest(new HttpRequest('POST', '/bitrix/admin/partner_modules.php', [], ['id' => Module::ID, 'uninstall' => 'Y'], $post));
-        try {
-            (new retaillab_cashback())->DoUninstall();
-        } catch (\BitrixDieDouble) {
-            return;
-        }
-        $this->fail('DoUninstall() must end the request on its page');
     }
 
     private function exceptionText(): string

@@ -34,3 +34,4 @@ define('B_PROLOG_INCLUDED', true);
 define('LANGUAGE_ID', getenv('CASHBACK_TEST_LANG') ?: 'ru');
 
 require __DIR__ . '/support/module.php';
+require __DIR__ . '/support/RunsTheInstaller.php';
