@@ -150,10 +150,7 @@ def test_bind_to_configuration_fills_in_uuids_and_modes(tmp_path):
         "<Configuration><Properties><InterfaceCompatibilityMode>TaxiEnableVersion8_2</InterfaceCompatibilityMode>"
         "<CompatibilityMode>Version8_3_21</CompatibilityMode></Properties></Configuration></MetaDataObject>",
         encoding="utf-8-sig")
-    (dump / "Languages" / "Русский.xml").write_text(
-        '<MetaDataObject><Language uuid="11111111-2222-3333-4444-555555555555"/></MetaDataObject>', encoding="utf-8")
-    (dump / "Documents" / "ЧекККМ.xml").write_text(
-        '<MetaDataObject><Document uuid="66666666-7777-8888-9999-000000000000"/></MetaDataObject>', encoding="utf-8")
+    write_borrowed_objects(dump)
     (dump / "Documents" / "ЧекККМВозврат.xml").write_text(
         '<MetaDataObject><Document uuid="77777777-8888-9999-0000-111111111111"/></MetaDataObject>', encoding="utf-8")
     out = tmp_path / "bound"
@@ -174,15 +171,20 @@ def test_bind_to_configuration_fills_in_uuids_and_modes(tmp_path):
         ET.fromstring(raw)
 
 
+def write_borrowed_objects(dump):
+    """The language and the receipt document of a fake configuration dump, with their uuids."""
+    (dump / "Languages" / "Русский.xml").write_text(
+        '<MetaDataObject><Language uuid="11111111-2222-3333-4444-555555555555"/></MetaDataObject>', encoding="utf-8")
+    (dump / "Documents" / "ЧекККМ.xml").write_text(
+        '<MetaDataObject><Document uuid="66666666-7777-8888-9999-000000000000"/></MetaDataObject>', encoding="utf-8")
+
+
 def test_bind_to_configuration_refuses_a_dump_without_the_return_document(tmp_path):
     dump = tmp_path / "cf"
     (dump / "Languages").mkdir(parents=True)
     (dump / "Documents").mkdir()
     (dump / "Configuration.xml").write_text("<MetaDataObject><Configuration/></MetaDataObject>", encoding="utf-8")
-    (dump / "Languages" / "Русский.xml").write_text(
-        '<MetaDataObject><Language uuid="11111111-2222-3333-4444-555555555555"/></MetaDataObject>', encoding="utf-8")
-    (dump / "Documents" / "ЧекККМ.xml").write_text(
-        '<MetaDataObject><Document uuid="66666666-7777-8888-9999-000000000000"/></MetaDataObject>', encoding="utf-8")
+    write_borrowed_objects(dump)
     out = tmp_path / "bound"
     done = subprocess.run([sys.executable, str(TOOLS / "bind_to_configuration.py"), "--dump", str(dump), "--out", str(out)],
                           capture_output=True, text=True)
